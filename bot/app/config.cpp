@@ -1,0 +1,295 @@
+#include "bot/app/config.hpp"
+
+#include <sys/stat.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace delvex::app {
+namespace {
+
+[[noreturn]] void fail(const std::string& key, const std::string& what) {
+    throw ConfigError(key + ": " + what);
+}
+
+// Every key the file may hold; anything else is a typo we refuse rather than silently ignore.
+const std::set<std::string>& known_keys() {
+    static const std::set<std::string> keys = {
+        "home",
+        "listen",
+        "database",
+        "database_durable",
+        "io_threads",
+        "log_level",
+        "http.max_connections",
+        "http.header_limit_bytes",
+        "http.body_limit_bytes",
+        "http.read_timeout_seconds",
+        "http.idle_timeout_seconds",
+        "http.write_timeout_seconds",
+        "whatsapp.graph_url",
+        "whatsapp.api_version",
+        "whatsapp.phone_number_id",
+        "whatsapp.waba_id",
+        "whatsapp.appsecret_proof",
+        "whatsapp.access_token_file",
+        "whatsapp.app_secret_file",
+        "whatsapp.verify_token_file",
+        "whatsapp.send_concurrency",
+        "whatsapp.timeout_ms",
+        "admin.token_file",
+    };
+    return keys;
+}
+
+void check_keys(const YAML::Node& node, const std::string& prefix) {
+    if (!node.IsMap()) {
+        fail(prefix.empty() ? "config" : prefix, "expected a mapping");
+    }
+    for (const auto& item : node) {
+        const std::string name = prefix.empty() ? item.first.as<std::string>()
+                                                : prefix + "." + item.first.as<std::string>();
+        if (item.second.IsMap() && (name == "http" || name == "whatsapp" || name == "admin")) {
+            check_keys(item.second, name);
+            continue;
+        }
+        if (name.ends_with("token") || name.ends_with("secret")) {
+            fail(name, "secrets may not be written in the config file; use the environment or a *_file key");
+        }
+        if (!known_keys().contains(name)) {
+            fail(name, "unknown key");
+        }
+    }
+}
+
+YAML::Node lookup(const YAML::Node& root, const std::string& dotted) {
+    YAML::Node node = YAML::Clone(root);
+    std::stringstream parts(dotted);
+    std::string part;
+    while (std::getline(parts, part, '.')) {
+        if (!node.IsMap()) {
+            return YAML::Node();
+        }
+        node = node[part];
+        if (!node.IsDefined()) {
+            return YAML::Node();
+        }
+    }
+    return node;
+}
+
+template <typename T>
+void read(const YAML::Node& root, const std::string& key, T& out) {
+    const YAML::Node node = lookup(root, key);
+    if (!node.IsDefined() || node.IsNull()) {
+        return;
+    }
+    try {
+        out = node.as<T>();
+    } catch (const YAML::Exception&) {
+        fail(key, "has the wrong type (line " + std::to_string(node.Mark().line + 1) + ")");
+    }
+}
+
+template <typename Int>
+Int parse_int(const std::string& key, const std::string& value, long long min, long long max) {
+    std::size_t pos = 0;
+    long long v = 0;
+    try {
+        v = std::stoll(value, &pos);
+    } catch (const std::exception&) {
+        fail(key, "'" + value + "' is not a number");
+    }
+    if (pos != value.size()) {
+        fail(key, "'" + value + "' is not a number");
+    }
+    if (v < min || v > max) {
+        fail(key, std::to_string(v) + " is out of range " + std::to_string(min) + ".." + std::to_string(max));
+    }
+    return static_cast<Int>(v);
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        const char* v = std::getenv(name.c_str());
+        if (v == nullptr) {
+            return std::nullopt;
+        }
+        return std::string(v);
+    };
+}
+
+std::pair<std::string, std::uint16_t> parse_listen(const std::string& key, const std::string& value) {
+    const auto colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == value.size()) {
+        fail(key, "'" + value + "' is not host:port");
+    }
+    std::string host = value.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    return {host, parse_int<std::uint16_t>(key, value.substr(colon + 1), 0, 65535)};
+}
+
+std::string read_secret_file(const std::string& key, const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        fail(key, "cannot read secret file " + path);
+    }
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        fail(key, path + " is readable by group or others; chmod 600 it");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        fail(key, "cannot read secret file " + path);
+    }
+    std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ')) {
+        value.pop_back();
+    }
+    if (value.empty()) {
+        fail(key, path + " is empty");
+    }
+    return value;
+}
+
+Config load_config(const std::optional<std::string>& file, const EnvLookup& env, bool require_whatsapp) {
+    Config cfg;
+    YAML::Node root;
+    std::optional<std::string> path = file;
+    if (!path) {
+        path = env("DELVEX_CONFIG");
+    }
+    if (path) {
+        try {
+            root = YAML::LoadFile(*path);
+        } catch (const YAML::BadFile&) {
+            fail("config", "cannot read " + *path);
+        } catch (const YAML::Exception& e) {
+            fail("config", *path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+        }
+        if (!root.IsNull()) {
+            check_keys(root, "");
+        }
+    }
+
+    std::string listen;
+    read(root, "home", cfg.home);
+    read(root, "listen", listen);
+    read(root, "database", cfg.db_path);
+    read(root, "database_durable", cfg.db_durable);
+    read(root, "io_threads", cfg.io_threads);
+    read(root, "log_level", cfg.log_level);
+    read(root, "http.max_connections", cfg.http.max_connections);
+    read(root, "http.header_limit_bytes", cfg.http.header_limit_bytes);
+    read(root, "http.body_limit_bytes", cfg.http.body_limit_bytes);
+    long long seconds = 0;
+    if (read(root, "http.read_timeout_seconds", seconds), seconds > 0) {
+        cfg.http.read_timeout = std::chrono::seconds{seconds};
+    }
+    seconds = 0;
+    if (read(root, "http.idle_timeout_seconds", seconds), seconds > 0) {
+        cfg.http.idle_timeout = std::chrono::seconds{seconds};
+    }
+    seconds = 0;
+    if (read(root, "http.write_timeout_seconds", seconds), seconds > 0) {
+        cfg.http.write_timeout = std::chrono::seconds{seconds};
+    }
+    read(root, "whatsapp.graph_url", cfg.graph_url);
+    read(root, "whatsapp.api_version", cfg.api_version);
+    read(root, "whatsapp.phone_number_id", cfg.phone_number_id);
+    read(root, "whatsapp.waba_id", cfg.waba_id);
+    read(root, "whatsapp.appsecret_proof", cfg.appsecret_proof);
+    read(root, "whatsapp.send_concurrency", cfg.send_concurrency);
+    long long timeout_ms = 0;
+    if (read(root, "whatsapp.timeout_ms", timeout_ms), timeout_ms > 0) {
+        cfg.graph_timeout = std::chrono::milliseconds{timeout_ms};
+    }
+
+    auto from_env = [&](const char* name, std::string& out) {
+        if (auto v = env(name)) {
+            out = *v;
+        }
+    };
+    if (auto v = env("DELVEX_HOME")) {
+        cfg.home = *v;
+    }
+    if (auto v = env("DELVEX_LISTEN")) {
+        listen = *v;
+    }
+    from_env("DELVEX_DB", cfg.db_path);
+    from_env("WHATSAPP_GRAPH_URL", cfg.graph_url);
+    from_env("WHATSAPP_API_VERSION", cfg.api_version);
+    from_env("WHATSAPP_PHONE_NUMBER_ID", cfg.phone_number_id);
+
+    // Secrets: the environment wins; otherwise a file only the owner can read.
+    auto secret = [&](const char* env_name, const std::string& file_key, core::Secret& out) {
+        if (auto v = env(env_name); v && !v->empty()) {
+            out = core::Secret(*v);
+            return;
+        }
+        std::string secret_path;
+        read(root, file_key, secret_path);
+        if (!secret_path.empty()) {
+            out = core::Secret(read_secret_file(file_key, secret_path));
+        }
+    };
+    secret("WHATSAPP_ACCESS_TOKEN", "whatsapp.access_token_file", cfg.access_token);
+    secret("WHATSAPP_APP_SECRET", "whatsapp.app_secret_file", cfg.app_secret);
+    secret("WHATSAPP_VERIFY_TOKEN", "whatsapp.verify_token_file", cfg.verify_token);
+    secret("DELVEX_ADMIN_TOKEN", "admin.token_file", cfg.admin_token);
+
+    if (!listen.empty()) {
+        std::tie(cfg.listen_host, cfg.listen_port) = parse_listen("listen (DELVEX_LISTEN)", listen);
+    }
+    if (cfg.db_path.empty()) {
+        fail("database (DELVEX_DB)", "must not be empty");
+    }
+    if (!cfg.graph_url.starts_with("https://") && !cfg.graph_url.starts_with("http://")) {
+        fail("whatsapp.graph_url (WHATSAPP_GRAPH_URL)", "'" + cfg.graph_url + "' must start with https:// or http://");
+    }
+    while (cfg.graph_url.ends_with('/')) {
+        cfg.graph_url.pop_back();
+    }
+    if (cfg.api_version.empty() || cfg.api_version[0] != 'v') {
+        fail("whatsapp.api_version (WHATSAPP_API_VERSION)", "'" + cfg.api_version + "' must look like v25.0");
+    }
+    if (cfg.io_threads < 1 || cfg.io_threads > 64) {
+        fail("io_threads", "must be between 1 and 64");
+    }
+    if (cfg.send_concurrency < 1 || cfg.send_concurrency > 256) {
+        fail("whatsapp.send_concurrency", "must be between 1 and 256");
+    }
+    if (cfg.http.max_connections < 1) {
+        fail("http.max_connections", "must be at least 1");
+    }
+    if (cfg.http.body_limit_bytes < 1024) {
+        fail("http.body_limit_bytes", "must be at least 1024");
+    }
+    if (cfg.log_level != "trace" && cfg.log_level != "debug" && cfg.log_level != "info" &&
+        cfg.log_level != "warn" && cfg.log_level != "error") {
+        fail("log_level", "'" + cfg.log_level + "' is not one of trace, debug, info, warn, error");
+    }
+    if (require_whatsapp) {
+        if (cfg.phone_number_id.empty()) {
+            fail("WHATSAPP_PHONE_NUMBER_ID", "missing (environment or whatsapp.phone_number_id)");
+        }
+        if (cfg.access_token.empty()) {
+            fail("WHATSAPP_ACCESS_TOKEN", "missing (environment or whatsapp.access_token_file)");
+        }
+        if (cfg.app_secret.empty()) {
+            fail("WHATSAPP_APP_SECRET", "missing (environment or whatsapp.app_secret_file)");
+        }
+        if (cfg.verify_token.empty()) {
+            fail("WHATSAPP_VERIFY_TOKEN", "missing (environment or whatsapp.verify_token_file)");
+        }
+    }
+    return cfg;
+}
+
+}  // namespace delvex::app

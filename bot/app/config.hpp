@@ -1,0 +1,70 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "bot/core/redact.hpp"
+
+namespace delvex::app {
+
+/// A bad or missing setting. what() is one line naming the key and what is wrong.
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct HttpLimits {
+    std::size_t max_connections = 2000;
+    std::size_t header_limit_bytes = 16 * 1024;
+    std::size_t body_limit_bytes = 3 * 1024 * 1024;  ///< Meta sends up to 3 MB
+    std::chrono::seconds read_timeout{15};           ///< one whole request, headers and body
+    std::chrono::seconds idle_timeout{60};           ///< keep-alive wait for the next request
+    std::chrono::seconds write_timeout{15};
+};
+
+struct Config {
+    std::string home = ".";  ///< where config/ and academy-content/ are found
+    std::string listen_host = "127.0.0.1";
+    std::uint16_t listen_port = 8080;
+    std::string db_path = "delvex.db";
+    bool db_durable = true;
+    int io_threads = 1;
+    std::string log_level = "info";
+    HttpLimits http;
+
+    std::string graph_url = "https://graph.facebook.com";
+    std::string api_version = "v25.0";
+    std::string phone_number_id;
+    std::string waba_id;
+    bool appsecret_proof = false;
+    core::Secret access_token;
+    core::Secret app_secret;
+    core::Secret verify_token;
+    core::Secret admin_token;
+
+    int send_concurrency = 8;
+    std::chrono::milliseconds graph_timeout{10000};
+};
+
+/// Reads an environment variable; tests pass their own.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+/// The process environment.
+EnvLookup process_env();
+
+/// Loads the YAML file (if any), then applies the environment overrides of ARCHITECTURE.md. Secrets come
+/// only from the environment or from files readable by their owner alone. With `require_whatsapp` the
+/// WhatsApp credentials must all be present. Throws ConfigError.
+Config load_config(const std::optional<std::string>& file, const EnvLookup& env, bool require_whatsapp);
+
+/// Parses "host:port" (e.g. "127.0.0.1:8080", "[::1]:0"). Throws ConfigError naming `key`.
+std::pair<std::string, std::uint16_t> parse_listen(const std::string& key, const std::string& value);
+
+/// Reads a secret file, refusing one that group or others can read. Throws ConfigError naming `key`.
+std::string read_secret_file(const std::string& key, const std::string& path);
+
+}  // namespace delvex::app

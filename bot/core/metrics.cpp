@@ -1,0 +1,74 @@
+#include "bot/core/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace delvex::core {
+namespace {
+
+constexpr std::array<const char*, static_cast<std::size_t>(Outcome::kCount_)> kOutcomeNames = {
+    "ok",          "quarantined", "verified",  "forbidden", "bad_signature", "bad_json",
+    "too_large",   "header_too_large", "not_found", "error", "overloaded",   "other",
+};
+
+}  // namespace
+
+void Metrics::ingest_latency(double seconds) {
+    std::size_t i = 0;
+    while (i < kLatencyBuckets.size() && seconds > kLatencyBuckets[i]) {
+        ++i;
+    }
+    latency_buckets_[i].fetch_add(1, std::memory_order_relaxed);
+    latency_count_.fetch_add(1, std::memory_order_relaxed);
+    latency_sum_us_.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+std::string Metrics::render() const {
+    fmt::memory_buffer out;
+    auto line = [&out]<typename... Args>(fmt::format_string<Args...> f, Args&&... args) {
+        fmt::format_to(std::back_inserter(out), f, std::forward<Args>(args)...);
+    };
+
+    line("# HELP delvex_http_requests_total HTTP requests by outcome.\n");
+    line("# TYPE delvex_http_requests_total counter\n");
+    for (std::size_t i = 0; i < kOutcomeNames.size(); ++i) {
+        line("delvex_http_requests_total{{outcome=\"{}\"}} {}\n", kOutcomeNames[i], requests_[i].load());
+    }
+    auto counter = [&](const char* name, const char* help, auto value) {
+        line("# HELP {} {}\n# TYPE {} counter\n{} {}\n", name, help, name, name, value);
+    };
+    auto gauge = [&](const char* name, const char* help, auto value) {
+        line("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name, name, value);
+    };
+    counter("delvex_events_stored_total", "Webhook updates committed to the inbox.", events_stored.load());
+    counter("delvex_events_duplicate_total", "Webhook updates dropped as already stored.", events_duplicate.load());
+    counter("delvex_events_applied_total", "Inbox updates applied by the consumer.", events_applied.load());
+    counter("delvex_events_failed_total", "Inbox updates the consumer could not apply (kept).",
+            events_failed.load());
+    counter("delvex_quarantined_total", "Webhook bodies of unknown shape kept for inspection.", quarantined.load());
+    counter("delvex_group_commits_total", "Inbox transactions (each commits many webhooks).", group_commits.load());
+    gauge("delvex_inbox_backlog", "Inbox updates stored but not yet applied.", inbox_backlog.load());
+    gauge("delvex_http_connections_open", "Open HTTP connections.", connections_open.load());
+    counter("delvex_http_connections_evicted_total", "Idle connections closed to make room.",
+            connections_evicted.load());
+    counter("delvex_messages_sent_total", "Messages accepted by the Graph API.", messages_sent.load());
+    counter("delvex_send_retries_total", "Sends put back for a later try.", send_retries.load());
+    counter("delvex_messages_failed_total", "Messages failed for good.", messages_failed.load());
+    gauge("delvex_outbox_queued", "Messages waiting in the outbox.", outbox_queued.load());
+    gauge("delvex_sending_halted", "1 while all sending is paused by a halt error (expired token, block).",
+          sending_halted.load());
+
+    line("# HELP delvex_ingest_latency_seconds Webhook POST from request read to committed 200.\n");
+    line("# TYPE delvex_ingest_latency_seconds histogram\n");
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+        cumulative += latency_buckets_[i].load();
+        line("delvex_ingest_latency_seconds_bucket{{le=\"{}\"}} {}\n", kLatencyBuckets[i], cumulative);
+    }
+    cumulative += latency_buckets_[kLatencyBuckets.size()].load();
+    line("delvex_ingest_latency_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
+    line("delvex_ingest_latency_seconds_sum {}\n", static_cast<double>(latency_sum_us_.load()) / 1e6);
+    line("delvex_ingest_latency_seconds_count {}\n", latency_count_.load());
+    return fmt::to_string(out);
+}
+
+}  // namespace delvex::core

@@ -1,0 +1,134 @@
+#include "bot/store/database.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <stdexcept>
+#include <string_view>
+
+namespace delvex::store {
+namespace {
+
+// Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
+// migration that has shipped.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
+    R"sql(
+CREATE TABLE inbox (
+    id              INTEGER PRIMARY KEY,
+    dedupe_key      TEXT    NOT NULL UNIQUE,
+    kind            INTEGER NOT NULL,
+    member_key      TEXT    NOT NULL DEFAULT '',
+    phone_number_id TEXT    NOT NULL DEFAULT '',
+    event_ts        INTEGER NOT NULL DEFAULT 0,
+    received_ms     INTEGER NOT NULL,
+    payload         TEXT    NOT NULL,
+    state           INTEGER NOT NULL DEFAULT 0,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    done_ms         INTEGER
+);
+CREATE INDEX inbox_pending ON inbox(id) WHERE state = 0;
+
+CREATE TABLE quarantine (
+    id          INTEGER PRIMARY KEY,
+    received_ms INTEGER NOT NULL,
+    reason      TEXT    NOT NULL,
+    body        BLOB    NOT NULL
+);
+
+CREATE TABLE members (
+    id           INTEGER PRIMARY KEY,
+    member_key   TEXT    NOT NULL UNIQUE,
+    wa_id        TEXT    NOT NULL DEFAULT '',
+    user_id      TEXT    NOT NULL DEFAULT '',
+    language     TEXT    NOT NULL,
+    first_seen   INTEGER NOT NULL,
+    last_inbound INTEGER NOT NULL
+);
+
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    logical_key     TEXT    NOT NULL,
+    recipient       TEXT    NOT NULL,
+    kind            TEXT    NOT NULL,
+    payload         TEXT    NOT NULL,
+    status          INTEGER NOT NULL DEFAULT 0,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL,
+    wamid           TEXT UNIQUE,
+    last_error      TEXT,
+    created_ms      INTEGER NOT NULL,
+    updated_ms      INTEGER NOT NULL,
+    UNIQUE (logical_key, recipient)
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_ms) WHERE status = 0;
+)sql",
+};
+
+// SQLite creates -wal and -shm with the database file's mode, so creating the file 0600 first keeps
+// miners' numbers readable by the service's user alone.
+void create_private_file(const std::string& path) {
+    if (path.empty() || path == ":memory:" || path.starts_with("file:")) {
+        return;
+    }
+    const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        throw std::runtime_error("cannot create database file " + path);
+    }
+    ::close(fd);
+}
+
+}  // namespace
+
+int latest_schema_version() {
+    return static_cast<int>(kMigrations.size());
+}
+
+int migrate(SQLite::Database& db) {
+    int version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version > latest_schema_version()) {
+        throw std::runtime_error("database schema version " + std::to_string(version) +
+                                 " is newer than this build knows (" +
+                                 std::to_string(latest_schema_version()) + ")");
+    }
+    while (version < latest_schema_version()) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        version = db.execAndGet("PRAGMA user_version").getInt();
+        if (version >= latest_schema_version()) {
+            break;
+        }
+        db.exec(std::string(kMigrations[static_cast<std::size_t>(version)]));
+        ++version;
+        db.exec("PRAGMA user_version = " + std::to_string(version));
+        tx.commit();
+    }
+    return version;
+}
+
+Database::Database(DatabaseOptions options) : options_(std::move(options)) {
+    int flags = SQLite::OPEN_READONLY;
+    if (!options_.read_only) {
+        create_private_file(options_.path);
+        flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+    }
+    db_ = std::make_unique<SQLite::Database>(options_.path, flags,
+                                             options_.busy_timeout_ms);
+    if (!options_.read_only) {
+        db_->exec("PRAGMA journal_mode = WAL");
+    }
+    db_->exec(options_.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db_->exec("PRAGMA foreign_keys = ON");
+    if (!options_.read_only) {
+        migrate(*db_);
+    }
+}
+
+int Database::schema_version() {
+    return db_->execAndGet("PRAGMA user_version").getInt();
+}
+
+}  // namespace delvex::store

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <memory>
+#include <string>
+
+namespace delvex::store {
+
+/// How a connection is opened.
+struct DatabaseOptions {
+    std::string path;  ///< file path, or ":memory:"
+    /// synchronous=FULL: a commit is on disk (not just in the OS cache) before it returns, so a 200 to
+    /// Meta survives a power cut as well as a kill -9. NORMAL survives only process crashes.
+    bool durable = true;
+    int busy_timeout_ms = 5000;
+    bool read_only = false;
+};
+
+/// One SQLite connection with our pragmas, migrated to the latest schema on open (unless read-only).
+/// A connection belongs to one thread at a time.
+class Database {
+public:
+    explicit Database(DatabaseOptions options);
+
+    SQLite::Database& sql() { return *db_; }
+
+    /// The schema version now in the file (PRAGMA user_version).
+    int schema_version();
+
+    const std::string& path() const { return options_.path; }
+
+private:
+    DatabaseOptions options_;
+    std::unique_ptr<SQLite::Database> db_;
+};
+
+/// Applies every migration newer than the file's user_version, each in its own transaction.
+/// Returns the resulting version. Throws on a file newer than this build knows.
+int migrate(SQLite::Database& db);
+
+/// The newest schema version this build knows.
+int latest_schema_version();
+
+}  // namespace delvex::store

@@ -1,0 +1,143 @@
+#pragma once
+
+// Repositories: the only place with SQL. Each holds its prepared statements and works on the connection
+// it was given (one connection per thread).
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace delvex::store {
+
+/// An update as the webhook endpoint stores it.
+struct InboxRecord {
+    int kind = 0;  ///< whatsapp::wire::UpdateKind as a number
+    std::string dedupe_key;
+    std::string member_key;
+    std::string phone_number_id;
+    std::int64_t event_ts = 0;
+    std::string payload;
+};
+
+/// A stored update waiting to be applied.
+struct PendingEvent {
+    std::int64_t id = 0;
+    int kind = 0;
+    std::string member_key;
+    std::string payload;
+};
+
+enum class InboxState : int { kPending = 0, kDone = 1, kFailed = 2 };
+
+class InboxRepository {
+public:
+    explicit InboxRepository(SQLite::Database& db);
+
+    /// Stores an update unless its dedupe key is already there. Returns false for a duplicate.
+    bool insert(const InboxRecord& record, std::int64_t received_ms);
+
+    /// Keeps a body we could not understand, for an operator to inspect.
+    void quarantine(std::string_view reason, std::string_view body, std::int64_t received_ms);
+
+    /// Up to `limit` pending updates after `after_id`, oldest first.
+    std::vector<PendingEvent> pending(std::int64_t after_id, int limit);
+
+    void mark_done(std::int64_t id, std::int64_t now_ms);
+
+    /// The update could not be applied (a bug or data we cannot handle): kept, with the reason.
+    void mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms);
+
+    std::int64_t count(InboxState state);
+    std::int64_t quarantined();
+    /// How many updates with this dedupe key are stored (0 or 1; tests and the crash check use it).
+    std::int64_t count_key(std::string_view dedupe_key);
+
+private:
+    SQLite::Database& db_;
+    SQLite::Statement insert_;
+    SQLite::Statement pending_;
+    SQLite::Statement done_;
+    SQLite::Statement failed_;
+};
+
+struct MemberRow {
+    std::int64_t id = 0;
+    std::string member_key;
+    std::string wa_id;
+    std::string user_id;
+    std::string language;
+    std::int64_t first_seen = 0;
+    std::int64_t last_inbound = 0;
+};
+
+class MemberRepository {
+public:
+    explicit MemberRepository(SQLite::Database& db);
+
+    std::optional<MemberRow> find(std::string_view member_key);
+    void insert(const MemberRow& row);
+    /// Moves last_inbound forward to `ts` (never back: webhooks arrive out of order).
+    void touch_inbound(std::string_view member_key, std::int64_t ts);
+    std::int64_t count();
+
+private:
+    SQLite::Database& db_;
+    SQLite::Statement find_;
+    SQLite::Statement insert_;
+    SQLite::Statement touch_;
+};
+
+/// Outbox row status. Statuses only move forward (a read may come before a delivered).
+enum class OutboxStatus : int { kQueued = 0, kSent = 1, kDelivered = 2, kRead = 3, kFailed = 4 };
+
+struct OutboxRow {
+    std::int64_t id = 0;
+    std::string logical_key;
+    std::string recipient;
+    std::string kind;
+    std::string payload;
+    OutboxStatus status = OutboxStatus::kQueued;
+    int attempts = 0;
+    std::int64_t next_attempt_ms = 0;
+    std::string wamid;
+    std::string last_error;
+};
+
+class OutboxRepository {
+public:
+    explicit OutboxRepository(SQLite::Database& db);
+
+    /// Queues a message unless (logical_key, recipient) is already there. Returns false if it was.
+    bool enqueue(std::string_view logical_key, std::string_view recipient, std::string_view kind,
+                 std::string_view payload, std::int64_t now_ms);
+
+    /// Queued rows due at `now_ms`, oldest first.
+    std::vector<OutboxRow> due(std::int64_t now_ms, int limit);
+
+    /// The earliest next_attempt_ms of a queued row, if any.
+    std::optional<std::int64_t> next_due();
+
+    void mark_sent(std::int64_t id, std::string_view wamid, std::int64_t now_ms);
+    void reschedule(std::int64_t id, std::int64_t next_ms, std::string_view error, bool count_attempt,
+                    std::int64_t now_ms);
+    void mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms);
+    /// Applies a status webhook to the row with this wamid. Returns false if no row has it.
+    bool apply_status(std::string_view wamid, OutboxStatus status, std::string_view error,
+                      std::int64_t now_ms);
+
+    std::optional<OutboxRow> find(std::string_view logical_key, std::string_view recipient);
+    std::int64_t count(OutboxStatus status);
+    std::vector<OutboxRow> all();
+
+private:
+    SQLite::Database& db_;
+    SQLite::Statement enqueue_;
+    SQLite::Statement due_;
+};
+
+}  // namespace delvex::store
