@@ -436,7 +436,12 @@ std::optional<Instance> Recurrence::next() {
             return std::nullopt;
         }
     }
-    const LocalTime local = pending_[pending_pos_++] + time_of_day_;
+    const date::local_days day = pending_[pending_pos_++];
+    if (static_cast<int>(date::year_month_day{day}.year()) > kLastYear) {
+        done_ = true;
+        return std::nullopt;
+    }
+    const LocalTime local = day + time_of_day_;
     const Instance instance{local, to_utc(local, *zone_)};
     if (past_until(instance)) {
         done_ = true;
