@@ -97,8 +97,12 @@ public:
 
     /// Binds 127.0.0.1:0 and starts accepting (on the executor). Throws if the bind fails.
     void start();
-    /// Stops accepting and closes every connection, unanswered ones included.
+    /// Stops accepting and closes every connection, unanswered ones included. Call it on the executor's
+    /// thread or while the executor is not running.
     void stop();
+    /// Closes every open connection but keeps accepting (as Meta closing idle keep-alive connections).
+    /// Same threading rule as stop().
+    void close_connections();
 
     std::uint16_t port() const;
     std::string base_url() const;  ///< "http://127.0.0.1:<port>"

@@ -1,0 +1,640 @@
+#include "bot/whatsapp/fake_graph.hpp"
+
+#include "bot/core/crypto.hpp"
+#include "bot/whatsapp/errors.hpp"
+#include "bot/whatsapp/graph_client.hpp"
+#include "bot/whatsapp/wire/outbound.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+
+namespace delvex::whatsapp {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Token = asio::as_tuple_t<asio::use_awaitable_t<>>;
+using TcpStream = Token::as_default_on_t<beast::tcp_stream>;
+using Acceptor = Token::as_default_on_t<tcp::acceptor>;
+using Timer = Token::as_default_on_t<asio::steady_timer>;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Reply {
+    http::status status = http::status::ok;
+    std::string body;
+    std::string content_type = "application/json; charset=UTF-8";
+    std::string retry_after;
+    bool no_answer = false;
+};
+
+Reply answer_with(http::status status, std::string body, std::string content_type = "application/json; charset=UTF-8") {
+    Reply r;
+    r.status = status;
+    r.body = std::move(body);
+    r.content_type = std::move(content_type);
+    return r;
+}
+
+Reply graph_error(http::status status, std::int64_t code, std::int64_t subcode, std::string message,
+                  std::string details = {}, bool transient = false) {
+    GraphError e;
+    e.code = code;
+    e.subcode = subcode;
+    e.type = "OAuthException";
+    e.message = std::move(message);
+    e.details = std::move(details);
+    e.is_transient = transient;
+    e.fbtrace_id = "AFake" + core::random_hex(6);
+    return answer_with(status, wire::error_json(e));
+}
+
+Reply fault_reply(FakeFault fault, int retry_after_seconds) {
+    switch (fault) {
+        case FakeFault::kServerError:
+            return graph_error(http::status::internal_server_error, 131000, 0, "(#131000) Something went wrong", {},
+                               true);
+        case FakeFault::kWindowClosed:
+            return graph_error(http::status::bad_request, 131047, 0, "(#131047) Re-engagement message",
+                               "Message failed to send because more than 24 hours have passed since the customer "
+                               "last replied to this number.");
+        case FakeFault::kTokenExpired:
+            return graph_error(http::status::unauthorized, 190, 463,
+                               "Error validating access token: Session has expired.");
+        case FakeFault::kThrottle: {
+            Reply r = graph_error(http::status::too_many_requests, 130429, 0, "(#130429) Rate limit hit",
+                                  "Cloud API message throughput has been reached.");
+            r.retry_after = std::to_string(retry_after_seconds);
+            return r;
+        }
+        case FakeFault::kPairLimit:
+            return graph_error(http::status::bad_request, 131056, 0,
+                               "(#131056) (Business Account, Consumer Account) pair rate limit hit");
+        case FakeFault::kTimeout: {
+            Reply r;
+            r.no_answer = true;
+            return r;
+        }
+        case FakeFault::kSlow:
+        case FakeFault::kNone:
+            break;
+    }
+    return {};
+}
+
+// A refilling bucket: `capacity` tokens, one more every `interval`.
+struct Bucket {
+    double tokens = 0;
+    Clock::time_point last{};
+
+    bool take(double capacity, std::chrono::duration<double> interval, Clock::time_point now) {
+        if (last == Clock::time_point{}) {
+            tokens = capacity;
+        } else {
+            tokens = std::min(capacity, tokens + (now - last) / interval);
+        }
+        last = now;
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+};
+
+std::string query_param(std::string_view query, std::string_view name) {
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const auto eq = pair.find('=');
+        if (pair.substr(0, eq) == name) {
+            return eq == std::string_view::npos ? std::string() : std::string(pair.substr(eq + 1));
+        }
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return {};
+}
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> parts;
+    while (!path.empty()) {
+        if (path.front() == '/') {
+            path.remove_prefix(1);
+            continue;
+        }
+        const auto slash = path.find('/');
+        parts.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash);
+    }
+    return parts;
+}
+
+struct Part {
+    std::string name;
+    std::string filename;
+    std::string content_type;
+    std::string data;
+};
+
+std::string header_param(std::string_view header, std::string_view key) {
+    const std::string needle = std::string(key) + "=";
+    auto pos = header.find(needle);
+    if (pos == std::string_view::npos) return {};
+    header.remove_prefix(pos + needle.size());
+    if (!header.empty() && header.front() == '"') {
+        header.remove_prefix(1);
+        return std::string(header.substr(0, header.find('"')));
+    }
+    return std::string(header.substr(0, header.find_first_of("; \r\n")));
+}
+
+std::vector<Part> parse_multipart(std::string_view body, std::string_view boundary) {
+    std::vector<Part> parts;
+    const std::string delim = "--" + std::string(boundary);
+    auto pos = body.find(delim);
+    while (pos != std::string_view::npos) {
+        pos += delim.size();
+        if (body.substr(pos, 2) == "--") break;
+        const auto headers_end = body.find("\r\n\r\n", pos);
+        if (headers_end == std::string_view::npos) break;
+        const auto next = body.find("\r\n" + delim, headers_end + 4);
+        if (next == std::string_view::npos) break;
+        const std::string_view headers = body.substr(pos, headers_end - pos);
+        Part part;
+        part.name = header_param(headers, "name");
+        part.filename = header_param(headers, "filename");
+        if (auto ct = headers.find("Content-Type:"); ct != std::string_view::npos) {
+            auto value = headers.substr(ct + 13);
+            value = value.substr(0, value.find("\r\n"));
+            while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+            part.content_type = std::string(value);
+        }
+        part.data = std::string(body.substr(headers_end + 4, next - headers_end - 4));
+        parts.push_back(std::move(part));
+        pos = next + 2;
+    }
+    return parts;
+}
+
+RecordedMessage record_of(const wire::ParsedRequest& parsed, std::string raw) {
+    RecordedMessage r;
+    const auto& m = parsed.message;
+    r.recipient = m.to.id;
+    r.by_bsuid = m.to.kind == core::Recipient::Kind::kBsuid;
+    r.type = parsed.type;
+    r.context_message_id = m.context_message_id;
+    r.raw_json = std::move(raw);
+    if (const auto* text = std::get_if<core::OutgoingText>(&m.body)) {
+        r.text = text->body;
+    } else if (const auto* buttons = std::get_if<core::ReplyButtons>(&m.body)) {
+        r.text = buttons->body;
+        r.title = buttons->header.text;
+        for (const auto& b : buttons->buttons) r.options.push_back(b.title);
+    } else if (const auto* list = std::get_if<core::ListMessage>(&m.body)) {
+        r.text = list->body;
+        r.title = list->button;
+        for (const auto& s : list->sections)
+            for (const auto& row : s.rows) r.options.push_back(row.title);
+    } else if (const auto* media = std::get_if<core::OutgoingMedia>(&m.body)) {
+        r.text = media->caption;
+    } else if (const auto* tmpl = std::get_if<core::OutgoingTemplate>(&m.body)) {
+        r.text = tmpl->name;
+        for (const auto& p : tmpl->body_parameters) r.options.push_back(p.text);
+    } else if (const auto* reaction = std::get_if<core::OutgoingReaction>(&m.body)) {
+        r.text = reaction->emoji;
+    } else if (const auto* loc = std::get_if<core::OutgoingLocation>(&m.body)) {
+        r.text = loc->name;
+    }
+    r.message = m;
+    return r;
+}
+
+}  // namespace
+
+struct FakeGraph::Impl : std::enable_shared_from_this<Impl> {
+    asio::any_io_executor ex;
+    FakeGraphOptions opt;
+    std::unique_ptr<Acceptor> acceptor;
+    std::uint16_t bound_port = 0;
+
+    mutable std::mutex mu;  // guards everything below
+    std::vector<RecordedMessage> messages;
+    std::vector<RecordedRead> reads;
+    FakeGraphStats stats;
+    std::function<void(const RecordedMessage&)> callback;
+    std::deque<FakeFault> scripted;
+    std::mt19937_64 rng;
+    Bucket number_bucket;
+    std::map<std::string, Bucket> pair_buckets;
+    struct Media {
+        std::string bytes;
+        std::string mime;
+    };
+    std::map<std::string, Media> media;
+    std::uint64_t next_id = 0;
+    std::vector<std::weak_ptr<TcpStream>> sessions;
+
+    Impl(asio::any_io_executor executor, FakeGraphOptions options)
+        : ex(std::move(executor)), opt(std::move(options)), rng(opt.seed) {}
+
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(bound_port); }
+
+    FakeFault next_fault() {
+        std::lock_guard lock(mu);
+        if (!scripted.empty()) {
+            const FakeFault f = scripted.front();
+            scripted.pop_front();
+            return f;
+        }
+        const double total = opt.percent_server_error + opt.percent_slow + opt.percent_timeout +
+                             opt.percent_window_closed + opt.percent_token_expired + opt.percent_throttle;
+        if (total <= 0) {
+            return FakeFault::kNone;
+        }
+        double u = std::uniform_real_distribution<double>(0.0, 100.0)(rng);
+        const std::pair<double, FakeFault> table[] = {
+            {opt.percent_server_error, FakeFault::kServerError}, {opt.percent_slow, FakeFault::kSlow},
+            {opt.percent_timeout, FakeFault::kTimeout},          {opt.percent_window_closed, FakeFault::kWindowClosed},
+            {opt.percent_token_expired, FakeFault::kTokenExpired}, {opt.percent_throttle, FakeFault::kThrottle},
+        };
+        for (const auto& [percent, fault] : table) {
+            if (u < percent) {
+                return fault;
+            }
+            u -= percent;
+        }
+        return FakeFault::kNone;
+    }
+
+    std::string new_id() {
+        std::lock_guard lock(mu);
+        return std::to_string(++next_id);
+    }
+
+    bool authorized(const http::request<http::string_body>& req) const {
+        return req[http::field::authorization] == "Bearer " + opt.access_token;
+    }
+
+    asio::awaitable<Reply> handle_messages(const http::request<http::string_body>& req) {
+        auto parsed = wire::parse_graph_request(req.body());
+        if (!parsed.ok()) {
+            std::lock_guard lock(mu);
+            ++stats.rejected;
+            co_return graph_error(http::status::bad_request, 100, 0, "(#100) Invalid parameter", parsed.error);
+        }
+        if (parsed.mark_read) {
+            std::lock_guard lock(mu);
+            reads.push_back({parsed.read_message_id, parsed.typing});
+            co_return answer_with(http::status::ok, wire::success_json());
+        }
+        const FakeFault fault = next_fault();
+        if (fault == FakeFault::kSlow) {
+            Timer timer(ex);
+            timer.expires_after(opt.slow_delay);
+            co_await timer.async_wait();
+        }
+        if (fault != FakeFault::kNone && fault != FakeFault::kSlow) {
+            std::lock_guard lock(mu);
+            ++stats.faults;
+            co_return fault_reply(fault, opt.retry_after_seconds);
+        }
+        RecordedMessage record = record_of(parsed, req.body());
+        {
+            std::lock_guard lock(mu);
+            const auto now = Clock::now();
+            if (opt.max_messages_per_second > 0 &&
+                !number_bucket.take(std::max(1.0, opt.max_messages_per_second),
+                                    std::chrono::duration<double>(1.0 / opt.max_messages_per_second), now)) {
+                ++stats.throttled;
+                co_return fault_reply(FakeFault::kThrottle, opt.retry_after_seconds);
+            }
+            if (opt.pair_burst > 0 &&
+                !pair_buckets[record.recipient].take(static_cast<double>(opt.pair_burst),
+                                                     std::chrono::duration<double>(opt.pair_interval), now)) {
+                ++stats.pair_limited;
+                co_return fault_reply(FakeFault::kPairLimit, opt.retry_after_seconds);
+            }
+            char id[32];
+            std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(++next_id));
+            record.wamid = "wamid.HBgLFAKE" + std::string(id) + "=";
+            ++stats.accepted;
+        }
+        wire::SendAnswer answer;
+        answer.wamid = record.wamid;
+        answer.input = record.recipient;
+        if (record.by_bsuid) {
+            answer.user_id = record.recipient;
+        } else if (parsed.message.to.kind == core::Recipient::Kind::kPhone) {
+            answer.wa_id = record.recipient.front() == '+' ? record.recipient.substr(1) : record.recipient;
+        }
+        std::function<void(const RecordedMessage&)> cb;
+        {
+            std::lock_guard lock(mu);
+            cb = callback;
+        }
+        if (cb) {
+            cb(record);
+        }
+        {
+            std::lock_guard lock(mu);
+            messages.push_back(std::move(record));
+        }
+        co_return answer_with(http::status::ok, wire::send_answer_json(answer));
+    }
+
+    Reply handle_upload(const http::request<http::string_body>& req) {
+        const std::string content_type(req[http::field::content_type]);
+        const std::string boundary = header_param(content_type, "boundary");
+        if (content_type.rfind("multipart/form-data", 0) != 0 || boundary.empty()) {
+            return graph_error(http::status::bad_request, 100, 0, "(#100) The parameter file is required");
+        }
+        const auto parts = parse_multipart(req.body(), boundary);
+        std::string product;
+        const Part* file = nullptr;
+        std::string type_field;
+        for (const auto& p : parts) {
+            if (p.name == "messaging_product") product = p.data;
+            if (p.name == "type") type_field = p.data;
+            if (p.name == "file") file = &p;
+        }
+        if (product != "whatsapp") {
+            return graph_error(http::status::bad_request, 100, 0, "(#100) The parameter messaging_product is required");
+        }
+        if (file == nullptr || file->data.empty()) {
+            return graph_error(http::status::bad_request, 100, 0, "(#100) The parameter file is required");
+        }
+        const std::string mime = file->content_type.empty() ? type_field : file->content_type;
+        const std::string id = add_media(file->data, mime);
+        return answer_with(http::status::ok, wire::upload_answer_json(id));
+    }
+
+    std::string add_media(std::string bytes, std::string mime) {
+        std::lock_guard lock(mu);
+        const std::string id = std::to_string(1'000'000'000'000'000ULL + ++next_id);
+        media[id] = Media{std::move(bytes), std::move(mime)};
+        return id;
+    }
+
+    asio::awaitable<Reply> handle(const http::request<http::string_body>& req) {
+        const std::string_view target = req.target();
+        const auto qpos = target.find('?');
+        const std::string_view path = target.substr(0, qpos);
+        const std::string_view query = qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
+        const auto parts = split_path(path);
+
+        if (!authorized(req)) {
+            std::lock_guard lock(mu);
+            ++stats.rejected;
+            co_return graph_error(http::status::unauthorized, 190, 0,
+                                  "Invalid OAuth access token - Cannot parse access token");
+        }
+        // The media download URL (lookaside.fbsbx.com in production): bearer only, no version, no proof.
+        if (parts.size() == 2 && parts[0] == "media-download" && req.method() == http::verb::get) {
+            std::lock_guard lock(mu);
+            const auto it = media.find(std::string(parts[1]));
+            if (it == media.end()) {
+                co_return answer_with(http::status::not_found, "Not Found", "text/plain");
+            }
+            co_return answer_with(http::status::ok, it->second.bytes, it->second.mime);
+        }
+        if (parts.empty() || parts[0] != opt.api_version) {
+            co_return graph_error(http::status::bad_request, 100, 0, "Unknown path components: " + std::string(path));
+        }
+        if (!opt.app_secret.empty() &&
+            query_param(query, "appsecret_proof") !=
+                appsecret_proof(core::Secret(opt.app_secret), core::Secret(opt.access_token))) {
+            std::lock_guard lock(mu);
+            ++stats.rejected;
+            co_return graph_error(http::status::bad_request, 100, 0,
+                                  "Invalid appsecret_proof provided in the API argument");
+        }
+        if (parts.size() == 3 && req.method() == http::verb::post) {
+            if (parts[1] != opt.phone_number_id) {
+                co_return graph_error(http::status::bad_request, 100, 33,
+                                      "Unsupported post request. Object with ID '" + std::string(parts[1]) +
+                                          "' does not exist");
+            }
+            if (parts[2] == "messages") {
+                co_return co_await handle_messages(req);
+            }
+            if (parts[2] == "media") {
+                co_return handle_upload(req);
+            }
+        }
+        if (parts.size() == 2 && (req.method() == http::verb::get || req.method() == http::verb::delete_)) {
+            std::lock_guard lock(mu);
+            const auto it = media.find(std::string(parts[1]));
+            if (it == media.end()) {
+                co_return graph_error(http::status::bad_request, 100, 33,
+                                      "Unsupported get request. Object with ID '" + std::string(parts[1]) +
+                                          "' does not exist");
+            }
+            if (req.method() == http::verb::delete_) {
+                media.erase(it);
+                co_return answer_with(http::status::ok, wire::success_json());
+            }
+            wire::MediaAnswer answer;
+            answer.id = it->first;
+            answer.url = base_url() + "/media-download/" + it->first + "?mid=" + it->first;
+            answer.mime_type = it->second.mime;
+            answer.sha256 = core::sha256_hex(it->second.bytes);
+            answer.file_size = static_cast<std::int64_t>(it->second.bytes.size());
+            co_return answer_with(http::status::ok, wire::media_answer_json(answer));
+        }
+        co_return graph_error(http::status::bad_request, 100, 0, "Unsupported request: " + std::string(path));
+    }
+
+    asio::awaitable<void> session(std::shared_ptr<TcpStream> stream) {
+        auto self = shared_from_this();
+        beast::flat_buffer buffer;
+        for (;;) {
+            http::request_parser<http::string_body> parser;
+            parser.body_limit(opt.max_body_bytes);
+            stream->expires_never();  // keep-alive connections stay open until the client or stop() closes them
+            auto [rec, rn] = co_await http::async_read(*stream, buffer, parser);
+            if (rec) {
+                break;  // end_of_stream is the client closing; anything else ends the connection too
+            }
+            {
+                std::lock_guard lock(mu);
+                ++stats.requests;
+            }
+            auto req = parser.release();
+            Reply reply = co_await handle(req);
+            if (reply.no_answer) {
+                continue;  // leave the client waiting; the next read fails when it gives up and closes
+            }
+            http::response<http::string_body> res{reply.status, req.version()};
+            res.set(http::field::server, "delvex-fake-graph");
+            res.set(http::field::content_type, reply.content_type);
+            if (!reply.retry_after.empty()) {
+                res.set(http::field::retry_after, reply.retry_after);
+            }
+            res.keep_alive(req.keep_alive());
+            res.body() = std::move(reply.body);
+            res.prepare_payload();
+            stream->expires_after(std::chrono::seconds(30));
+            auto [wec, wn] = co_await http::async_write(*stream, res);
+            if (wec || !res.keep_alive()) {
+                break;
+            }
+        }
+        boost::system::error_code ignored;
+        stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream->close();
+    }
+
+    asio::awaitable<void> accept_loop() {
+        auto self = shared_from_this();
+        while (acceptor && acceptor->is_open()) {
+            auto [ec, socket] = co_await acceptor->async_accept();
+            if (ec) {
+                if (ec == asio::error::operation_aborted || !acceptor->is_open()) {
+                    break;
+                }
+                continue;
+            }
+            auto stream = std::make_shared<TcpStream>(std::move(socket));
+            {
+                std::lock_guard lock(mu);
+                ++stats.connections;
+                std::erase_if(sessions, [](const auto& w) { return w.expired(); });
+                sessions.push_back(stream);
+            }
+            asio::co_spawn(ex, session(stream), [](std::exception_ptr e) {
+                if (e) {
+                    try {
+                        std::rethrow_exception(e);
+                    } catch (const std::exception& x) {
+                        spdlog::error("fake-graph session failed: {}", x.what());
+                    }
+                }
+            });
+        }
+    }
+};
+
+FakeGraph::FakeGraph(asio::any_io_executor executor, FakeGraphOptions options)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {}
+
+FakeGraph::~FakeGraph() {
+    stop();
+}
+
+void FakeGraph::start() {
+    auto& impl = *impl_;
+    impl.acceptor = std::make_unique<Acceptor>(impl.ex);
+    const tcp::endpoint endpoint{asio::ip::make_address_v4("127.0.0.1"), 0};
+    impl.acceptor->open(endpoint.protocol());
+    impl.acceptor->set_option(asio::socket_base::reuse_address(true));
+    impl.acceptor->bind(endpoint);
+    impl.acceptor->listen(asio::socket_base::max_listen_connections);
+    impl.bound_port = impl.acceptor->local_endpoint().port();
+    asio::co_spawn(impl.ex, impl.accept_loop(), [](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& x) {
+                spdlog::error("fake-graph accept loop failed: {}", x.what());
+            }
+        }
+    });
+}
+
+void FakeGraph::stop() {
+    boost::system::error_code ignored;
+    if (impl_->acceptor) {
+        impl_->acceptor->close(ignored);
+    }
+    close_connections();
+}
+
+void FakeGraph::close_connections() {
+    auto& impl = *impl_;
+    boost::system::error_code ignored;
+    std::vector<std::weak_ptr<TcpStream>> sessions;
+    {
+        std::lock_guard lock(impl.mu);
+        sessions.swap(impl.sessions);
+    }
+    for (auto& weak : sessions) {
+        if (auto stream = weak.lock()) {
+            stream->socket().close(ignored);
+        }
+    }
+}
+
+std::uint16_t FakeGraph::port() const {
+    return impl_->bound_port;
+}
+
+std::string FakeGraph::base_url() const {
+    return impl_->base_url();
+}
+
+const FakeGraphOptions& FakeGraph::options() const {
+    return impl_->opt;
+}
+
+std::vector<RecordedMessage> FakeGraph::messages() const {
+    std::lock_guard lock(impl_->mu);
+    return impl_->messages;
+}
+
+std::vector<RecordedRead> FakeGraph::reads() const {
+    std::lock_guard lock(impl_->mu);
+    return impl_->reads;
+}
+
+FakeGraphStats FakeGraph::stats() const {
+    std::lock_guard lock(impl_->mu);
+    return impl_->stats;
+}
+
+void FakeGraph::on_message(std::function<void(const RecordedMessage&)> callback) {
+    std::lock_guard lock(impl_->mu);
+    impl_->callback = std::move(callback);
+}
+
+void FakeGraph::fail_next(FakeFault fault, std::size_t count) {
+    std::lock_guard lock(impl_->mu);
+    impl_->scripted.insert(impl_->scripted.end(), count, fault);
+}
+
+void FakeGraph::set_fault_percentages(double server_error, double slow, double timeout, double window_closed,
+                                      double token_expired, double throttle) {
+    std::lock_guard lock(impl_->mu);
+    auto& o = impl_->opt;
+    o.percent_server_error = server_error;
+    o.percent_slow = slow;
+    o.percent_timeout = timeout;
+    o.percent_window_closed = window_closed;
+    o.percent_token_expired = token_expired;
+    o.percent_throttle = throttle;
+}
+
+void FakeGraph::set_max_messages_per_second(double rate) {
+    std::lock_guard lock(impl_->mu);
+    impl_->opt.max_messages_per_second = rate;
+}
+
+std::string FakeGraph::add_media(std::string bytes, std::string mime_type) {
+    return impl_->add_media(std::move(bytes), std::move(mime_type));
+}
+
+}  // namespace delvex::whatsapp
