@@ -26,13 +26,15 @@ struct RawUpdate {
     UpdateKind kind = UpdateKind::kMessage;
     /// Unique per event: "m:<wamid>", "s:<wamid>:<status>", "c:<field>:<sha256 of value>",
     /// "e:<sha256 of error and metadata>". Meta's retries of the same event give the same key.
+    /// Group statuses, aggregated one per participant, append ":<recipient_participant_id>".
     std::string dedupe_key;
     /// The member it concerns: sender wa_id, else BSUID; for statuses the recipient. Empty for others.
     std::string member_key;
     std::string phone_number_id;  ///< value.metadata.phone_number_id, may be empty
     std::int64_t timestamp = 0;   ///< unix seconds of the event, 0 when it has none
     /// {"field":…, "metadata":{…}, "contact":{…}, "message":{…}} (or "status", "value", "error"): every field
-    /// Meta sent for this update, unknown ones included, so nothing is lost.
+    /// Meta sent for this update, unknown ones included, so nothing is lost. Also "entry_id" (the WABA id) and
+    /// "time" (entry.time) when the entry has them; "metadata" and "contact" only when present.
     std::string json;
 };
 

@@ -518,6 +518,40 @@ TEST(WireInbound, SplitsUserPreferencesWithMetadata) {
 
 // --- batches, repeats, oddities ---
 
+TEST(WireInbound, MatchesContactByUserIdWhenSenderHasNoPhone) {
+    const Envelope envelope = split_envelope(R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[
+        {"field":"messages","value":{"metadata":{"phone_number_id":"106540352242922"},
+         "contacts":[{"profile":{"name":"Other"},"wa_id":"16505550102","user_id":"US.1"},
+                     {"profile":{"name":"Neema","username":"@neema"},"user_id":"KE.2"}],
+         "messages":[{"from_user_id":"KE.2","id":"wamid.A","timestamp":"1767225600","type":"text","text":{"body":"hi"}},
+                     {"from":"16505550199","id":"wamid.B","timestamp":"1767225600","type":"text","text":{"body":"?"}}]}}]}]})");
+    ASSERT_EQ(envelope.outcome, EnvelopeOutcome::kOk);
+    ASSERT_EQ(envelope.updates.size(), 2u);
+    EXPECT_EQ(envelope.updates[0].member_key, "KE.2");
+    const auto neema = parse(envelope.updates[0]).message;
+    EXPECT_EQ(neema->sender.profile_name, "Neema");
+    EXPECT_EQ(neema->sender.username, "@neema");
+    EXPECT_EQ(neema->sender.key(), "KE.2");
+    // Two contacts and none of them is the sender: no guess.
+    const auto stranger = parse(envelope.updates[1]).message;
+    EXPECT_EQ(stranger->sender.wa_id, "16505550199");
+    EXPECT_TRUE(stranger->sender.profile_name.empty());
+    EXPECT_FALSE(nlohmann::json::parse(envelope.updates[1].json).contains("contact"));
+}
+
+TEST(WireInbound, KeysSystemErrorsByErrorAndNumber) {
+    const std::string body_a = read_fixture("errors_system.json");
+    std::string body_b = body_a;
+    body_b.replace(body_b.find("106540352242922"), 15, "106540352242923");
+    const Envelope a = split_envelope(body_a);
+    const Envelope b = split_envelope(body_b);
+    ASSERT_EQ(a.updates.size(), 1u);
+    ASSERT_EQ(b.updates.size(), 1u);
+    EXPECT_NE(a.updates[0].dedupe_key, b.updates[0].dedupe_key);
+    EXPECT_EQ(b.updates[0].phone_number_id, "106540352242923");
+}
+
+
 TEST(WireInbound, SplitsEveryUpdateInBodyOrderWhenBatched) {
     const Envelope envelope = split_fixture("batch.json");
     ASSERT_EQ(envelope.outcome, EnvelopeOutcome::kOk);
