@@ -226,7 +226,7 @@ RecordedMessage record_of(const wire::ParsedRequest& parsed, std::string raw) {
 
 }  // namespace
 
-struct FakeGraph::Impl : std::enable_shared_from_this<Impl> {
+struct FakeGraph::Impl {
     asio::any_io_executor ex;
     FakeGraphOptions opt;
     std::unique_ptr<Acceptor> acceptor;
@@ -459,8 +459,12 @@ struct FakeGraph::Impl : std::enable_shared_from_this<Impl> {
         co_return graph_error(http::status::bad_request, 100, 0, "Unsupported request: " + std::string(path));
     }
 
-    asio::awaitable<void> session(std::shared_ptr<TcpStream> stream) {
-        auto self = shared_from_this();
+    // Coroutines get their owner as a parameter, copied when they are created: a `this` captured in a
+    // coroutine frame could dangle before the frame first runs.
+    static asio::awaitable<void> session(std::shared_ptr<Impl> self, std::shared_ptr<TcpStream> stream) {
+        auto& opt = self->opt;
+        auto& mu = self->mu;
+        auto& stats = self->stats;
         beast::flat_buffer buffer;
         for (;;) {
             http::request_parser<http::string_body> parser;
@@ -475,7 +479,7 @@ struct FakeGraph::Impl : std::enable_shared_from_this<Impl> {
                 ++stats.requests;
             }
             auto req = parser.release();
-            Reply reply = co_await handle(req);
+            Reply reply = co_await self->handle(req);
             if (reply.no_answer) {
                 continue;  // leave the client waiting; the next read fails when it gives up and closes
             }
@@ -499,8 +503,9 @@ struct FakeGraph::Impl : std::enable_shared_from_this<Impl> {
         stream->close();
     }
 
-    asio::awaitable<void> accept_loop() {
-        auto self = shared_from_this();
+    static asio::awaitable<void> accept_loop(std::shared_ptr<Impl> self) {
+        auto& acceptor = self->acceptor;
+        auto& mu = self->mu;
         while (acceptor && acceptor->is_open()) {
             auto [ec, socket] = co_await acceptor->async_accept();
             if (ec) {
@@ -512,11 +517,11 @@ struct FakeGraph::Impl : std::enable_shared_from_this<Impl> {
             auto stream = std::make_shared<TcpStream>(std::move(socket));
             {
                 std::lock_guard lock(mu);
-                ++stats.connections;
-                std::erase_if(sessions, [](const auto& w) { return w.expired(); });
-                sessions.push_back(stream);
+                ++self->stats.connections;
+                std::erase_if(self->sessions, [](const auto& w) { return w.expired(); });
+                self->sessions.push_back(stream);
             }
-            asio::co_spawn(ex, session(stream), [](std::exception_ptr e) {
+            asio::co_spawn(self->ex, session(self, stream), [](std::exception_ptr e) {
                 if (e) {
                     try {
                         std::rethrow_exception(e);
@@ -545,7 +550,7 @@ void FakeGraph::start() {
     impl.acceptor->bind(endpoint);
     impl.acceptor->listen(asio::socket_base::max_listen_connections);
     impl.bound_port = impl.acceptor->local_endpoint().port();
-    asio::co_spawn(impl.ex, impl.accept_loop(), [](std::exception_ptr e) {
+    asio::co_spawn(impl.ex, Impl::accept_loop(impl_), [](std::exception_ptr e) {
         if (e) {
             try {
                 std::rethrow_exception(e);

@@ -324,7 +324,7 @@ struct GraphClient::Impl {
         return e;
     }
 
-    void log_result(std::string_view what, const Answer& a, std::chrono::milliseconds ms,
+    void log_result(const char* what, const Answer& a, std::chrono::milliseconds ms,
                     const std::optional<GraphError>& error) const {
         if (a.ec) {
             log->debug("graph {} transport_error={} ms={}", what, a.ec.message(), ms.count());
@@ -337,7 +337,20 @@ struct GraphClient::Impl {
         }
     }
 
-    asio::awaitable<SendOutcome> post_messages(std::string body, std::string_view what) {
+    static asio::awaitable<SendOutcome> ready(SendOutcome out) { co_return out; }
+
+    static asio::awaitable<UploadOutcome> upload_media(std::shared_ptr<Impl> impl, std::string bytes,
+                                                       std::string mime_type, std::string filename);
+    static asio::awaitable<MediaInfoOutcome> get_media(std::shared_ptr<Impl> impl, std::string media_id);
+    static asio::awaitable<DownloadOutcome> download_media(std::shared_ptr<Impl> impl, std::string media_url,
+                                                           std::size_t max_bytes);
+
+    static asio::awaitable<SendOutcome> post_messages(std::shared_ptr<Impl> self, std::string body,
+                                                      const char* what) {
+        co_return co_await self->post_messages_on(std::move(body), what);
+    }
+
+    asio::awaitable<SendOutcome> post_messages_on(std::string body, const char* what) {
         SendOutcome out;
         if (!base) {
             out.transport_error = asio::error::invalid_argument;
@@ -371,9 +384,10 @@ GraphClient::GraphClient(asio::any_io_executor executor, GraphConfig config, std
 
 GraphClient::~GraphClient() = default;
 
+// The public calls are plain functions that hand the coroutine its own reference to the pool: a coroutine's
+// body runs only when first awaited, by which time the GraphClient itself may be gone.
 asio::awaitable<SendOutcome> GraphClient::send_message(std::string json_body) {
-    auto impl = impl_;  // the coroutine keeps the pool alive even if the client is destroyed meanwhile
-    co_return co_await impl->post_messages(std::move(json_body), "send");
+    return Impl::post_messages(impl_, std::move(json_body), "send");
 }
 
 asio::awaitable<SendOutcome> GraphClient::send(core::OutgoingMessage message) {
@@ -386,20 +400,30 @@ asio::awaitable<SendOutcome> GraphClient::send(core::OutgoingMessage message) {
         e.type = "ValidationError";
         e.message = std::move(serialized.error);
         out.error = std::move(e);
-        co_return out;
+        return Impl::ready(std::move(out));
     }
-    auto impl = impl_;
-    co_return co_await impl->post_messages(std::move(serialized.json), "send");
+    return Impl::post_messages(impl_, std::move(serialized.json), "send");
 }
 
 asio::awaitable<SendOutcome> GraphClient::mark_as_read(std::string wamid, bool typing) {
-    auto impl = impl_;
-    co_return co_await impl->post_messages(wire::mark_read_json(wamid, typing), typing ? "typing" : "read");
+    return Impl::post_messages(impl_, wire::mark_read_json(wamid, typing), typing ? "typing" : "read");
 }
 
 asio::awaitable<UploadOutcome> GraphClient::upload_media(std::string bytes, std::string mime_type,
                                                          std::string filename) {
-    auto impl = impl_;
+    return Impl::upload_media(impl_, std::move(bytes), std::move(mime_type), std::move(filename));
+}
+
+asio::awaitable<MediaInfoOutcome> GraphClient::get_media(std::string media_id) {
+    return Impl::get_media(impl_, std::move(media_id));
+}
+
+asio::awaitable<DownloadOutcome> GraphClient::download_media(std::string url, std::size_t max_bytes) {
+    return Impl::download_media(impl_, std::move(url), max_bytes);
+}
+
+asio::awaitable<UploadOutcome> GraphClient::Impl::upload_media(std::shared_ptr<Impl> impl, std::string bytes,
+                                                               std::string mime_type, std::string filename) {
     UploadOutcome out;
     if (!impl->base) {
         out.transport_error = asio::error::invalid_argument;
@@ -446,8 +470,7 @@ asio::awaitable<UploadOutcome> GraphClient::upload_media(std::string bytes, std:
     co_return out;
 }
 
-asio::awaitable<MediaInfoOutcome> GraphClient::get_media(std::string media_id) {
-    auto impl = impl_;
+asio::awaitable<MediaInfoOutcome> GraphClient::Impl::get_media(std::shared_ptr<Impl> impl, std::string media_id) {
     MediaInfoOutcome out;
     if (!impl->base || media_id.empty() || media_id.find_first_of("/?#&% ") != std::string::npos) {
         out.transport_error = asio::error::invalid_argument;
@@ -475,8 +498,8 @@ asio::awaitable<MediaInfoOutcome> GraphClient::get_media(std::string media_id) {
     co_return out;
 }
 
-asio::awaitable<DownloadOutcome> GraphClient::download_media(std::string media_url, std::size_t max_bytes) {
-    auto impl = impl_;
+asio::awaitable<DownloadOutcome> GraphClient::Impl::download_media(std::shared_ptr<Impl> impl, std::string media_url,
+                                                                    std::size_t max_bytes) {
     DownloadOutcome out;
     auto url = parse_http_url(media_url);
     if (!url) {
