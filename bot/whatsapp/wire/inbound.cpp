@@ -156,9 +156,6 @@ std::string sha256_hex(std::string_view data) {
     return hex;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// split_envelope
-
 struct ChangeScope {
     std::string where;              // "entry[0].changes[1]", for reasons in Envelope::unknown
     std::string head;               // `{"field":…,"entry_id":…,"time":…,"metadata":{…}` shared by its updates
@@ -444,9 +441,6 @@ private:
     std::unordered_set<std::string> seen_;
     std::vector<std::string> contact_dumps_;  // per contacts[] index of the current change, dumped on demand
 };
-
-// ---------------------------------------------------------------------------------------------------------
-// parse_update
 
 core::MessageType message_type_of(std::string_view name) {
     using core::MessageType;
@@ -798,9 +792,6 @@ core::StatusUpdate read_status(const Json& status) {
     out.errors = read_errors(status);
     return out;
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// make_*_webhook
 
 OrderedJson error_json(const core::ApiError& error) {
     OrderedJson out = OrderedJson::object();
