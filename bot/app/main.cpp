@@ -1,1 +1,81 @@
-int main() { return 0; }
+// delvex: the Delve Exchange WhatsApp service and its tools. Subcommands are the stable interface of
+// ARCHITECTURE.md; each one is a thin call into the libraries.
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "bot/app/commands.hpp"
+#include "bot/app/config.hpp"
+#include "bot/app/demo.hpp"
+#include "bot/app/service.hpp"
+#include "bot/core/clock.hpp"
+#include "forums/cli.hpp"
+
+int main(int argc, char** argv) {
+    using namespace delvex;
+    CLI::App cli{"delvex — the Delve Exchange WhatsApp service"};
+    cli.require_subcommand(1);
+
+    std::optional<std::string> config_file;
+    auto* serve = cli.add_subcommand("serve", "Run the service (webhook endpoint, consumer, sender)");
+    serve->add_option("--config", config_file, "YAML config file (default: environment only)");
+
+    app::DemoOptions demo_options;
+    auto* demo = cli.add_subcommand("demo", "The service with a simulated WhatsApp in the terminal");
+    demo->add_option("--db", demo_options.db_path, "SQLite file for the demo")->capture_default_str();
+    demo->add_option("--as", demo_options.member, "Phone number of the first simulated member")
+        ->capture_default_str();
+    demo->add_option("--name", demo_options.name, "Profile name of the first simulated member")
+        ->capture_default_str();
+    demo->add_flag("--fresh", demo_options.fresh, "Start from an empty database");
+
+    std::string to;
+    std::string text;
+    auto* send = cli.add_subcommand("send", "Queue one text message in the outbox of DELVEX_DB");
+    send->add_option("--to", to, "WhatsApp id (phone with or without +, or BSUID)")->required();
+    send->add_option("--text", text, "Message text")->required();
+
+    auto* forums = cli.add_subcommand("forums", "Monthly forum tools");
+    forums->require_subcommand(1);
+    std::string rrule;
+    std::string tz;
+    std::string start;
+    int count = 10;
+    auto* next = forums->add_subcommand("next", "Print the next occurrences of a rule as UTC instants");
+    next->add_option("--rrule", rrule, "RFC 5545 RRULE, with or without the RRULE: prefix")->required();
+    next->add_option("--tz", tz, "IANA time zone of the start, e.g. America/Lima")->required();
+    next->add_option("--start", start, "Local start YYYY-MM-DDTHH:MM[:SS]")->required();
+    next->add_option("--count", count, "How many occurrences")->capture_default_str();
+
+    CLI11_PARSE(cli, argc, argv);
+
+    try {
+        if (serve->parsed()) {
+            auto config = app::load_config(config_file, app::process_env(), true);
+            app::setup_logging(config.log_level);
+            core::SystemClock clock;
+            app::Service service(config, clock);
+            service.start();
+            service.run_until_signal();
+            return 0;
+        }
+        if (demo->parsed()) {
+            return app::run_demo(demo_options, std::cin, std::cout);
+        }
+        if (send->parsed()) {
+            return app::run_send(app::process_env(), to, text, std::cout, std::cerr);
+        }
+        if (next->parsed()) {
+            return forums::run_forums_next(rrule, tz, start, count, std::cout, std::cerr);
+        }
+    } catch (const app::ConfigError& e) {
+        std::cerr << "delvex: config: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "delvex: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}

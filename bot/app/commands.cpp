@@ -1,0 +1,60 @@
+#include "bot/app/commands.hpp"
+
+#include <cctype>
+
+#include "bot/core/clock.hpp"
+#include "bot/core/crypto.hpp"
+#include "bot/core/redact.hpp"
+#include "bot/store/database.hpp"
+#include "bot/store/repositories.hpp"
+
+namespace delvex::app {
+
+std::string normalize_wa_id(const std::string& input) {
+    // BSUID: "<ISO country>.<alphanumerics>" (contract §10).
+    const auto dot = input.find('.');
+    if (dot == 2 && std::isupper(static_cast<unsigned char>(input[0])) != 0 &&
+        std::isupper(static_cast<unsigned char>(input[1])) != 0 && input.size() > 3) {
+        for (char c : input.substr(3)) {
+            if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.') {
+                return {};
+            }
+        }
+        return input;
+    }
+    std::string digits;
+    for (std::size_t i = 0; i < input.size(); ++i) {
+        const char c = input[i];
+        if (std::isdigit(static_cast<unsigned char>(c)) != 0) {
+            digits.push_back(c);
+        } else if (c == '+' && i == 0) {
+            continue;
+        } else if (c != ' ' && c != '-') {
+            return {};
+        }
+    }
+    return digits.size() >= 7 && digits.size() <= 15 ? digits : std::string();
+}
+
+int run_send(const EnvLookup& env, const std::string& to, const std::string& text, std::ostream& out,
+             std::ostream& err) {
+    const auto recipient = normalize_wa_id(to);
+    if (recipient.empty()) {
+        err << "delvex send: --to '" << to << "' is not a phone number (7–15 digits) or a BSUID\n";
+        return 2;
+    }
+    if (text.empty() || text.size() > 4096) {
+        err << "delvex send: --text must be 1 to 4096 characters\n";
+        return 2;
+    }
+    const auto db_path = env("DELVEX_DB").value_or("delvex.db");
+    store::Database db(store::DatabaseOptions{db_path, true, 5000, false});
+    store::OutboxRepository outbox(db.sql());
+    core::SystemClock clock;
+    const auto key = "cli:" + core::random_hex(8);
+    outbox.enqueue(key, recipient, "text", text, core::to_unix_ms(clock.now()));
+    out << "queued " << key << " to " << core::redact(recipient) << " in " << db_path << '\n';
+    return 0;
+}
+
+}  // namespace delvex::app

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "bot/app/config.hpp"
+
+namespace delvex::app {
+
+/// `delvex send`: queues one text in the outbox of DELVEX_DB; a running service sends it (or the next to
+/// start). Returns the exit code.
+int run_send(const EnvLookup& env, const std::string& to, const std::string& text, std::ostream& out,
+             std::ostream& err);
+
+/// Normalises a WhatsApp id typed by a person: "+254 700-000 001" → "254700000001"; a BSUID stays as it
+/// is. Returns empty if it is neither a plausible number (7–15 digits) nor a BSUID.
+std::string normalize_wa_id(const std::string& input);
+
+}  // namespace delvex::app

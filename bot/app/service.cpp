@@ -1,0 +1,217 @@
+#include "bot/app/service.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <future>
+#include <thread>
+
+#include "bot/core/i18n.hpp"
+#include "bot/delivery/dispatcher.hpp"
+#include "bot/events/db_writer.hpp"
+#include "bot/events/inbox_consumer.hpp"
+#include "bot/events/ingest.hpp"
+#include "bot/http/routes.hpp"
+#include "bot/http/server.hpp"
+#include "bot/whatsapp/graph_client.hpp"
+
+namespace delvex::app {
+namespace {
+
+namespace asio = boost::asio;
+
+// Each idle keep-alive connection holds a descriptor: make room for the configured connection limit.
+void raise_fd_limit() {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+
+// Runs `fn` on the io thread and waits for it (used only at start and stop, never on a hot path).
+template <typename F>
+auto on_io(asio::io_context& ioc, F fn) {
+    std::packaged_task<decltype(fn())()> task(std::move(fn));
+    auto result = task.get_future();
+    asio::post(ioc, [&task] { task(); });
+    return result.get();
+}
+
+}  // namespace
+
+void setup_logging(const std::string& level) {
+    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    for (const char* name : {"app", "http", "events", "delivery", "whatsapp"}) {
+        if (!spdlog::get(name)) {
+            spdlog::register_logger(std::make_shared<spdlog::logger>(name, sink));
+        }
+    }
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("delvex", sink));
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %n %v");
+    spdlog::set_level(spdlog::level::from_str(level));
+}
+
+struct Service::Impl {
+    Impl(Config c, const core::Clock& clk) : config(std::move(c)), clock(clk) {}
+
+    Config config;
+    const core::Clock& clock;
+    core::Metrics metrics;
+    core::Catalog catalog;
+    asio::io_context ioc{1};
+    // Keeps the io thread alive while stop() still posts to it after the server and dispatcher are done.
+    asio::executor_work_guard<asio::io_context::executor_type> io_work{ioc.get_executor()};
+    std::unique_ptr<events::DbWriter> writer;
+    std::unique_ptr<store::Database> reader;  // quiet() only; guarded by reader_mutex
+    std::mutex reader_mutex;
+    std::unique_ptr<events::Ingestor> ingestor;
+    std::unique_ptr<events::InboxConsumer> consumer;
+    std::unique_ptr<whatsapp::GraphClient> graph;
+    std::unique_ptr<delivery::Dispatcher> dispatcher;
+    std::unique_ptr<http::Routes> routes;
+    std::unique_ptr<http::Server> server;
+    std::thread io_thread;
+    bool started = false;
+    bool stopped = false;
+};
+
+Service::Service(Config config, const core::Clock& clock) : impl_(std::make_unique<Impl>(std::move(config), clock)) {}
+
+Service::~Service() {
+    stop();
+}
+
+void Service::start() {
+    auto& s = *impl_;
+    raise_fd_limit();
+    s.catalog = core::Catalog::load(s.config.home + "/config/locales");
+    store::DatabaseOptions db{s.config.db_path, s.config.db_durable, 5000, false};
+    s.writer = std::make_unique<events::DbWriter>(db);
+    s.reader = std::make_unique<store::Database>(store::DatabaseOptions{s.config.db_path, false, 5000, true});
+
+    s.ingestor = std::make_unique<events::Ingestor>(*s.writer, s.clock, s.metrics);
+    s.consumer = std::make_unique<events::InboxConsumer>(*s.writer, s.clock, s.metrics, s.catalog);
+    s.ingestor->on_committed([c = s.consumer.get()] { c->kick(); });
+
+    whatsapp::GraphConfig graph;
+    graph.base_url = s.config.graph_url;
+    graph.api_version = s.config.api_version;
+    graph.phone_number_id = s.config.phone_number_id;
+    graph.access_token = s.config.access_token;
+    graph.app_secret = s.config.app_secret;
+    graph.appsecret_proof = s.config.appsecret_proof;
+    graph.timeout = s.config.graph_timeout;
+    graph.max_connections = static_cast<std::size_t>(s.config.send_concurrency);
+    s.graph = std::make_unique<whatsapp::GraphClient>(s.ioc.get_executor(), graph, spdlog::get("whatsapp"));
+    s.dispatcher = std::make_unique<delivery::Dispatcher>(s.ioc.get_executor(), *s.writer, *s.graph, s.clock,
+                                                          s.metrics, s.config.send_concurrency);
+    s.consumer->on_outbox([d = s.dispatcher.get()] { d->kick(); });
+
+    s.routes = std::make_unique<http::Routes>(*s.ingestor, s.metrics, s.config.verify_token, s.config.app_secret);
+    http::ServerOptions opts;
+    opts.host = s.config.listen_host;
+    opts.port = s.config.listen_port;
+    opts.max_connections = s.config.http.max_connections;
+    opts.header_limit_bytes = s.config.http.header_limit_bytes;
+    opts.body_limit_bytes = s.config.http.body_limit_bytes;
+    opts.read_timeout = s.config.http.read_timeout;
+    opts.idle_timeout = s.config.http.idle_timeout;
+    opts.write_timeout = s.config.http.write_timeout;
+    s.server = std::make_unique<http::Server>(s.ioc.get_executor(), opts, *s.routes, s.metrics);
+    s.server->start();
+
+    s.io_thread = std::thread([&s] {
+        for (;;) {
+            try {
+                s.ioc.run();
+                return;
+            } catch (const std::exception& e) {
+                spdlog::error("io loop: {}", e.what());
+            }
+        }
+    });
+    on_io(s.ioc, [&s] {
+        s.dispatcher->start();
+        return 0;
+    });
+    // Apply whatever was stored before a crash or restart, then send what was left queued.
+    s.consumer->kick();
+    s.routes->set_ready(true);
+    s.started = true;
+    spdlog::get("app")->info("listening on {}:{} db={}", s.config.listen_host, port(), s.config.db_path);
+}
+
+std::uint16_t Service::port() const {
+    return impl_->server->port();
+}
+
+void Service::run_until_signal() {
+    auto& s = *impl_;
+    std::promise<int> signalled;
+    asio::signal_set signals(s.ioc, SIGINT, SIGTERM);
+    signals.async_wait([&signalled](const boost::system::error_code&, int signo) { signalled.set_value(signo); });
+    const int signo = signalled.get_future().get();
+    spdlog::get("app")->info("signal {} received, stopping", signo);
+    stop();
+}
+
+void Service::stop() {
+    auto& s = *impl_;
+    if (!s.started || s.stopped) {
+        return;
+    }
+    s.stopped = true;
+    s.routes->set_ready(false);
+    on_io(s.ioc, [&s] {
+        s.server->stop();
+        s.dispatcher->stop();
+        return 0;
+    });
+    // Let requests and sends in flight finish (each is bounded by its own timeouts).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        const bool busy = on_io(s.ioc, [&s] { return s.server->connections() > 0 || s.dispatcher->in_flight() > 0; });
+        if (!busy) {
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    s.io_work.reset();
+    s.ioc.stop();
+    s.io_thread.join();
+    s.writer->stop();
+    spdlog::get("app")->info("stopped");
+}
+
+bool Service::quiet() {
+    auto& s = *impl_;
+    if (on_io(s.ioc, [&s] { return s.dispatcher->in_flight(); }) > 0) {
+        return false;
+    }
+    std::lock_guard lock(s.reader_mutex);
+    auto& db = s.reader->sql();
+    const auto now_ms = core::to_unix_ms(s.clock.now());
+    SQLite::Statement q(db,
+                        "SELECT (SELECT count(*) FROM inbox WHERE state = 0) + "
+                        "(SELECT count(*) FROM outbox WHERE status = 0 AND next_attempt_ms <= :now)");
+    q.bind(":now", now_ms);
+    q.executeStep();
+    return q.getColumn(0).getInt64() == 0;
+}
+
+core::Metrics& Service::metrics() {
+    return impl_->metrics;
+}
+
+const Config& Service::config() const {
+    return impl_->config;
+}
+
+}  // namespace delvex::app

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "bot/app/config.hpp"
+#include "bot/core/clock.hpp"
+#include "bot/core/metrics.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace delvex::app {
+
+/// The running service: HTTP server, inbox consumer, dispatcher, writer thread. The composition root.
+class Service {
+public:
+    Service(Config config, const core::Clock& clock);
+    ~Service();
+
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+
+    /// Opens the database, binds the port, starts every thread. Throws with a clear message on failure.
+    void start();
+
+    /// The bound HTTP port (after start()).
+    std::uint16_t port() const;
+
+    /// Blocks until SIGTERM or SIGINT, then stops gracefully.
+    void run_until_signal();
+
+    /// Stop accepting, answer what is in flight, record sends in flight, stop. Idempotent.
+    void stop();
+
+    /// No webhook update waiting to be applied and no message due or being sent (the demo waits on this).
+    bool quiet();
+
+    core::Metrics& metrics();
+    const Config& config() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Sets up spdlog: one stderr sink, named loggers per layer, the given level.
+void setup_logging(const std::string& level);
+
+}  // namespace delvex::app

@@ -1,0 +1,167 @@
+#include "bot/events/inbox_consumer.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <spdlog/spdlog.h>
+
+#include "bot/community/language.hpp"
+#include "bot/community/welcome.hpp"
+#include "bot/core/redact.hpp"
+#include "bot/whatsapp/wire/inbound.hpp"
+
+namespace delvex::events {
+namespace {
+
+namespace wire = whatsapp::wire;
+
+std::shared_ptr<spdlog::logger> events_logger() {
+    if (auto log = spdlog::get("events")) {
+        return log;
+    }
+    return spdlog::default_logger();
+}
+
+store::OutboxStatus to_outbox_status(core::DeliveryStatus s) {
+    switch (s) {
+        case core::DeliveryStatus::kSent:
+            return store::OutboxStatus::kSent;
+        case core::DeliveryStatus::kDelivered:
+            return store::OutboxStatus::kDelivered;
+        case core::DeliveryStatus::kRead:
+        case core::DeliveryStatus::kPlayed:
+            return store::OutboxStatus::kRead;
+        case core::DeliveryStatus::kFailed:
+            return store::OutboxStatus::kFailed;
+        default:
+            return store::OutboxStatus::kSent;
+    }
+}
+
+}  // namespace
+
+struct InboxConsumer::Repos {
+    explicit Repos(SQLite::Database& db) : sql(db), inbox(db), members(db), outbox(db) {}
+    SQLite::Database& sql;
+    store::InboxRepository inbox;
+    store::MemberRepository members;
+    store::OutboxRepository outbox;
+};
+
+InboxConsumer::InboxConsumer(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
+                             const core::Catalog& catalog)
+    : writer_(writer), clock_(clock), metrics_(metrics), catalog_(catalog), log_(events_logger()) {}
+
+InboxConsumer::~InboxConsumer() = default;
+
+void InboxConsumer::kick() {
+    if (!scheduled_.exchange(true)) {
+        writer_.post([this](store::Database& db) { consume(db); });
+    }
+}
+
+void InboxConsumer::consume(store::Database& db) {
+    // Clear the flag first: a kick that lands while this pass runs schedules another, so nothing is missed.
+    scheduled_.store(false);
+    if (!repos_) {
+        repos_ = std::make_unique<Repos>(db.sql());
+    }
+    const auto events = repos_->inbox.pending(0, kChunk);
+    if (events.empty()) {
+        return;
+    }
+    bool queued = false;
+    std::uint64_t applied = 0;
+    std::uint64_t failed = 0;
+    {
+        SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        for (const auto& event : events) {
+            const auto now_ms = core::to_unix_ms(clock_.now());
+            db.sql().exec("SAVEPOINT event");
+            try {
+                queued = apply(event) || queued;
+                repos_->inbox.mark_done(event.id, now_ms);
+                db.sql().exec("RELEASE event");
+                ++applied;
+            } catch (const std::exception& e) {
+                // A bug or data we cannot handle: undo this event's partial effects, keep it as failed
+                // (visible to operators, never lost), and go on with the others.
+                db.sql().exec("ROLLBACK TO event");
+                db.sql().exec("RELEASE event");
+                repos_->inbox.mark_failed(event.id, e.what(), now_ms);
+                log_->error("inbox event failed id={} member={} error={}", event.id,
+                            core::redact(event.member_key), e.what());
+                ++failed;
+            }
+        }
+        tx.commit();
+    }
+    metrics_.events_applied.fetch_add(applied, std::memory_order_relaxed);
+    metrics_.events_failed.fetch_add(failed, std::memory_order_relaxed);
+    metrics_.inbox_backlog.fetch_sub(static_cast<std::int64_t>(applied + failed), std::memory_order_relaxed);
+    if (queued && on_outbox_) {
+        on_outbox_();
+    }
+    if (events.size() == static_cast<std::size_t>(kChunk)) {
+        kick();  // more to do; go to the back of the writer's queue so webhook commits can interleave
+    }
+}
+
+bool InboxConsumer::apply(const store::PendingEvent& event) {
+    const auto kind = static_cast<wire::UpdateKind>(event.kind);
+    const auto parsed = wire::parse_update(kind, event.payload);
+    if (!parsed) {
+        throw std::runtime_error("stored update is not readable");
+    }
+    const auto now_ms = core::to_unix_ms(clock_.now());
+    switch (kind) {
+        case wire::UpdateKind::kMessage: {
+            const auto& msg = *parsed->message;
+            const std::string& key = msg.sender.key();
+            if (key.empty()) {
+                throw std::runtime_error("message has neither wa_id nor BSUID");
+            }
+            const std::int64_t ts = msg.timestamp > 0 ? msg.timestamp : core::to_unix(clock_.now());
+            if (msg.type == core::MessageType::kSystem) {
+                // A number change or identity notice is not the member speaking: it opens no window.
+                log_->info("system notice member={} type={}", core::redact(key), msg.system_type);
+                return false;
+            }
+            if (auto member = repos_->members.find(key)) {
+                repos_->members.touch_inbound(key, ts);
+                return false;
+            }
+            store::MemberRow row;
+            row.member_key = key;
+            row.wa_id = msg.sender.wa_id;
+            row.user_id = msg.sender.user_id;
+            row.language = community::guess_language(msg.sender.wa_id);
+            row.first_seen = core::to_unix(clock_.now());
+            row.last_inbound = ts;
+            repos_->members.insert(row);
+            const auto text = community::welcome_message(catalog_, row.language, msg.sender.profile_name);
+            repos_->outbox.enqueue("welcome", key, "text", text, now_ms);
+            log_->info("new member member={} language={}", core::redact(key), row.language);
+            return true;
+        }
+        case wire::UpdateKind::kStatus: {
+            const auto& st = *parsed->status;
+            std::string error;
+            if (!st.errors.empty()) {
+                error = std::to_string(st.errors.front().code) + " " + st.errors.front().title;
+            }
+            if (st.status != core::DeliveryStatus::kUnknown && st.status != core::DeliveryStatus::kDeleted) {
+                repos_->outbox.apply_status(st.id, to_outbox_status(st.status), error, now_ms);
+            }
+            return false;
+        }
+        case wire::UpdateKind::kError:
+            log_->warn("webhook error code={} title={}", parsed->error ? parsed->error->code : 0,
+                       parsed->error ? parsed->error->title : "");
+            return false;
+        case wire::UpdateKind::kChange:
+            log_->info("webhook change field={} event={}", parsed->field, parsed->event);
+            return false;
+    }
+    return false;
+}
+
+}  // namespace delvex::events

@@ -1,0 +1,174 @@
+#include "bot/http/routes.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bot/core/crypto.hpp"
+#include "bot/whatsapp/wire/inbound.hpp"
+
+namespace delvex::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+namespace wire = whatsapp::wire;
+
+std::shared_ptr<spdlog::logger> http_logger() {
+    if (auto log = spdlog::get("http")) {
+        return log;
+    }
+    return spdlog::default_logger();
+}
+
+Response text(bhttp::status status, std::string body, std::string_view type = "text/plain; charset=utf-8") {
+    Response res{status, 11};
+    res.set(bhttp::field::content_type, type);
+    res.body() = std::move(body);
+    return res;
+}
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+}  // namespace
+
+std::string url_decode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out.push_back(' ');
+        } else if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
+std::string query_param(std::string_view target, std::string_view name) {
+    const auto q = target.find('?');
+    if (q == std::string_view::npos) {
+        return {};
+    }
+    std::string_view rest = target.substr(q + 1);
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        const auto eq = pair.find('=');
+        if (url_decode(pair.substr(0, eq)) == name) {
+            return eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+        }
+        if (amp == std::string_view::npos) {
+            break;
+        }
+        rest.remove_prefix(amp + 1);
+    }
+    return {};
+}
+
+Routes::Routes(events::Ingestor& ingestor, core::Metrics& metrics, core::Secret verify_token,
+               const core::Secret& app_secret)
+    : ingestor_(ingestor),
+      metrics_(metrics),
+      verify_token_(std::move(verify_token)),
+      signature_(app_secret.reveal()),
+      log_(http_logger()) {}
+
+boost::asio::awaitable<Response> Routes::handle(Request request, SteadyTime started) {
+    const std::string_view target = request.target();
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path == "/webhook") {
+        if (request.method() == bhttp::verb::post) {
+            co_return co_await receive(std::move(request), started);
+        }
+        if (request.method() == bhttp::verb::get) {
+            co_return verify(request);
+        }
+        metrics_.request(core::Outcome::kNotFound);
+        auto res = text(bhttp::status::method_not_allowed, "use GET or POST\n");
+        res.set(bhttp::field::allow, "GET, POST");
+        co_return res;
+    }
+    if (path == "/healthz" && request.method() == bhttp::verb::get) {
+        metrics_.request(core::Outcome::kOther);
+        co_return ready_.load() ? text(bhttp::status::ok, "ok\n")
+                                : text(bhttp::status::service_unavailable, "starting\n");
+    }
+    if (path == "/metrics" && request.method() == bhttp::verb::get) {
+        metrics_.request(core::Outcome::kOther);
+        co_return text(bhttp::status::ok, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+    metrics_.request(core::Outcome::kNotFound);
+    co_return text(bhttp::status::not_found, "not found\n");
+}
+
+Response Routes::verify(const Request& request) {
+    const std::string_view target = request.target();
+    const auto mode = query_param(target, "hub.mode");
+    const auto token = query_param(target, "hub.verify_token");
+    // Compare even when the mode is wrong, so the answer's timing says nothing about the token.
+    const bool token_ok = !verify_token_.empty() && core::constant_time_equal(token, verify_token_.reveal());
+    if (mode != "subscribe" || !token_ok) {
+        metrics_.request(core::Outcome::kForbidden);
+        log_->warn("webhook verification refused mode={}", mode.substr(0, 32));
+        return text(bhttp::status::forbidden, "verification failed\n");
+    }
+    metrics_.request(core::Outcome::kVerified);
+    log_->info("webhook verified by Meta");
+    return text(bhttp::status::ok, query_param(target, "hub.challenge"));
+}
+
+boost::asio::awaitable<Response> Routes::receive(Request request, SteadyTime started) {
+    const std::string_view header = request["X-Hub-Signature-256"];
+    if (!signature_.valid(request.body(), header)) {
+        metrics_.request(core::Outcome::kBadSignature);
+        co_return text(bhttp::status::unauthorized, "bad signature\n");
+    }
+    auto envelope = wire::split_envelope(request.body());
+    if (envelope.outcome == wire::EnvelopeOutcome::kNotJson) {
+        metrics_.request(core::Outcome::kBadJson);
+        log_->warn("webhook body is not JSON: {}", envelope.error);
+        co_return text(bhttp::status::bad_request, "body is not JSON\n");
+    }
+    events::IngestBatch batch;
+    batch.records.reserve(envelope.updates.size());
+    for (auto& u : envelope.updates) {
+        batch.records.push_back(store::InboxRecord{static_cast<int>(u.kind), std::move(u.dedupe_key),
+                                                   std::move(u.member_key), std::move(u.phone_number_id),
+                                                   u.timestamp, std::move(u.json)});
+    }
+    const bool unknown_shape = envelope.outcome == wire::EnvelopeOutcome::kUnknownShape;
+    if (unknown_shape || !envelope.unknown.empty()) {
+        std::string reason = unknown_shape ? envelope.error : envelope.unknown.front();
+        if (!unknown_shape && envelope.unknown.size() > 1) {
+            reason += " (+" + std::to_string(envelope.unknown.size() - 1) + " more)";
+        }
+        batch.quarantine_reason = std::move(reason);
+        batch.raw_body = std::move(request.body());
+    }
+    // Named locals only around co_await (GCC 12 coroutine temporaries); ingest() reports a failed commit
+    // through the result instead of an exception for the same reason.
+    const events::IngestResult result = co_await ingestor_.ingest(std::move(batch));
+    if (!result.error.empty()) {
+        // Not stored: answer 500 so that Meta sends it again.
+        metrics_.request(core::Outcome::kError);
+        log_->error("webhook not stored: {}", result.error);
+        co_return text(bhttp::status::internal_server_error, "not stored, retry\n");
+    }
+    metrics_.request(unknown_shape ? core::Outcome::kQuarantined : core::Outcome::kOk);
+    metrics_.ingest_latency(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    co_return text(bhttp::status::ok, "ok\n");
+}
+
+}  // namespace delvex::http

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "bot/core/metrics.hpp"
+#include "bot/core/redact.hpp"
+#include "bot/events/ingest.hpp"
+#include "bot/http/server.hpp"
+#include "bot/whatsapp/signature.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace delvex::http {
+
+/// The public routes of `delvex serve`: GET/POST /webhook, /healthz, /metrics.
+/// Thin edges: check, hand to the ingestor, render.
+class Routes final : public Handler {
+public:
+    Routes(events::Ingestor& ingestor, core::Metrics& metrics, core::Secret verify_token,
+           const core::Secret& app_secret);
+
+    boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
+
+    /// /healthz answers 200 only once this is set (after the database, consumer and dispatcher are up).
+    void set_ready(bool ready) { ready_.store(ready); }
+
+private:
+    Response verify(const Request& request);
+    boost::asio::awaitable<Response> receive(Request request, SteadyTime started);
+
+    events::Ingestor& ingestor_;
+    core::Metrics& metrics_;
+    core::Secret verify_token_;
+    whatsapp::SignatureVerifier signature_;
+    std::atomic<bool> ready_{false};
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+/// Decodes one application/x-www-form-urlencoded query value ('+' is a space, %XX a byte).
+std::string url_decode(std::string_view s);
+
+/// The value of `name` in a request target's query string, decoded; empty if absent.
+std::string query_param(std::string_view target, std::string_view name);
+
+}  // namespace delvex::http

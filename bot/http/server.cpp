@@ -1,0 +1,257 @@
+#include "bot/http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <list>
+#include <optional>
+
+namespace delvex::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using Token = asio::as_tuple_t<asio::use_awaitable_t<>>;
+using Acceptor = Token::as_default_on_t<tcp::acceptor>;
+using Stream = Token::as_default_on_t<beast::tcp_stream>;
+using Timer = Token::as_default_on_t<asio::steady_timer>;
+
+std::shared_ptr<spdlog::logger> http_logger() {
+    if (auto log = spdlog::get("http")) {
+        return log;
+    }
+    return spdlog::default_logger();
+}
+
+Response plain(bhttp::status status, std::string body) {
+    Response res{status, 11};
+    res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+    res.body() = std::move(body);
+    res.keep_alive(false);
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Impl> {
+    struct Conn {
+        explicit Conn(tcp::socket socket) : stream(std::move(socket)) {}
+        Stream stream;
+        bool idle = true;
+        std::list<Conn*>::iterator pos;
+    };
+
+    Impl(asio::any_io_executor ex, ServerOptions opts, Handler& h, core::Metrics& m)
+        : executor(std::move(ex)), options(std::move(opts)), handler(h), metrics(m), acceptor(executor),
+          log(http_logger()) {}
+
+    asio::any_io_executor executor;
+    ServerOptions options;
+    Handler& handler;
+    core::Metrics& metrics;
+    Acceptor acceptor;
+    std::list<Conn*> conns;  // oldest first
+    bool stopping = false;
+    std::shared_ptr<spdlog::logger> log;
+
+    bool evict_idle() {
+        for (Conn* c : conns) {
+            if (c->idle) {
+                c->idle = false;  // evict once
+                beast::error_code ignored;
+                c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                c->stream.socket().close(ignored);
+                metrics.connections_evicted.fetch_add(1, std::memory_order_relaxed);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    asio::awaitable<void> accept_loop() {
+        auto self = shared_from_this();
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept();
+            if (stopping) {
+                co_return;
+            }
+            if (ec) {
+                if (ec == asio::error::operation_aborted) {
+                    co_return;
+                }
+                // Out of file descriptors and the like: pause briefly instead of spinning.
+                log->warn("accept failed: {}", ec.message());
+                Timer pause(executor, std::chrono::milliseconds(50));
+                co_await pause.async_wait();
+                continue;
+            }
+            if (conns.size() >= options.max_connections && !evict_idle()) {
+                metrics.request(core::Outcome::kOverloaded);
+                beast::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
+            asio::co_spawn(executor, session(std::move(socket)), [log = log](std::exception_ptr e) {
+                if (e) {
+                    try {
+                        std::rethrow_exception(e);
+                    } catch (const std::exception& ex) {
+                        log->error("http session failed: {}", ex.what());
+                    }
+                }
+            });
+        }
+    }
+
+    asio::awaitable<void> session(tcp::socket socket) {
+        auto self = shared_from_this();
+        socket.set_option(tcp::no_delay(true));
+        Conn conn(std::move(socket));
+        conn.pos = conns.insert(conns.end(), &conn);
+        metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
+        try {
+            co_await serve(conn);
+        } catch (...) {
+            conns.erase(conn.pos);
+            metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
+            throw;
+        }
+        conns.erase(conn.pos);
+        metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    asio::awaitable<void> write(Conn& conn, Response& res) {
+        conn.stream.expires_after(options.write_timeout);
+        co_await bhttp::async_write(conn.stream, res);
+    }
+
+    asio::awaitable<void> serve(Conn& conn) {
+        beast::flat_buffer buffer;
+        std::optional<bhttp::request_parser<bhttp::string_body>> parser;
+        for (;;) {
+            if (buffer.size() == 0) {
+                // Waiting for the next request: this connection may be evicted to make room.
+                conn.idle = true;
+                conn.stream.expires_after(options.idle_timeout);
+                auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(4096));
+                if (ec || stopping) {
+                    break;
+                }
+                buffer.commit(n);
+            }
+            conn.idle = false;
+            const auto started = std::chrono::steady_clock::now();
+            parser.emplace();
+            parser->header_limit(static_cast<std::uint32_t>(options.header_limit_bytes));
+            parser->body_limit(options.body_limit_bytes);
+            conn.stream.expires_after(options.read_timeout);
+            auto [hec, hn] = co_await bhttp::async_read_header(conn.stream, buffer, *parser);
+            if (hec == bhttp::error::header_limit) {
+                metrics.request(core::Outcome::kHeaderTooLarge);
+                auto res = plain(bhttp::status::request_header_fields_too_large, "request headers too large\n");
+                co_await write(conn, res);
+                break;
+            }
+            if (hec) {
+                break;  // timeout, reset, garbage: nothing to answer
+            }
+            if (auto length = parser->content_length(); length && *length > options.body_limit_bytes) {
+                metrics.request(core::Outcome::kTooLarge);
+                auto res = plain(bhttp::status::payload_too_large, "body too large\n");
+                co_await write(conn, res);
+                break;
+            }
+            auto [bec, bn] = co_await bhttp::async_read(conn.stream, buffer, *parser);
+            if (bec == bhttp::error::body_limit) {
+                metrics.request(core::Outcome::kTooLarge);
+                auto res = plain(bhttp::status::payload_too_large, "body too large\n");
+                co_await write(conn, res);
+                break;
+            }
+            if (bec) {
+                break;
+            }
+            Request req = parser->release();
+            const bool keep_alive = req.keep_alive();
+            Response res = co_await handler.handle(std::move(req), started);
+            res.keep_alive(keep_alive && !stopping);
+            res.prepare_payload();
+            conn.stream.expires_after(options.write_timeout);
+            auto [wec, wn] = co_await bhttp::async_write(conn.stream, res);
+            if (wec || !res.keep_alive()) {
+                break;
+            }
+        }
+        beast::error_code ignored;
+        conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+};
+
+Server::Server(asio::any_io_executor executor, ServerOptions options, Handler& handler, core::Metrics& metrics)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options), handler, metrics)) {}
+
+Server::~Server() = default;
+
+void Server::start() {
+    auto& a = impl_->acceptor;
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(impl_->options.host, ec);
+    if (ec) {
+        throw std::runtime_error("listen: '" + impl_->options.host + "' is not an IP address");
+    }
+    const tcp::endpoint endpoint(address, impl_->options.port);
+    a.open(endpoint.protocol());
+    a.set_option(asio::socket_base::reuse_address(true));
+    a.bind(endpoint, ec);
+    if (ec) {
+        throw std::runtime_error("listen: cannot bind " + impl_->options.host + ":" +
+                                 std::to_string(impl_->options.port) + ": " + ec.message());
+    }
+    a.listen(asio::socket_base::max_listen_connections);
+    auto impl = impl_;
+    asio::co_spawn(impl->executor, impl->accept_loop(), [log = impl->log](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                log->error("http accept loop failed: {}", ex.what());
+            }
+        }
+    });
+}
+
+std::uint16_t Server::port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
+
+void Server::stop() {
+    impl_->stopping = true;
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    for (auto* c : impl_->conns) {
+        if (c->idle) {
+            c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            c->stream.socket().close(ignored);
+        }
+    }
+}
+
+std::size_t Server::connections() const {
+    return impl_->conns.size();
+}
+
+}  // namespace delvex::http
