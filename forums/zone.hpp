@@ -30,6 +30,9 @@ ParseResult<LocalTime> parse_local_basic(std::string_view text);
 /// spring-forward gap uses the offset before the gap; a repeated time means its first occurrence.
 Instant to_utc(LocalTime local, const date::time_zone& zone);
 
+/// The offset and abbreviation in force at `t`, also past the last transition the TZif file lists (2037).
+date::sys_info zone_info(const date::time_zone& zone, Instant t);
+
 /// `2027-01-07T20:00:00Z`.
 std::string format_utc_iso(Instant t);
 

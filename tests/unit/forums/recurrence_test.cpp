@@ -249,3 +249,28 @@ TEST(Recurrence, ExpandsAThousandMonthlyInstancesQuickly) {
     EXPECT_EQ(got.size(), 1000u);
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds{2});
 }
+
+TEST(Recurrence, AppliesDstAfter2037WhenTzifListsNoMoreTransitions) {
+    // Debian's TZif files list transitions up to 2037 and leave later years to a POSIX rule in the footer.
+    EXPECT_EQ(instants("FREQ=YEARLY;BYMONTH=1,7", "America/New_York", "2040-01-02T12:00", 4),
+              (Strings{"2040-01-02T17:00:00Z", "2040-07-02T16:00:00Z", "2041-01-02T17:00:00Z",
+                       "2041-07-02T16:00:00Z"}));
+    EXPECT_EQ(instants("FREQ=WEEKLY;BYDAY=TH;COUNT=2", "Europe/London", "2099-03-26T19:00", 5),
+              (Strings{"2099-03-26T19:00:00Z", "2099-04-02T18:00:00Z"}));
+    // Santiago 2040: DST starts 2040-09-02 (Sunday), so 00:30 that day does not exist.
+    EXPECT_EQ(instants("FREQ=DAILY;COUNT=3", "America/Santiago", "2040-09-01T00:30", 5),
+              (Strings{"2040-09-01T04:30:00Z", "2040-09-02T04:30:00Z", "2040-09-03T03:30:00Z"}));
+    // And the repeat on 2040-04-07 23:30 (-03 then -04) takes the first.
+    EXPECT_EQ(instants("FREQ=DAILY;COUNT=2", "America/Santiago", "2040-04-07T23:30", 5),
+              (Strings{"2040-04-08T02:30:00Z", "2040-04-09T03:30:00Z"}));
+}
+
+TEST(Recurrence, ReportsZoneInfoBeyond2037WhenAskedForAnInstant) {
+    const auto zone = find_zone("Europe/London");
+    ASSERT_TRUE(zone.has_value());
+    const auto summer = zone_info(**zone, to_utc(*parse_local_iso("2050-07-01T12:00"), **zone));
+    EXPECT_EQ(summer.offset, std::chrono::hours{1});
+    EXPECT_EQ(summer.abbrev, "BST");
+    EXPECT_EQ(format_utc_iso(Instant{summer.begin}), "2050-03-27T01:00:00Z");
+    EXPECT_EQ(format_utc_iso(Instant{summer.end}), "2050-10-30T01:00:00Z");
+}
