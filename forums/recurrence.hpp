@@ -53,7 +53,8 @@ struct Instance {
 };
 
 /// Walks the instances of `rule` from `dtstart` in order. DTSTART is always the first instance and counts
-/// toward COUNT, as RFC 5545 §3.3.10 says, even when it does not match the rule. Rules that can never match
+/// toward COUNT, as RFC 5545 §3.3.10 says, even when it does not match the rule or lies after UNTIL (a
+/// caller that wants such input refused checks it when the series is created). Rules that can never match
 /// again end instead of searching forever: the Gregorian calendar repeats every 400 years, so a full cycle
 /// of empty periods proves there are no more. Generation also stops after year 9999 (iCalendar's range).
 /// Holds a copy of the rule and a pointer into the tz database; single-threaded use.

@@ -1,6 +1,7 @@
 #include "forums/series.hpp"
 
 #include <algorithm>
+#include <cassert>
 
 namespace delvex::forums {
 
@@ -49,6 +50,7 @@ ParseResult<Series> make_series(std::string_view rrule, std::string_view tz, std
 }
 
 bool is_instance(const Series& series, LocalTime original) {
+    assert(series.zone != nullptr);
     Recurrence recurrence(series.rule, series.dtstart, *series.zone);
     while (const auto instance = recurrence.next()) {
         if (instance->local >= original) {
@@ -59,6 +61,7 @@ bool is_instance(const Series& series, LocalTime original) {
 }
 
 std::vector<Occurrence> next_occurrences(const Series& series, Instant from, std::size_t n) {
+    assert(series.zone != nullptr);
     std::vector<Occurrence> out;
     Recurrence recurrence(series.rule, series.dtstart, *series.zone);
     while (out.size() < n) {
@@ -86,6 +89,7 @@ std::vector<Occurrence> next_occurrences(const Series& series, Instant from, std
 }
 
 std::vector<Occurrence> occurrences_between(const Series& series, Instant from, Instant to) {
+    assert(series.zone != nullptr);
     std::vector<Occurrence> out;
     Recurrence recurrence(series.rule, series.dtstart, *series.zone);
     while (const auto instance = recurrence.next()) {
