@@ -274,3 +274,38 @@ TEST(Recurrence, ReportsZoneInfoBeyond2037WhenAskedForAnInstant) {
     EXPECT_EQ(format_utc_iso(Instant{summer.begin}), "2050-03-27T01:00:00Z");
     EXPECT_EQ(format_utc_iso(Instant{summer.end}), "2050-10-30T01:00:00Z");
 }
+
+TEST(Recurrence, AgreesWithAnIndependentImplementationOnMixedRules) {
+    // Expected instances after DTSTART computed with python-dateutil's rrule, a separate implementation.
+    struct Case {
+        const char* rule;
+        const char* start;
+        Strings after_start;
+    };
+    const std::vector<Case> cases{
+        {"FREQ=YEARLY;BYMONTHDAY=1,-1;BYDAY=1MO,-1FR", "2027-01-04T09:00",
+         {"2027-12-31T09:00:00Z", "2029-01-01T09:00:00Z", "2032-12-31T09:00:00Z", "2035-01-01T09:00:00Z",
+          "2038-12-31T09:00:00Z", "2046-01-01T09:00:00Z"}},
+        {"FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1,-2,-3;BYSETPOS=2", "2027-01-30T09:00",
+         {"2027-04-29T09:00:00Z", "2027-07-30T09:00:00Z", "2027-10-30T09:00:00Z", "2028-01-30T09:00:00Z",
+          "2028-04-29T09:00:00Z", "2028-07-30T09:00:00Z"}},
+        {"FREQ=YEARLY;BYMONTH=2,8;BYDAY=-1SU,2WE;BYSETPOS=-1,1", "2027-02-10T09:00",
+         {"2027-08-29T09:00:00Z", "2028-02-09T09:00:00Z", "2028-08-27T09:00:00Z", "2029-02-14T09:00:00Z",
+          "2029-08-26T09:00:00Z", "2030-02-13T09:00:00Z"}},
+        {"FREQ=WEEKLY;INTERVAL=3;BYDAY=SA,SU,MO;WKST=SA;BYMONTH=1,6", "2027-01-02T09:00",
+         {"2027-01-03T09:00:00Z", "2027-01-04T09:00:00Z", "2027-01-23T09:00:00Z", "2027-01-24T09:00:00Z",
+          "2027-01-25T09:00:00Z", "2027-06-19T09:00:00Z", "2027-06-20T09:00:00Z", "2027-06-21T09:00:00Z"}},
+        {"FREQ=DAILY;INTERVAL=5;BYMONTHDAY=-1,1,15;BYDAY=MO,TU,WE,TH,FR", "2027-01-01T09:00",
+         {"2027-02-15T09:00:00Z", "2027-04-01T09:00:00Z", "2027-05-31T09:00:00Z", "2027-06-15T09:00:00Z",
+          "2027-06-30T09:00:00Z", "2027-07-15T09:00:00Z"}},
+        {"FREQ=YEARLY;INTERVAL=2;BYDAY=-1MO,10TH", "2027-03-11T09:00",
+         {"2027-12-27T09:00:00Z", "2029-03-08T09:00:00Z", "2029-12-31T09:00:00Z", "2031-03-06T09:00:00Z",
+          "2031-12-29T09:00:00Z", "2033-03-10T09:00:00Z"}},
+    };
+    for (const Case& c : cases) {
+        Strings got = instants(c.rule, "UTC", c.start, c.after_start.size() + 1);
+        ASSERT_FALSE(got.empty()) << c.rule;
+        got.erase(got.begin());
+        EXPECT_EQ(got, c.after_start) << c.rule;
+    }
+}
