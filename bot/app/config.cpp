@@ -52,8 +52,12 @@ void check_keys(const YAML::Node& node, const std::string& prefix) {
     for (const auto& item : node) {
         const std::string name = prefix.empty() ? item.first.as<std::string>()
                                                 : prefix + "." + item.first.as<std::string>();
-        if (item.second.IsMap() && (name == "http" || name == "whatsapp" || name == "admin")) {
-            check_keys(item.second, name);
+        if (name == "http" || name == "whatsapp" || name == "admin") {
+            if (item.second.IsMap()) {
+                check_keys(item.second, name);
+            } else if (!item.second.IsNull()) {
+                fail(name, "expected a mapping");
+            }
             continue;
         }
         if (name.ends_with("token") || name.ends_with("secret")) {

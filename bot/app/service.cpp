@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "bot/core/i18n.hpp"
+#include "bot/core/log.hpp"
 #include "bot/delivery/dispatcher.hpp"
 #include "bot/events/db_writer.hpp"
 #include "bot/events/inbox_consumer.hpp"
@@ -47,12 +48,8 @@ auto on_io(asio::io_context& ioc, F fn) {
 }  // namespace
 
 void setup_logging(const std::string& level) {
+    spdlog::drop_all();
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    for (const char* name : {"app", "http", "events", "delivery", "whatsapp"}) {
-        if (!spdlog::get(name)) {
-            spdlog::register_logger(std::make_shared<spdlog::logger>(name, sink));
-        }
-    }
     spdlog::set_default_logger(std::make_shared<spdlog::logger>("delvex", sink));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %n %v");
     spdlog::set_level(spdlog::level::from_str(level));
@@ -109,7 +106,7 @@ void Service::start() {
     graph.appsecret_proof = s.config.appsecret_proof;
     graph.timeout = s.config.graph_timeout;
     graph.max_connections = static_cast<std::size_t>(s.config.send_concurrency);
-    s.graph = std::make_unique<whatsapp::GraphClient>(s.ioc.get_executor(), graph, spdlog::get("whatsapp"));
+    s.graph = std::make_unique<whatsapp::GraphClient>(s.ioc.get_executor(), graph, core::logger("whatsapp"));
     s.dispatcher = std::make_unique<delivery::Dispatcher>(s.ioc.get_executor(), *s.writer, *s.graph, s.clock,
                                                           s.metrics, s.config.send_concurrency);
     s.consumer->on_outbox([d = s.dispatcher.get()] { d->kick(); });
@@ -145,7 +142,7 @@ void Service::start() {
     s.consumer->kick();
     s.routes->set_ready(true);
     s.started = true;
-    spdlog::get("app")->info("listening on {}:{} db={}", s.config.listen_host, port(), s.config.db_path);
+    core::logger("app")->info("listening on {}:{} db={}", s.config.listen_host, port(), s.config.db_path);
 }
 
 std::uint16_t Service::port() const {
@@ -158,7 +155,7 @@ void Service::run_until_signal() {
     asio::signal_set signals(s.ioc, SIGINT, SIGTERM);
     signals.async_wait([&signalled](const boost::system::error_code&, int signo) { signalled.set_value(signo); });
     const int signo = signalled.get_future().get();
-    spdlog::get("app")->info("signal {} received, stopping", signo);
+    core::logger("app")->info("signal {} received, stopping", signo);
     stop();
 }
 
@@ -187,7 +184,7 @@ void Service::stop() {
     s.ioc.stop();
     s.io_thread.join();
     s.writer->stop();
-    spdlog::get("app")->info("stopped");
+    core::logger("app")->info("stopped");
 }
 
 bool Service::quiet() {

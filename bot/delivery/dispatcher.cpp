@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bot/core/log.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -17,13 +19,6 @@ namespace {
 
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
-
-std::shared_ptr<spdlog::logger> delivery_logger() {
-    if (auto log = spdlog::get("delivery")) {
-        return log;
-    }
-    return spdlog::default_logger();
-}
 
 core::Recipient recipient_of(const std::string& key) {
     // BSUIDs are "<country>.<alphanumerics>"; phone numbers are digits only.
@@ -77,7 +72,7 @@ Dispatcher::Dispatcher(asio::any_io_executor executor, events::DbWriter& writer,
       metrics_(metrics),
       concurrency_(static_cast<std::size_t>(std::max(1, concurrency))),
       wake_(executor_),
-      log_(delivery_logger()) {}
+      log_(core::logger("delivery")) {}
 
 Dispatcher::~Dispatcher() = default;
 

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
 
+#include "bot/core/log.hpp"
+
 #include "bot/community/language.hpp"
 #include "bot/community/welcome.hpp"
 #include "bot/core/redact.hpp"
@@ -12,13 +14,6 @@ namespace delvex::events {
 namespace {
 
 namespace wire = whatsapp::wire;
-
-std::shared_ptr<spdlog::logger> events_logger() {
-    if (auto log = spdlog::get("events")) {
-        return log;
-    }
-    return spdlog::default_logger();
-}
 
 store::OutboxStatus to_outbox_status(core::DeliveryStatus s) {
     switch (s) {
@@ -48,7 +43,7 @@ struct InboxConsumer::Repos {
 
 InboxConsumer::InboxConsumer(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
                              const core::Catalog& catalog)
-    : writer_(writer), clock_(clock), metrics_(metrics), catalog_(catalog), log_(events_logger()) {}
+    : writer_(writer), clock_(clock), metrics_(metrics), catalog_(catalog), log_(core::logger("events")) {}
 
 InboxConsumer::~InboxConsumer() = default;
 

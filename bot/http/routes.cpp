@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bot/core/log.hpp"
+
 #include "bot/core/crypto.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
 
@@ -10,13 +12,6 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 namespace wire = whatsapp::wire;
-
-std::shared_ptr<spdlog::logger> http_logger() {
-    if (auto log = spdlog::get("http")) {
-        return log;
-    }
-    return spdlog::default_logger();
-}
 
 Response text(bhttp::status status, std::string body, std::string_view type = "text/plain; charset=utf-8") {
     Response res{status, 11};
@@ -83,7 +78,7 @@ Routes::Routes(events::Ingestor& ingestor, core::Metrics& metrics, core::Secret 
       metrics_(metrics),
       verify_token_(std::move(verify_token)),
       signature_(app_secret.reveal()),
-      log_(http_logger()) {}
+      log_(core::logger("http")) {}
 
 boost::asio::awaitable<Response> Routes::handle(Request request, SteadyTime started) {
     const std::string_view target = request.target();

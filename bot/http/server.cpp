@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bot/core/log.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,6 +16,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <list>
 #include <optional>
 
@@ -28,13 +31,6 @@ using Token = asio::as_tuple_t<asio::use_awaitable_t<>>;
 using Acceptor = Token::as_default_on_t<tcp::acceptor>;
 using Stream = Token::as_default_on_t<beast::tcp_stream>;
 using Timer = Token::as_default_on_t<asio::steady_timer>;
-
-std::shared_ptr<spdlog::logger> http_logger() {
-    if (auto log = spdlog::get("http")) {
-        return log;
-    }
-    return spdlog::default_logger();
-}
 
 Response plain(bhttp::status status, std::string body) {
     Response res{status, 11};
@@ -57,7 +53,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 
     Impl(asio::any_io_executor ex, ServerOptions opts, Handler& h, core::Metrics& m)
         : executor(std::move(ex)), options(std::move(opts)), handler(h), metrics(m), acceptor(executor),
-          log(http_logger()) {}
+          log(core::logger("http")) {}
 
     asio::any_io_executor executor;
     ServerOptions options;
@@ -134,9 +130,27 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
     }
 
-    asio::awaitable<void> write(Conn& conn, Response& res) {
+    /// Answers a request we refuse before reading its body, then closes like nginx's lingering close:
+    /// stop sending, and read and drop what the client is still sending (bounded in bytes and time), so the
+    /// client is not reset before it could read the answer.
+    asio::awaitable<void> refuse(Conn& conn, Response res) {
         conn.stream.expires_after(options.write_timeout);
-        co_await bhttp::async_write(conn.stream, res);
+        auto [ec, n] = co_await bhttp::async_write(conn.stream, res);
+        if (ec) {
+            co_return;
+        }
+        beast::error_code ignored;
+        conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        std::array<char, 16 * 1024> sink{};
+        std::size_t drained = 0;
+        conn.stream.expires_after(std::chrono::seconds(2));
+        while (drained < 2 * options.body_limit_bytes) {
+            auto [rec, rn] = co_await conn.stream.async_read_some(asio::buffer(sink));
+            if (rec) {
+                break;
+            }
+            drained += rn;
+        }
     }
 
     asio::awaitable<void> serve(Conn& conn) {
@@ -162,8 +176,14 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             auto [hec, hn] = co_await bhttp::async_read_header(conn.stream, buffer, *parser);
             if (hec == bhttp::error::header_limit) {
                 metrics.request(core::Outcome::kHeaderTooLarge);
-                auto res = plain(bhttp::status::request_header_fields_too_large, "request headers too large\n");
-                co_await write(conn, res);
+                co_await refuse(conn, plain(bhttp::status::request_header_fields_too_large,
+                                            "request headers too large\n"));
+                break;
+            }
+            if (hec == bhttp::error::body_limit) {
+                // Beast checks Content-Length against the body limit as soon as the header is complete.
+                metrics.request(core::Outcome::kTooLarge);
+                co_await refuse(conn, plain(bhttp::status::payload_too_large, "body too large\n"));
                 break;
             }
             if (hec) {
@@ -171,15 +191,13 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             }
             if (auto length = parser->content_length(); length && *length > options.body_limit_bytes) {
                 metrics.request(core::Outcome::kTooLarge);
-                auto res = plain(bhttp::status::payload_too_large, "body too large\n");
-                co_await write(conn, res);
+                co_await refuse(conn, plain(bhttp::status::payload_too_large, "body too large\n"));
                 break;
             }
             auto [bec, bn] = co_await bhttp::async_read(conn.stream, buffer, *parser);
             if (bec == bhttp::error::body_limit) {
                 metrics.request(core::Outcome::kTooLarge);
-                auto res = plain(bhttp::status::payload_too_large, "body too large\n");
-                co_await write(conn, res);
+                co_await refuse(conn, plain(bhttp::status::payload_too_large, "body too large\n"));
                 break;
             }
             if (bec) {

@@ -5,6 +5,7 @@
 #include "bot/store/database.hpp"
 #include "bot/store/repositories.hpp"
 #include "bot/whatsapp/signature.hpp"
+#include "bot/whatsapp/wire/inbound.hpp"
 #include "tests/support/harness.hpp"
 
 namespace delvex {
