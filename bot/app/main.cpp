@@ -6,6 +6,7 @@
 
 #include <iostream>
 
+#include "bot/academy/loader.hpp"
 #include "bot/app/commands.hpp"
 #include "bot/app/config.hpp"
 #include "bot/app/demo.hpp"
@@ -49,6 +50,12 @@ int main(int argc, char** argv) {
     next->add_option("--start", start, "Local start YYYY-MM-DDTHH:MM[:SS]")->required();
     next->add_option("--count", count, "How many occurrences")->capture_default_str();
 
+    auto* academy = cli.add_subcommand("academy", "ASM Academy tools");
+    academy->require_subcommand(1);
+    std::string academy_dir = "academy-content";
+    auto* academy_check = academy->add_subcommand("check", "Validate Academy content; non-zero exit on errors");
+    academy_check->add_option("dir", academy_dir, "Content folder")->capture_default_str();
+
     CLI11_PARSE(cli, argc, argv);
 
     try {
@@ -69,6 +76,9 @@ int main(int argc, char** argv) {
         }
         if (next->parsed()) {
             return forums::run_forums_next(rrule, tz, start, count, std::cout, std::cerr);
+        }
+        if (academy_check->parsed()) {
+            return academy::run_check(academy_dir, std::cout, std::cerr);
         }
     } catch (const app::ConfigError& e) {
         std::cerr << "delvex: config: " << e.what() << '\n';
