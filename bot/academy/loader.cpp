@@ -267,7 +267,7 @@ private:
 
     void note_missing(const LocalText& t, const YAML::Node& at) {
         for (const auto& lang : languages_) {
-            if (!t.has(lang)) {
+            if (lang != "en" && !t.has(lang)) {
                 auto& tally = missing_[lang];
                 if (tally.first++ == 0) {
                     tally.second = line_of(at);

@@ -144,7 +144,7 @@ MediaReport inspect_media(const std::filesystem::path& file, StepKind kind) {
         }
     }
     if (report.mime_type.empty()) {
-        report.errors.push_back("a " + std::string(kind_name(kind)) + " step takes " + allowed_extensions(kind) +
+        report.errors.push_back(std::string(kind_name(kind)) + " steps take " + allowed_extensions(kind) +
                                 " files, not '." + extension + "'");
         return report;
     }
