@@ -13,7 +13,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -65,6 +65,50 @@ CREATE TABLE outbox (
     UNIQUE (logical_key, recipient)
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_ms) WHERE status = 0;
+)sql",
+    // 2: delivery. The outbox is rebuilt because coalesced rows share one wamid (migration 1 made it
+    // UNIQUE). New columns: purpose (picks the template when the 24 h window is closed), encoding (0 = the
+    // payload is plain text, 1 = a whole OutgoingMessage in the delivery codec), claimed (held in the
+    // dispatcher's memory; cleared at start), sent_ms. Status 5 = held for the member's digest.
+    // outbox_status_parked keeps status webhooks that beat our own commit of their wamid.
+    R"sql(
+CREATE TABLE outbox_v2 (
+    id              INTEGER PRIMARY KEY,
+    logical_key     TEXT    NOT NULL,
+    recipient       TEXT    NOT NULL,
+    kind            TEXT    NOT NULL,
+    payload         TEXT    NOT NULL,
+    encoding        INTEGER NOT NULL DEFAULT 0,
+    purpose         TEXT    NOT NULL DEFAULT '',
+    status          INTEGER NOT NULL DEFAULT 0,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL,
+    claimed         INTEGER NOT NULL DEFAULT 0,
+    wamid           TEXT,
+    last_error      TEXT,
+    created_ms      INTEGER NOT NULL,
+    updated_ms      INTEGER NOT NULL,
+    sent_ms         INTEGER,
+    UNIQUE (logical_key, recipient)
+);
+INSERT INTO outbox_v2 (id, logical_key, recipient, kind, payload, status, attempts, next_attempt_ms, wamid,
+                       last_error, created_ms, updated_ms)
+    SELECT id, logical_key, recipient, kind, payload, status, attempts, next_attempt_ms, wamid, last_error,
+           created_ms, updated_ms FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v2 RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox(next_attempt_ms, id) WHERE status = 0 AND claimed = 0;
+CREATE INDEX outbox_wamid ON outbox(wamid) WHERE wamid IS NOT NULL;
+CREATE INDEX outbox_recipient ON outbox(recipient, status);
+CREATE INDEX outbox_failed ON outbox(updated_ms) WHERE status = 4;
+
+CREATE TABLE outbox_status_parked (
+    wamid       TEXT    NOT NULL,
+    status      INTEGER NOT NULL,
+    error       TEXT    NOT NULL DEFAULT '',
+    received_ms INTEGER NOT NULL,
+    PRIMARY KEY (wamid, status)
+);
 )sql",
 };
 

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/store/outbox_repository.hpp"
+
 namespace delvex::store {
 
 /// An update as the webhook endpoint stores it.
@@ -90,54 +92,6 @@ private:
     SQLite::Statement find_;
     SQLite::Statement insert_;
     SQLite::Statement touch_;
-};
-
-/// Outbox row status. Statuses only move forward (a read may come before a delivered).
-enum class OutboxStatus : int { kQueued = 0, kSent = 1, kDelivered = 2, kRead = 3, kFailed = 4 };
-
-struct OutboxRow {
-    std::int64_t id = 0;
-    std::string logical_key;
-    std::string recipient;
-    std::string kind;
-    std::string payload;
-    OutboxStatus status = OutboxStatus::kQueued;
-    int attempts = 0;
-    std::int64_t next_attempt_ms = 0;
-    std::string wamid;
-    std::string last_error;
-};
-
-class OutboxRepository {
-public:
-    explicit OutboxRepository(SQLite::Database& db);
-
-    /// Queues a message unless (logical_key, recipient) is already there. Returns false if it was.
-    bool enqueue(std::string_view logical_key, std::string_view recipient, std::string_view kind,
-                 std::string_view payload, std::int64_t now_ms);
-
-    /// Queued rows due at `now_ms`, oldest first.
-    std::vector<OutboxRow> due(std::int64_t now_ms, int limit);
-
-    /// The earliest next_attempt_ms of a queued row, if any.
-    std::optional<std::int64_t> next_due();
-
-    void mark_sent(std::int64_t id, std::string_view wamid, std::int64_t now_ms);
-    void reschedule(std::int64_t id, std::int64_t next_ms, std::string_view error, bool count_attempt,
-                    std::int64_t now_ms);
-    void mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms);
-    /// Applies a status webhook to the row with this wamid. Returns false if no row has it.
-    bool apply_status(std::string_view wamid, OutboxStatus status, std::string_view error,
-                      std::int64_t now_ms);
-
-    std::optional<OutboxRow> find(std::string_view logical_key, std::string_view recipient);
-    std::int64_t count(OutboxStatus status);
-    std::vector<OutboxRow> all();
-
-private:
-    SQLite::Database& db_;
-    SQLite::Statement enqueue_;
-    SQLite::Statement due_;
 };
 
 }  // namespace delvex::store

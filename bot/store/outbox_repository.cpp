@@ -1,0 +1,343 @@
+#include "bot/store/outbox_repository.hpp"
+
+namespace delvex::store {
+namespace {
+
+constexpr const char* kColumns =
+    "o.id, o.logical_key, o.recipient, o.kind, o.payload, o.encoding, o.purpose, o.status, o.attempts, "
+    "o.next_attempt_ms, coalesce(o.wamid, ''), coalesce(o.last_error, '')";
+
+OutboxRow read_row(SQLite::Statement& q) {
+    OutboxRow row;
+    row.id = q.getColumn(0).getInt64();
+    row.logical_key = q.getColumn(1).getString();
+    row.recipient = q.getColumn(2).getString();
+    row.kind = q.getColumn(3).getString();
+    row.payload = q.getColumn(4).getString();
+    row.encoding = static_cast<OutboxEncoding>(q.getColumn(5).getInt());
+    row.purpose = q.getColumn(6).getString();
+    row.status = static_cast<OutboxStatus>(q.getColumn(7).getInt());
+    row.attempts = q.getColumn(8).getInt();
+    row.next_attempt_ms = q.getColumn(9).getInt64();
+    row.wamid = q.getColumn(10).getString();
+    row.last_error = q.getColumn(11).getString();
+    return row;
+}
+
+std::string select(const std::string& tail) {
+    return std::string("SELECT ") + kColumns + " FROM outbox o " + tail;
+}
+
+// Resets a cached statement on every exit path: a statement left stepping makes COMMIT fail.
+struct Reset {
+    SQLite::Statement& stmt;
+    ~Reset() {
+        stmt.reset();
+        stmt.clearBindings();
+    }
+};
+
+std::vector<OutboxRow> read_all(SQLite::Statement& q) {
+    std::vector<OutboxRow> out;
+    while (q.executeStep()) {
+        out.push_back(read_row(q));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string OutboxRow::effective_purpose() const {
+    if (!purpose.empty()) {
+        return purpose;
+    }
+    return logical_key.substr(0, logical_key.find(':'));
+}
+
+OutboxRepository::OutboxRepository(SQLite::Database& db)
+    : db_(db),
+      enqueue_(db,
+               "INSERT INTO outbox (logical_key, recipient, kind, payload, encoding, purpose, next_attempt_ms, "
+               "created_ms, updated_ms) VALUES (:key, :to, :kind, :payload, :encoding, :purpose, :now, :now, :now) "
+               "ON CONFLICT (logical_key, recipient) DO NOTHING"),
+      due_(db, select("WHERE o.status = 0 AND o.next_attempt_ms <= :now ORDER BY o.next_attempt_ms, o.id "
+                      "LIMIT :limit")),
+      claim_select_(db, std::string("SELECT ") + kColumns +
+                            ", coalesce(m.last_inbound, 0), coalesce(m.language, '') FROM outbox o "
+                            "LEFT JOIN members m ON m.member_key = o.recipient "
+                            "WHERE o.status = 0 AND o.claimed = 0 AND o.next_attempt_ms <= :now "
+                            "ORDER BY o.next_attempt_ms, o.id LIMIT :limit"),
+      claim_update_(db, "UPDATE outbox SET claimed = 1 WHERE id = :id"),
+      // max(): a delivered/read that was recorded meanwhile is kept.
+      sent_(db,
+            "UPDATE outbox SET status = max(status, 1), wamid = :wamid, attempts = attempts + 1, claimed = 0, "
+            "last_error = NULL, updated_ms = :now, sent_ms = :now WHERE id = :id AND status IN (0, 1)"),
+      reschedule_(db,
+                  "UPDATE outbox SET next_attempt_ms = :next, last_error = :error, attempts = attempts + :inc, "
+                  "claimed = 0, updated_ms = :now WHERE id = :id AND status = 0"),
+      defer_(db, "UPDATE outbox SET next_attempt_ms = max(next_attempt_ms, :next), claimed = 0 "
+                 "WHERE id = :id AND status = 0"),
+      failed_(db,
+              "UPDATE outbox SET status = 4, last_error = :error, attempts = attempts + 1, claimed = 0, "
+              "updated_ms = :now WHERE id = :id"),
+      status_(db,
+              "UPDATE outbox SET status = max(status, :status), updated_ms = :now "
+              "WHERE wamid = :wamid AND status IN (1, 2, 3)"),
+      status_failed_(db,
+                     "UPDATE outbox SET status = 4, last_error = :error, updated_ms = :now "
+                     "WHERE wamid = :wamid AND status IN (1, 2, 3, 4)"),
+      park_(db,
+            "INSERT INTO outbox_status_parked (wamid, status, error, received_ms) "
+            "VALUES (:wamid, :status, :error, :now) ON CONFLICT (wamid, status) DO NOTHING") {}
+
+bool OutboxRepository::enqueue(std::string_view logical_key, std::string_view recipient, std::string_view kind,
+                               std::string_view payload, std::int64_t now_ms) {
+    return enqueue(OutboxEntry{std::string(logical_key), std::string(recipient), std::string(kind),
+                               std::string(payload), OutboxEncoding::kPlainText, {}},
+                   now_ms);
+}
+
+bool OutboxRepository::enqueue(const OutboxEntry& entry, std::int64_t now_ms) {
+    Reset guard{enqueue_};
+    enqueue_.bind(":key", entry.logical_key);
+    enqueue_.bind(":to", entry.recipient);
+    enqueue_.bind(":kind", entry.kind);
+    enqueue_.bind(":payload", entry.payload);
+    enqueue_.bind(":encoding", static_cast<int>(entry.encoding));
+    enqueue_.bind(":purpose", entry.purpose);
+    enqueue_.bind(":now", now_ms);
+    return enqueue_.exec() == 1;
+}
+
+std::vector<OutboxRow> OutboxRepository::due(std::int64_t now_ms, int limit) {
+    Reset guard{due_};
+    due_.bind(":now", now_ms);
+    due_.bind(":limit", limit);
+    return read_all(due_);
+}
+
+std::vector<OutboxRow> OutboxRepository::claim_due(std::int64_t now_ms, int limit) {
+    std::vector<OutboxRow> out;
+    {
+        Reset guard{claim_select_};
+        claim_select_.bind(":now", now_ms);
+        claim_select_.bind(":limit", limit);
+        while (claim_select_.executeStep()) {
+            auto row = read_row(claim_select_);
+            row.last_inbound = claim_select_.getColumn(12).getInt64();
+            row.language = claim_select_.getColumn(13).getString();
+            out.push_back(std::move(row));
+        }
+    }
+    for (const auto& row : out) {
+        Reset guard{claim_update_};
+        claim_update_.bind(":id", row.id);
+        claim_update_.exec();
+    }
+    return out;
+}
+
+int OutboxRepository::release_claims() {
+    return db_.exec("UPDATE outbox SET claimed = 0 WHERE claimed = 1");
+}
+
+std::optional<std::int64_t> OutboxRepository::next_due() {
+    SQLite::Statement q(db_, "SELECT min(next_attempt_ms) FROM outbox WHERE status = 0");
+    q.executeStep();
+    if (q.getColumn(0).isNull()) {
+        return std::nullopt;
+    }
+    return q.getColumn(0).getInt64();
+}
+
+void OutboxRepository::mark_sent(const std::vector<std::int64_t>& ids, std::string_view wamid,
+                                 std::int64_t now_ms) {
+    for (const auto id : ids) {
+        Reset guard{sent_};
+        sent_.bind(":wamid", std::string(wamid));
+        sent_.bind(":now", now_ms);
+        sent_.bind(":id", id);
+        sent_.exec();
+    }
+    apply_parked(wamid, now_ms);
+}
+
+void OutboxRepository::mark_sent(std::int64_t id, std::string_view wamid, std::int64_t now_ms) {
+    mark_sent(std::vector<std::int64_t>{id}, wamid, now_ms);
+}
+
+void OutboxRepository::reschedule(std::int64_t id, std::int64_t next_ms, std::string_view error,
+                                  bool count_attempt, std::int64_t now_ms) {
+    Reset guard{reschedule_};
+    reschedule_.bind(":next", next_ms);
+    reschedule_.bind(":error", std::string(error));
+    reschedule_.bind(":inc", count_attempt ? 1 : 0);
+    reschedule_.bind(":now", now_ms);
+    reschedule_.bind(":id", id);
+    reschedule_.exec();
+}
+
+void OutboxRepository::defer(std::int64_t id, std::int64_t next_ms) {
+    Reset guard{defer_};
+    defer_.bind(":next", next_ms);
+    defer_.bind(":id", id);
+    defer_.exec();
+}
+
+void OutboxRepository::mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms) {
+    Reset guard{failed_};
+    failed_.bind(":error", std::string(error));
+    failed_.bind(":now", now_ms);
+    failed_.bind(":id", id);
+    failed_.exec();
+}
+
+void OutboxRepository::hold(std::int64_t id, std::string_view reason, std::int64_t now_ms) {
+    SQLite::Statement q(db_,
+                        "UPDATE outbox SET status = 5, last_error = :reason, claimed = 0, updated_ms = :now "
+                        "WHERE id = :id AND status = 0");
+    q.bind(":reason", std::string(reason));
+    q.bind(":now", now_ms);
+    q.bind(":id", id);
+    q.exec();
+}
+
+void OutboxRepository::rewrite(std::int64_t id, std::string_view kind, std::string_view payload,
+                               OutboxEncoding encoding, std::string_view note, std::int64_t now_ms) {
+    SQLite::Statement q(db_,
+                        "UPDATE outbox SET kind = :kind, payload = :payload, encoding = :encoding, "
+                        "last_error = :note, next_attempt_ms = :now, claimed = 0, updated_ms = :now "
+                        "WHERE id = :id AND status = 0");
+    q.bind(":kind", std::string(kind));
+    q.bind(":payload", std::string(payload));
+    q.bind(":encoding", static_cast<int>(encoding));
+    q.bind(":note", std::string(note));
+    q.bind(":now", now_ms);
+    q.bind(":id", id);
+    q.exec();
+}
+
+bool OutboxRepository::apply_status(std::string_view wamid, OutboxStatus status, std::string_view error,
+                                    std::int64_t now_ms) {
+    int changed = 0;
+    if (status == OutboxStatus::kFailed) {
+        Reset guard{status_failed_};
+        status_failed_.bind(":error", std::string(error));
+        status_failed_.bind(":now", now_ms);
+        status_failed_.bind(":wamid", std::string(wamid));
+        changed = status_failed_.exec();
+    } else {
+        Reset guard{status_};
+        status_.bind(":status", static_cast<int>(status));
+        status_.bind(":now", now_ms);
+        status_.bind(":wamid", std::string(wamid));
+        changed = status_.exec();
+    }
+    if (changed > 0) {
+        return true;
+    }
+    SQLite::Statement known(db_, "SELECT 1 FROM outbox WHERE wamid = :wamid LIMIT 1");
+    known.bind(":wamid", std::string(wamid));
+    if (known.executeStep()) {
+        return true;  // e.g. a delivered after a failed: nothing to change
+    }
+    Reset guard{park_};
+    park_.bind(":wamid", std::string(wamid));
+    park_.bind(":status", static_cast<int>(status));
+    park_.bind(":error", std::string(error));
+    park_.bind(":now", now_ms);
+    park_.exec();
+    return false;
+}
+
+void OutboxRepository::apply_parked(std::string_view wamid, std::int64_t now_ms) {
+    std::vector<std::pair<int, std::string>> parked;
+    {
+        SQLite::Statement q(db_, "SELECT status, error FROM outbox_status_parked WHERE wamid = :wamid");
+        q.bind(":wamid", std::string(wamid));
+        while (q.executeStep()) {
+            parked.emplace_back(q.getColumn(0).getInt(), q.getColumn(1).getString());
+        }
+    }
+    if (parked.empty()) {
+        return;
+    }
+    for (const auto& [status, error] : parked) {
+        apply_status(wamid, static_cast<OutboxStatus>(status), error, now_ms);
+    }
+    SQLite::Statement del(db_, "DELETE FROM outbox_status_parked WHERE wamid = :wamid");
+    del.bind(":wamid", std::string(wamid));
+    del.exec();
+}
+
+std::int64_t OutboxRepository::parked_statuses() {
+    return db_.execAndGet("SELECT count(*) FROM outbox_status_parked").getInt64();
+}
+
+int OutboxRepository::prune_parked(std::int64_t before_ms) {
+    SQLite::Statement q(db_, "DELETE FROM outbox_status_parked WHERE received_ms < :before");
+    q.bind(":before", before_ms);
+    return q.exec();
+}
+
+std::optional<OutboxRow> OutboxRepository::find(std::string_view logical_key, std::string_view recipient) {
+    SQLite::Statement q(db_, select("WHERE o.logical_key = :key AND o.recipient = :to"));
+    q.bind(":key", std::string(logical_key));
+    q.bind(":to", std::string(recipient));
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_row(q);
+}
+
+std::optional<OutboxRow> OutboxRepository::find(std::int64_t id) {
+    SQLite::Statement q(db_, select("WHERE o.id = :id"));
+    q.bind(":id", id);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_row(q);
+}
+
+std::int64_t OutboxRepository::count(OutboxStatus status) {
+    SQLite::Statement q(db_, "SELECT count(*) FROM outbox WHERE status = :status");
+    q.bind(":status", static_cast<int>(status));
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+}
+
+OutboxCounts OutboxRepository::counts() {
+    OutboxCounts c;
+    SQLite::Statement q(db_, "SELECT status, count(*) FROM outbox GROUP BY status");
+    while (q.executeStep()) {
+        const auto n = q.getColumn(1).getInt64();
+        switch (static_cast<OutboxStatus>(q.getColumn(0).getInt())) {
+            case OutboxStatus::kQueued: c.queued = n; break;
+            case OutboxStatus::kSent: c.sent = n; break;
+            case OutboxStatus::kDelivered: c.delivered = n; break;
+            case OutboxStatus::kRead: c.read = n; break;
+            case OutboxStatus::kFailed: c.failed = n; break;
+            case OutboxStatus::kHeld: c.held = n; break;
+        }
+    }
+    return c;
+}
+
+std::vector<OutboxRow> OutboxRepository::all() {
+    SQLite::Statement q(db_, select("ORDER BY o.id"));
+    return read_all(q);
+}
+
+std::vector<OutboxRow> OutboxRepository::failed(int limit) {
+    SQLite::Statement q(db_, select("WHERE o.status = 4 ORDER BY o.updated_ms DESC, o.id DESC LIMIT :limit"));
+    q.bind(":limit", limit);
+    return read_all(q);
+}
+
+std::vector<OutboxRow> OutboxRepository::held(std::string_view recipient) {
+    SQLite::Statement q(db_, select("WHERE o.status = 5 AND o.recipient = :to ORDER BY o.id"));
+    q.bind(":to", std::string(recipient));
+    return read_all(q);
+}
+
+}  // namespace delvex::store
