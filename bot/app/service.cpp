@@ -15,6 +15,7 @@
 #include "bot/core/i18n.hpp"
 #include "bot/core/log.hpp"
 #include "bot/delivery/dispatcher.hpp"
+#include "bot/delivery/settings.hpp"
 #include "bot/events/db_writer.hpp"
 #include "bot/events/inbox_consumer.hpp"
 #include "bot/events/ingest.hpp"
@@ -107,8 +108,10 @@ void Service::start() {
     graph.timeout = s.config.graph_timeout;
     graph.max_connections = static_cast<std::size_t>(s.config.send_concurrency);
     s.graph = std::make_unique<whatsapp::GraphClient>(s.ioc.get_executor(), graph, core::logger("whatsapp"));
+    auto delivery_settings = delivery::load_settings(s.config.home, process_env());
+    delivery_settings.concurrency = s.config.send_concurrency;
     s.dispatcher = std::make_unique<delivery::Dispatcher>(s.ioc.get_executor(), *s.writer, *s.graph, s.clock,
-                                                          s.metrics, s.config.send_concurrency);
+                                                          s.metrics, std::move(delivery_settings));
     s.consumer->on_outbox([d = s.dispatcher.get()] { d->kick(); });
 
     s.routes = std::make_unique<http::Routes>(*s.ingestor, s.metrics, s.config.verify_token, s.config.app_secret);

@@ -1,8 +1,7 @@
 #include "bot/delivery/dispatcher.hpp"
 
+#include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
-
-#include "bot/core/log.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -12,7 +11,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bot/core/log.hpp"
 #include "bot/core/redact.hpp"
+#include "bot/delivery/codec.hpp"
 
 namespace delvex::delivery {
 namespace {
@@ -20,15 +21,38 @@ namespace {
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
-core::Recipient recipient_of(const std::string& key) {
-    // BSUIDs are "<country>.<alphanumerics>"; phone numbers are digits only.
-    return key.find('.') != std::string::npos ? core::Recipient::bsuid(key) : core::Recipient::phone(key);
-}
-
-constexpr milliseconds kHaltPause{60'000};
 constexpr milliseconds kMaxBackoff{5 * 60'000};
 constexpr int kMaxAttempts = 12;
-constexpr int kBatch = 64;
+constexpr milliseconds kPoll{100};
+constexpr std::int64_t kParkedStatusKeepMs = 7LL * 24 * 3600 * 1000;
+constexpr std::int64_t kPairLimitCode = 131056;
+
+std::string reason_of(whatsapp::ErrorClass cls, const whatsapp::SendOutcome& outcome) {
+    std::string reason(whatsapp::to_string(cls));
+    reason += ": ";
+    if (outcome.error) {
+        reason += std::to_string(outcome.error->code);
+        reason += ' ';
+        reason += outcome.error->message;
+        if (!outcome.error->details.empty()) {
+            reason += " (" + outcome.error->details + ")";
+        }
+    } else {
+        reason += outcome.transport_error.message();
+    }
+    return reason;
+}
+
+void log_exception(const std::shared_ptr<spdlog::logger>& log, const char* what, std::exception_ptr e) {
+    if (!e) {
+        return;
+    }
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        log->critical("{}: {}", what, ex.what());
+    }
+}
 
 }  // namespace
 
@@ -39,7 +63,7 @@ RetryDecision decide_retry(whatsapp::ErrorClass cls, int attempts, std::optional
         const double factor = std::pow(2.0, std::min(attempts, 16));
         const auto capped = std::min<double>(static_cast<double>(base.count()) * factor,
                                              static_cast<double>(kMaxBackoff.count()));
-        // Full jitter in [50 %, 100 %] of the step, so many rows failing together do not retry together.
+        // Jitter in [50 %, 100 %] of the step, so many rows failing together do not retry together.
         return milliseconds{static_cast<std::int64_t>(capped * (0.5 + 0.5 * jitter01))};
     };
     switch (cls) {
@@ -55,7 +79,7 @@ RetryDecision decide_retry(whatsapp::ErrorClass cls, int attempts, std::optional
             }
             return {RetryDecision::Action::kRetry, exponential(milliseconds{500}), true};
         case ErrorClass::kHalt:
-            return {RetryDecision::Action::kHalt, kHaltPause, false};
+            return {RetryDecision::Action::kHalt, milliseconds{60'000}, false};
         case ErrorClass::kWindowClosed:
         case ErrorClass::kPermanent:
             return {RetryDecision::Action::kFail, milliseconds{0}, true};
@@ -64,33 +88,37 @@ RetryDecision decide_retry(whatsapp::ErrorClass cls, int attempts, std::optional
 }
 
 Dispatcher::Dispatcher(asio::any_io_executor executor, events::DbWriter& writer, whatsapp::GraphClient& graph,
-                       const core::Clock& clock, core::Metrics& metrics, int concurrency)
+                       const core::Clock& clock, core::Metrics& metrics, DeliverySettings settings)
     : executor_(std::move(executor)),
       writer_(writer),
       graph_(graph),
       clock_(clock),
       metrics_(metrics),
-      concurrency_(static_cast<std::size_t>(std::max(1, concurrency))),
+      settings_(std::move(settings)),
+      governor_(settings_.governor, clock),
       wake_(executor_),
-      log_(core::logger("delivery")) {}
+      log_(core::logger("delivery")) {
+    settings_.concurrency = std::max(1, settings_.concurrency);
+    settings_.batch = std::max(settings_.concurrency, settings_.batch);
+    halt_pause_ = settings_.halt_pause;
+}
 
 Dispatcher::~Dispatcher() = default;
 
 void Dispatcher::start() {
     running_ = true;
-    asio::co_spawn(executor_, run(), [log = log_](std::exception_ptr e) {
-        if (e) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                log->critical("dispatcher stopped: {}", ex.what());
-            }
-        }
-    });
+    log_->info("dispatcher rate={}/s outbound={}/s recipient={}/{}ms concurrency={} templates={}",
+               settings_.governor.rate_per_second, governor_.outbound_rate(), settings_.governor.recipient_burst,
+               settings_.governor.recipient_interval.count(), settings_.concurrency,
+               settings_.templates.empty() ? "none" : "configured");
+    asio::co_spawn(executor_, run(), [log = log_](std::exception_ptr e) { log_exception(log, "dispatcher stopped", e); });
 }
 
 void Dispatcher::kick() {
-    asio::post(executor_, [this] { wake_.cancel(); });
+    asio::post(executor_, [this] {
+        kicked_ = true;
+        wake_.cancel();
+    });
 }
 
 void Dispatcher::stop() {
@@ -100,112 +128,396 @@ void Dispatcher::stop() {
     });
 }
 
+std::size_t Dispatcher::in_flight() const {
+    return sending_ + writes_.size() + recording_;
+}
+
 asio::awaitable<void> Dispatcher::run() {
-    while (!stopping_) {
-        const auto now_steady = std::chrono::steady_clock::now();
-        std::vector<store::OutboxRow> rows;
-        if (now_steady >= halted_until_ && in_flight_.size() < concurrency_) {
-            const auto now_ms = core::to_unix_ms(clock_.now());
-            std::function<std::vector<store::OutboxRow>(store::Database&)> fetch = [this, now_ms](store::Database& db) {
-                if (!repo_) {
-                    repo_ = std::make_unique<store::OutboxRepository>(db.sql());
-                }
-                return repo_->due(now_ms, kBatch);
-            };
-            rows = co_await writer_.run<std::vector<store::OutboxRow>>(std::move(fetch));
+    {
+        // Claims live in the memory of the dispatcher that made them: a previous process's are void.
+        std::function<int(store::Database&)> init = [this](store::Database& db) {
+            repo_ = std::make_unique<store::OutboxRepository>(db.sql());
+            return repo_->release_claims();
+        };
+        const int released = co_await writer_.run<int>(std::move(init));
+        if (released > 0) {
+            log_->info("released {} rows claimed by a previous run", released);
         }
-        bool started = false;
-        for (auto& row : rows) {
-            if (in_flight_.size() >= concurrency_ || stopping_) {
-                break;
+    }
+    while (!stopping_) {
+        const auto steady_now = std::chrono::steady_clock::now();
+        const bool paused = halted_ && clock_.now() < halt_until_;
+        const bool want = ready_.size() < static_cast<std::size_t>(settings_.batch) / 2 &&
+                          (more_in_db_ || kicked_ || steady_now - last_fetch_ >= kPoll);
+        if (want && !paused) {
+            kicked_ = false;
+            last_fetch_ = steady_now;
+            const auto now_ms = core::to_unix_ms(clock_.now());
+            const int limit = settings_.batch - static_cast<int>(ready_.size());
+            const bool prune = steady_now - last_prune_ >= std::chrono::minutes(10);
+            if (prune) {
+                last_prune_ = steady_now;
+                governor_.prune();
             }
-            if (!in_flight_.insert(row.id).second) {
-                continue;
-            }
-            started = true;
-            asio::co_spawn(executor_, send(std::move(row)), [log = log_](std::exception_ptr e) {
-                if (e) {
-                    try {
-                        std::rethrow_exception(e);
-                    } catch (const std::exception& ex) {
-                        log->error("send failed: {}", ex.what());
+            std::function<std::vector<store::OutboxRow>(store::Database&)> fetch =
+                [this, now_ms, limit, prune](store::Database& db) {
+                    SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+                    auto rows = repo_->claim_due(now_ms, limit);
+                    if (prune) {
+                        repo_->prune_parked(now_ms - kParkedStatusKeepMs);
                     }
-                }
-            });
+                    tx.commit();
+                    return rows;
+                };
+            auto rows = co_await writer_.run<std::vector<store::OutboxRow>>(std::move(fetch));
+            more_in_db_ = rows.size() == static_cast<std::size_t>(limit);
+            for (auto& row : rows) {
+                ++ready_count_[row.recipient];
+                ready_.push_back(std::move(row));
+            }
         }
         if (stopping_) {
             break;
         }
-        if (started && in_flight_.size() < concurrency_) {
-            continue;  // there may be more due rows beyond this batch
+        const auto started = sending_;
+        const auto wake_at = plan();
+        if (!writes_.empty() && !flushing_) {
+            flushing_ = true;
+            asio::co_spawn(executor_, flush(), [log = log_](std::exception_ptr e) { log_exception(log, "flush", e); });
         }
-        // Sleep until kicked, a send finishes, or a short poll passes (retries come due by time).
-        wake_.expires_after(now_steady < halted_until_ ? halted_until_ - now_steady : milliseconds{250});
+        if (sending_ > started && sending_ < static_cast<std::size_t>(settings_.concurrency) && more_in_db_ &&
+            !wake_at) {
+            continue;  // room for more and more may be due
+        }
+        // Sleep until kicked, a send finishes, the budget or a halt allows more, or a short poll passes
+        // (retries come due by time).
+        std::chrono::microseconds wait = kPoll;
+        if (wake_at) {
+            // At least 200 µs, so that sub-millisecond budget waits do not spin.
+            wait = std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(*wake_at - clock_.now()),
+                              std::chrono::microseconds{200}, std::chrono::microseconds{kPoll});
+        }
+        wake_.expires_after(wait);
         boost::system::error_code ec;
         co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     running_ = false;
 }
 
-asio::awaitable<void> Dispatcher::send(store::OutboxRow row) {
+std::optional<core::TimePoint> Dispatcher::plan() {
+    const auto now = clock_.now();
+    if (halted_ && now < halt_until_) {
+        ++stats_.halted_passes;
+        return halt_until_;
+    }
+    const auto concurrency = static_cast<std::size_t>(settings_.concurrency);
+    for (auto it = ready_.begin(); it != ready_.end();) {
+        if (sending_ >= concurrency || stopping_) {
+            break;
+        }
+        if (halted_ && sending_ > 0) {
+            break;  // after a halt pause, one probe at a time until one goes through
+        }
+        const std::string recipient = it->recipient;
+        if (busy_.contains(recipient)) {
+            ++it;  // one message in flight per recipient keeps them in order
+            continue;
+        }
+        auto take = [&](std::list<store::OutboxRow>::iterator at) {
+            auto row = std::move(*at);
+            if (--ready_count_[row.recipient] == 0) {
+                ready_count_.erase(row.recipient);
+            }
+            return std::pair{std::move(row), ready_.erase(at)};
+        };
+        auto message = message_of(*it);
+        if (!message) {
+            auto [row, next] = take(it);
+            it = next;
+            ++stats_.failed;
+            metrics_.messages_failed.fetch_add(1, std::memory_order_relaxed);
+            log_->error("outbox row id={} has an unreadable payload; failed", row.id);
+            record(Write{Write::Type::kFail, {row.id}, "permanent: unreadable payload", 0, true, {}, {}});
+            continue;
+        }
+        if (needs_window(*message) && window_state(it->last_inbound, now, settings_.governor.window_margin) ==
+                                          Window::kClosed) {
+            auto [row, next] = take(it);
+            it = next;
+            window_policy(row, *message, "window closed: last inbound over 24 h ago");
+            continue;
+        }
+        if (!governor_.recipient_ready(recipient)) {
+            auto [row, next] = take(it);
+            it = next;
+            ++stats_.deferred;
+            const auto at = core::to_unix_ms(governor_.recipient_ready_at(recipient));
+            record(Write{Write::Type::kDefer, {row.id}, {}, at, false, {}, {}});
+            continue;
+        }
+        if (!governor_.take_number()) {
+            return governor_.number_ready_at();
+        }
+        governor_.take_recipient(recipient);
+        Unit unit;
+        unit.probe = halted_;
+        const bool merge = settings_.coalesce && coalescable(*message) && ready_count_[recipient] > 1;
+        auto [first, next] = take(it);
+        it = next;
+        unit.rows.push_back(std::move(first));
+        unit.message = std::move(*message);
+        if (merge) {
+            // Later texts waiting for the same recipient ride along, in order, up to 4,096 characters; a
+            // message of another kind for that recipient ends the run (it must not overtake them).
+            std::vector<std::list<store::OutboxRow>::iterator> candidates;
+            std::vector<std::string> bodies{std::get<core::OutgoingText>(unit.message.body).body};
+            bool preview = std::get<core::OutgoingText>(unit.message.body).preview_url;
+            for (auto j = it; j != ready_.end(); ++j) {
+                if (j->recipient != recipient) {
+                    continue;
+                }
+                auto other = message_of(*j);
+                if (!other || !coalescable(*other)) {
+                    break;
+                }
+                const auto& text = std::get<core::OutgoingText>(other->body);
+                bodies.push_back(text.body);
+                preview = preview || text.preview_url;
+                candidates.push_back(j);
+            }
+            std::vector<std::string_view> views(bodies.begin(), bodies.end());
+            const auto n = coalesce_count(views, settings_.governor.coalesce_max_chars);
+            if (n > 1) {
+                views.resize(n);
+                for (std::size_t k = 0; k + 1 < n; ++k) {
+                    if (candidates[k] == it) {
+                        ++it;
+                    }
+                    unit.rows.push_back(take(candidates[k]).first);
+                }
+                unit.message.body = core::OutgoingText{join_texts(views), preview};
+            }
+        }
+        launch(std::move(unit));
+    }
+    return std::nullopt;
+}
+
+void Dispatcher::launch(Unit unit) {
+    busy_.insert(unit.rows.front().recipient);
+    ++sending_;
+    ++stats_.requests;
+    asio::co_spawn(executor_, send(std::move(unit)), [log = log_](std::exception_ptr e) { log_exception(log, "send", e); });
+}
+
+asio::awaitable<void> Dispatcher::send(Unit unit) {
     // GCC 12 mis-destroys temporaries with destructors inside co_await expressions: every awaited call
     // below takes named locals only.
-    core::OutgoingMessage message;
-    message.to = recipient_of(row.recipient);
-    message.body = core::OutgoingText{row.payload, false};
+    core::OutgoingMessage message = unit.message;
     const auto outcome = co_await graph_.send(std::move(message));
-    const auto now_ms = core::to_unix_ms(clock_.now());
-    const auto id = row.id;
-    std::function<bool(store::Database&)> record;
+    --sending_;
+    const std::string recipient = unit.rows.front().recipient;
+    busy_.erase(recipient);
     if (outcome.ok()) {
+        std::vector<std::int64_t> ids;
+        for (const auto& row : unit.rows) {
+            ids.push_back(row.id);
+        }
+        ++stats_.sent;
+        stats_.rows_sent += ids.size();
+        stats_.coalesced += ids.size() > 1 ? 1 : 0;
         metrics_.messages_sent.fetch_add(1, std::memory_order_relaxed);
-        metrics_.sending_halted.store(0);
-        log_->info("sent id={} to={} wamid={} ms={}", id, core::redact(row.recipient), outcome.wamid,
-                   outcome.elapsed.count());
-        record = [this, id, wamid = outcome.wamid, now_ms](store::Database&) {
-            repo_->mark_sent(id, wamid, now_ms);
-            return true;
-        };
+        governor_.recipient_ok(recipient);
+        log_->debug("sent ids={} to={} wamid={} ms={}", ids.size(), core::redact(recipient), outcome.wamid,
+                    outcome.elapsed.count());
+        record(Write{Write::Type::kSent, std::move(ids), outcome.wamid, 0, true, {}, {}});
+        if (halted_ && unit.probe) {
+            halted_ = false;
+            halt_pause_ = settings_.halt_pause;
+            metrics_.sending_halted.store(0);
+            ++stats_.resumes;
+            log_->warn("sending resumed: a probe went through");
+        }
     } else {
-        const auto cls = whatsapp::classify(outcome);
-        const auto retry_after = outcome.error ? outcome.error->retry_after : std::nullopt;
-        std::uniform_real_distribution<double> unit(0.0, 1.0);
-        const auto decision = decide_retry(cls, row.attempts, retry_after, unit(rng_));
-        std::string reason = std::string(whatsapp::to_string(cls)) + ": ";
-        reason += outcome.error ? std::to_string(outcome.error->code) + " " + outcome.error->message
-                                : outcome.transport_error.message();
-        if (decision.action == RetryDecision::Action::kFail) {
-            metrics_.messages_failed.fetch_add(1, std::memory_order_relaxed);
-            log_->warn("message failed id={} to={} reason={}", id, core::redact(row.recipient), reason);
-            record = [this, id, reason, now_ms](store::Database&) {
-                repo_->mark_failed(id, reason, now_ms);
-                return true;
-            };
-        } else {
-            if (decision.action == RetryDecision::Action::kHalt) {
-                halted_until_ = std::chrono::steady_clock::now() + decision.delay;
-                metrics_.sending_halted.store(1);
-                log_->critical("sending halted for {}s: {}", decision.delay.count() / 1000, reason);
+        on_failure(unit, outcome);
+    }
+    if (!writes_.empty() && !flushing_) {
+        flushing_ = true;
+        asio::co_spawn(executor_, flush(), [log = log_](std::exception_ptr e) { log_exception(log, "flush", e); });
+    }
+    wake_.cancel();
+}
+
+void Dispatcher::on_failure(Unit& unit, const whatsapp::SendOutcome& outcome) {
+    using whatsapp::ErrorClass;
+    const auto cls = whatsapp::classify(outcome);
+    const auto reason = reason_of(cls, outcome);
+    const auto now = clock_.now();
+    const auto now_ms = core::to_unix_ms(now);
+    const std::string recipient = unit.rows.front().recipient;
+    const auto retry_after = outcome.error ? outcome.error->retry_after : std::nullopt;
+    int attempts = 0;
+    for (const auto& row : unit.rows) {
+        attempts = std::max(attempts, row.attempts);
+    }
+    std::uniform_real_distribution<double> unit_interval(0.0, 1.0);
+    const auto decision = decide_retry(cls, attempts, retry_after, unit_interval(rng_));
+    auto back = [&](std::int64_t next_ms, bool count) {
+        for (const auto& row : unit.rows) {
+            record(Write{Write::Type::kRetry, {row.id}, reason, next_ms, count, {}, {}});
+        }
+        metrics_.send_retries.fetch_add(unit.rows.size(), std::memory_order_relaxed);
+    };
+    if (halted_ && unit.probe && cls != ErrorClass::kHalt && outcome.error) {
+        // Graph answered the probe with something other than a halt: whatever stopped us is cleared.
+        halted_ = false;
+        halt_pause_ = settings_.halt_pause;
+        metrics_.sending_halted.store(0);
+        ++stats_.resumes;
+        log_->warn("sending resumed: probe answered {}", reason);
+    }
+    switch (cls) {
+        case ErrorClass::kThrottle: {
+            ++stats_.throttled;
+            auto delay = decision.delay;
+            if (outcome.error && outcome.error->code == kPairLimitCode) {
+                // Pair limit: this recipient only, 4^X s (Meta's advice), at least what Retry-After says.
+                delay = std::max<milliseconds>(delay, governor_.pair_limited(recipient));
+            } else {
+                // The number is over its rate: hold every send, not just this one.
+                governor_.pause_number(now + std::max<milliseconds>(delay, milliseconds{1000}));
             }
-            metrics_.send_retries.fetch_add(1, std::memory_order_relaxed);
-            const auto next = now_ms + decision.delay.count();
-            record = [this, id, next, reason, count = decision.count_attempt, now_ms](store::Database&) {
-                repo_->reschedule(id, next, reason, count, now_ms);
+            log_->info("throttled to={} retry_in_ms={} reason={}", core::redact(recipient), delay.count(), reason);
+            back(now_ms + delay.count(), false);
+            return;
+        }
+        case ErrorClass::kRetryable:
+            if (decision.action == RetryDecision::Action::kRetry) {
+                ++stats_.retried;
+                log_->info("retrying to={} attempt={} in_ms={} reason={}", core::redact(recipient), attempts + 1,
+                           decision.delay.count(), reason);
+                back(now_ms + decision.delay.count(), true);
+                return;
+            }
+            break;  // out of attempts: fail below
+        case ErrorClass::kWindowClosed:
+            // The member's window is closed although our records said otherwise (or we had none).
+            for (const auto& row : unit.rows) {
+                if (auto original = message_of(row)) {
+                    window_policy(row, *original, reason);
+                }
+            }
+            return;
+        case ErrorClass::kHalt:
+            ++stats_.halts;
+            enter_halt(reason);
+            back(now_ms, false);
+            return;
+        case ErrorClass::kPermanent:
+            break;
+    }
+    // Fails the message only: a member is never opted out or blocked because of an error.
+    for (const auto& row : unit.rows) {
+        ++stats_.failed;
+        metrics_.messages_failed.fetch_add(1, std::memory_order_relaxed);
+        log_->warn("message failed id={} key={} to={} reason={}", row.id, row.logical_key, core::redact(recipient),
+                   reason);
+        record(Write{Write::Type::kFail, {row.id}, reason, 0, true, {}, {}});
+    }
+}
+
+void Dispatcher::enter_halt(const std::string& reason) {
+    const auto now = clock_.now();
+    if (!halted_) {
+        halt_pause_ = settings_.halt_pause;
+    } else if (now >= halt_until_) {
+        // A probe came back with a halt again: wait longer before the next one.
+        halt_pause_ = std::min(halt_pause_ * 2, settings_.max_halt_pause);
+    }
+    halted_ = true;
+    halt_until_ = std::max(halt_until_, now + halt_pause_);
+    metrics_.sending_halted.store(1);
+    log_->critical("SENDING HALTED for {}s, then one probe: {}", halt_pause_.count(), reason);
+}
+
+void Dispatcher::window_policy(const store::OutboxRow& row, const core::OutgoingMessage& message,
+                               const std::string& why) {
+    const auto language = row.language.empty() ? std::string("en") : row.language;
+    const auto purpose = row.effective_purpose();
+    if (const auto* spec = settings_.templates.find(purpose, language)) {
+        ++stats_.templated;
+        const auto payload = encode(template_for(*spec, message));
+        log_->info("window closed to={} purpose={} → template {}", core::redact(row.recipient), purpose, spec->name);
+        record(Write{Write::Type::kRewrite, {row.id}, why + "; sent as template " + spec->name, 0, false,
+                     "template", payload});
+        return;
+    }
+    ++stats_.held;
+    log_->info("window closed to={} purpose={} → held for digest", core::redact(row.recipient), purpose);
+    record(Write{Write::Type::kHold, {row.id}, why + "; held for digest (no template for " + purpose + "/" +
+                                                   language + ")",
+                 0, false, {}, {}});
+}
+
+void Dispatcher::record(Write write) {
+    writes_.push_back(std::move(write));
+}
+
+void Dispatcher::apply(store::OutboxRepository& repo, const Write& w, std::int64_t now_ms) {
+    switch (w.type) {
+        case Write::Type::kSent:
+            repo.mark_sent(w.ids, w.text, now_ms);
+            return;
+        case Write::Type::kRetry:
+            repo.reschedule(w.ids.front(), w.next_ms, w.text, w.count_attempt, now_ms);
+            return;
+        case Write::Type::kDefer:
+            repo.defer(w.ids.front(), w.next_ms);
+            return;
+        case Write::Type::kFail:
+            repo.mark_failed(w.ids.front(), w.text, now_ms);
+            return;
+        case Write::Type::kHold:
+            repo.hold(w.ids.front(), w.text, now_ms);
+            return;
+        case Write::Type::kRewrite:
+            repo.rewrite(w.ids.front(), w.kind, w.payload, store::OutboxEncoding::kMessage, w.text, now_ms);
+            return;
+    }
+}
+
+asio::awaitable<void> Dispatcher::flush() {
+    // One transaction for every outcome that piled up while the previous commit ran (group commit): the
+    // fsync per commit, not per message, is what bounds the send rate otherwise.
+    while (!writes_.empty()) {
+        auto batch = std::make_shared<std::vector<Write>>();
+        batch->swap(writes_);
+        recording_ = batch->size();
+        const auto now_ms = core::to_unix_ms(clock_.now());
+        std::function<bool(store::Database&)> job = [this, batch, now_ms](store::Database& db) {
+            try {
+                SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+                for (const auto& w : *batch) {
+                    apply(*repo_, w, now_ms);
+                }
+                tx.commit();
                 return true;
-            };
+            } catch (const std::exception& e) {
+                log_->error("recording {} outcomes failed, will retry: {}", batch->size(), e.what());
+                return false;
+            }
+        };
+        const bool ok = co_await writer_.run<bool>(std::move(job));
+        recording_ = 0;
+        if (!ok) {
+            // The rows stay claimed (never sent twice meanwhile); try the same outcomes again shortly.
+            writes_.insert(writes_.begin(), batch->begin(), batch->end());
+            asio::steady_timer pause(executor_, milliseconds{500});
+            boost::system::error_code ec;
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         }
     }
-    // Never throws: a failed write leaves the row queued, and it is simply sent again later.
-    std::function<bool(store::Database&)> guarded = [record = std::move(record), id, log = log_](store::Database& db) {
-        try {
-            return record(db);
-        } catch (const std::exception& e) {
-            log->error("recording the outcome of id={} failed: {}", id, e.what());
-            return false;
-        }
-    };
-    co_await writer_.run<bool>(std::move(guarded));
-    in_flight_.erase(id);
+    flushing_ = false;
     wake_.cancel();
 }
 

@@ -1,0 +1,134 @@
+#pragma once
+
+// A dispatcher wired as the service wires it — writer thread, io thread, real GraphClient, real FakeGraph
+// on loopback — but with a FakeClock that the test steps, and direct access to the outbox.
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <future>
+#include <memory>
+#include <thread>
+
+#include "bot/core/clock.hpp"
+#include "bot/core/metrics.hpp"
+#include "bot/delivery/codec.hpp"
+#include "bot/delivery/dispatcher.hpp"
+#include "bot/events/db_writer.hpp"
+#include "bot/store/repositories.hpp"
+#include "bot/whatsapp/graph_client.hpp"
+#include "tests/support/harness.hpp"
+
+namespace delvex::testing {
+
+class DeliveryRig {
+public:
+    explicit DeliveryRig(whatsapp::FakeGraphOptions fake_options = {}, delivery::DeliverySettings settings = {},
+                         std::chrono::milliseconds graph_timeout = std::chrono::milliseconds(2000))
+        : graph(std::move(fake_options)),
+          writer(store::DatabaseOptions{dir.file("delvex.db"), false, 5000, false}),
+          settings_(std::move(settings)) {
+        whatsapp::GraphConfig cfg;
+        cfg.base_url = graph.fake.base_url();
+        cfg.phone_number_id = graph.fake.options().phone_number_id;
+        cfg.access_token = core::Secret(graph.fake.options().access_token);
+        cfg.timeout = graph_timeout;
+        cfg.max_connections = static_cast<std::size_t>(std::max(1, settings_.concurrency));
+        client = std::make_unique<whatsapp::GraphClient>(ioc.get_executor(), cfg);
+        dispatcher = std::make_unique<delivery::Dispatcher>(ioc.get_executor(), writer, *client, clock, metrics,
+                                                            settings_);
+        io = std::thread([this] { ioc.run(); });
+    }
+
+    /// Runs fn on the io thread and returns its result (dispatcher state is io-thread only).
+    template <typename F>
+    auto on_io(F fn) {
+        std::packaged_task<decltype(fn())()> task(std::move(fn));
+        auto result = task.get_future();
+        boost::asio::post(ioc, [&task] { task(); });
+        return result.get();
+    }
+
+    ~DeliveryRig() {
+        if (started_) {
+            dispatcher->stop();
+            eventually([&] { return on_io([&] { return dispatcher->in_flight(); }) == 0; });
+        }
+        work.reset();
+        ioc.stop();
+        io.join();
+        writer.stop();
+    }
+
+    void start() {
+        started_ = true;
+        on_io([&] {
+            dispatcher->start();
+            return 0;
+        });
+    }
+
+    /// Runs fn with the outbox on the writer thread (as the service's own writes do) and waits.
+    template <typename F>
+    auto with_outbox(F fn) {
+        std::packaged_task<decltype(fn(std::declval<store::OutboxRepository&>()))(store::Database&)> task(
+            [fn = std::move(fn)](store::Database& db) mutable {
+                store::OutboxRepository repo(db.sql());
+                return fn(repo);
+            });
+        auto result = task.get_future();
+        writer.post([&task](store::Database& db) { task(db); });
+        return result.get();
+    }
+
+    void add_member(const std::string& key, std::int64_t last_inbound, const std::string& language = "en") {
+        writer.post([=](store::Database& db) {
+            store::MemberRepository members(db.sql());
+            members.insert(store::MemberRow{0, key, key, "", language, last_inbound, last_inbound});
+        });
+    }
+
+    void enqueue(const std::string& key, const core::OutgoingMessage& m, const std::string& purpose = {}) {
+        const auto now = core::to_unix_ms(clock.now());
+        with_outbox([&](store::OutboxRepository& repo) { return repo.enqueue(delivery::entry_for(key, m, purpose), now); });
+        dispatcher->kick();
+    }
+
+    void enqueue_text(const std::string& key, const std::string& to, const std::string& text) {
+        core::OutgoingMessage m;
+        m.to = core::Recipient::phone(to);
+        m.body = core::OutgoingText{text, false};
+        enqueue(key, m);
+    }
+
+    std::optional<store::OutboxRow> row(const std::string& key, const std::string& to) {
+        return with_outbox([&](store::OutboxRepository& repo) { return repo.find(key, to); });
+    }
+
+    delivery::DispatcherStats stats() {
+        return on_io([&] { return dispatcher->stats(); });
+    }
+
+    /// Waits until nothing is in flight or uncommitted.
+    bool settled() {
+        return eventually([&] { return on_io([&] { return dispatcher->in_flight(); }) == 0; });
+    }
+
+    TempDir dir;
+    core::FakeClock clock;
+    core::Metrics metrics;
+    FakeRunner graph;
+    events::DbWriter writer;
+    boost::asio::io_context ioc{1};
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{ioc.get_executor()};
+    std::unique_ptr<whatsapp::GraphClient> client;
+    std::unique_ptr<delivery::Dispatcher> dispatcher;
+    std::thread io;
+
+private:
+    delivery::DeliverySettings settings_;
+    bool started_ = false;
+};
+
+}  // namespace delvex::testing
