@@ -407,6 +407,7 @@ private:
         std::set<std::string> listed;
         const YAML::Node lessons = child(doc, "lessons", true, what);
         std::vector<fs::path> lesson_files;
+        bool all_found = true;
         if (lessons.IsDefined()) {
             if (!lessons.IsSequence() || lessons.size() == 0) {
                 error(lessons, "'lessons' must list the lesson files in order, e.g. - 01-why.yaml");
@@ -420,6 +421,8 @@ private:
                     if (auto full = inside_module(path, l, "lesson")) {
                         listed.insert(fs::path(path).lexically_normal().generic_string());
                         lesson_files.push_back(*full);
+                    } else {
+                        all_found = false;
                     }
                 }
             }
@@ -459,7 +462,7 @@ private:
             flush_missing();
         }
         file_ = module_file;
-        if (!lesson_files.empty() && all_loaded && quiz_questions == 0) {
+        if (!lesson_files.empty() && all_found && all_loaded && quiz_questions == 0) {
             error(at, "no quiz: the pass mark needs a lesson with 'quiz: true' holding at least one question");
         }
         if (!lesson_files.empty() && (plain_lessons < 3 || plain_lessons > 5)) {
