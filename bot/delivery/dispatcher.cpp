@@ -387,14 +387,14 @@ void Dispatcher::on_failure(Unit& unit, const whatsapp::SendOutcome& outcome) {
                 // The number is over its rate: hold every send, not just this one.
                 governor_.pause_number(now + std::max<milliseconds>(delay, milliseconds{1000}));
             }
-            log_->info("throttled to={} retry_in_ms={} reason={}", core::redact(recipient), delay.count(), reason);
+            log_->debug("throttled to={} retry_in_ms={} reason={}", core::redact(recipient), delay.count(), reason);
             back(now_ms + delay.count(), false);
             return;
         }
         case ErrorClass::kRetryable:
             if (decision.action == RetryDecision::Action::kRetry) {
                 ++stats_.retried;
-                log_->info("retrying to={} attempt={} in_ms={} reason={}", core::redact(recipient), attempts + 1,
+                log_->debug("retrying to={} attempt={} in_ms={} reason={}", core::redact(recipient), attempts + 1,
                            decision.delay.count(), reason);
                 back(now_ms + decision.delay.count(), true);
                 return;

@@ -24,10 +24,13 @@ namespace delvex::testing {
 
 class DeliveryRig {
 public:
+    /// `real_time`: the dispatcher reads the system clock (benchmarks) instead of the FakeClock.
     explicit DeliveryRig(whatsapp::FakeGraphOptions fake_options = {}, delivery::DeliverySettings settings = {},
-                         std::chrono::milliseconds graph_timeout = std::chrono::milliseconds(2000))
-        : graph(std::move(fake_options)),
-          writer(store::DatabaseOptions{dir.file("delvex.db"), false, 5000, false}),
+                         std::chrono::milliseconds graph_timeout = std::chrono::milliseconds(2000),
+                         bool real_time = false, bool durable = false)
+        : time(real_time ? static_cast<const core::Clock&>(system_clock) : clock),
+          graph(std::move(fake_options)),
+          writer(store::DatabaseOptions{dir.file("delvex.db"), durable, 5000, false}),
           settings_(std::move(settings)) {
         whatsapp::GraphConfig cfg;
         cfg.base_url = graph.fake.base_url();
@@ -36,7 +39,7 @@ public:
         cfg.timeout = graph_timeout;
         cfg.max_connections = static_cast<std::size_t>(std::max(1, settings_.concurrency));
         client = std::make_unique<whatsapp::GraphClient>(ioc.get_executor(), cfg);
-        dispatcher = std::make_unique<delivery::Dispatcher>(ioc.get_executor(), writer, *client, clock, metrics,
+        dispatcher = std::make_unique<delivery::Dispatcher>(ioc.get_executor(), writer, *client, time, metrics,
                                                             settings_);
         io = std::thread([this] { ioc.run(); });
     }
@@ -90,7 +93,7 @@ public:
     }
 
     void enqueue(const std::string& key, const core::OutgoingMessage& m, const std::string& purpose = {}) {
-        const auto now = core::to_unix_ms(clock.now());
+        const auto now = core::to_unix_ms(time.now());
         with_outbox([&](store::OutboxRepository& repo) { return repo.enqueue(delivery::entry_for(key, m, purpose), now); });
         dispatcher->kick();
     }
@@ -117,6 +120,8 @@ public:
 
     TempDir dir;
     core::FakeClock clock;
+    core::SystemClock system_clock;
+    const core::Clock& time;  ///< what the dispatcher reads
     core::Metrics metrics;
     FakeRunner graph;
     events::DbWriter writer;
