@@ -67,6 +67,7 @@ struct Service::Impl {
     // Keeps the io thread alive while stop() still posts to it after the server and dispatcher are done.
     asio::executor_work_guard<asio::io_context::executor_type> io_work{ioc.get_executor()};
     std::unique_ptr<events::DbWriter> writer;
+    std::unique_ptr<store::Checkpointer> checkpointer;
     std::unique_ptr<store::Database> reader;  // quiet() only; guarded by reader_mutex
     std::mutex reader_mutex;
     std::unique_ptr<events::Ingestor> ingestor;
@@ -90,8 +91,9 @@ void Service::start() {
     auto& s = *impl_;
     raise_fd_limit();
     s.catalog = core::Catalog::load(s.config.home + "/config/locales");
-    store::DatabaseOptions db{s.config.db_path, s.config.db_durable, 5000, false};
+    store::DatabaseOptions db{s.config.db_path, s.config.db_durable, 5000, false, true};
     s.writer = std::make_unique<events::DbWriter>(db);
+    s.checkpointer = std::make_unique<store::Checkpointer>(s.config.db_path, std::chrono::milliseconds(500));
     s.reader = std::make_unique<store::Database>(store::DatabaseOptions{s.config.db_path, false, 5000, true});
 
     s.ingestor = std::make_unique<events::Ingestor>(*s.writer, s.clock, s.metrics);
@@ -187,6 +189,7 @@ void Service::stop() {
     s.ioc.stop();
     s.io_thread.join();
     s.writer->stop();
+    s.checkpointer.reset();
     core::logger("app")->info("stopped");
 }
 

@@ -66,6 +66,14 @@ void InboxConsumer::consume(store::Database& db) {
     bool queued = false;
     std::uint64_t applied = 0;
     std::uint64_t failed = 0;
+    // The consumer's commits need not wait for the disk: if the machine loses power first, the effects
+    // and the done-marks vanish together and the (durably stored) updates are applied again on restart.
+    // Only the webhook commit, which gates Meta's 200, must be synced.
+    db.sql().exec("PRAGMA synchronous = NORMAL");
+    struct RestoreSync {
+        store::Database& db;
+        ~RestoreSync() { db.sql().exec(db.durable() ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"); }
+    } restore{db};
     {
         SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
         for (const auto& event : events) {

@@ -166,9 +166,41 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
     }
     db_->exec(options_.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db_->exec("PRAGMA foreign_keys = ON");
+    if (options_.manual_checkpoint) {
+        db_->exec("PRAGMA wal_autocheckpoint = 0");
+    }
     if (!options_.read_only) {
         migrate(*db_);
     }
+}
+
+Checkpointer::Checkpointer(std::string path, std::chrono::milliseconds period) {
+    thread_ = std::thread([this, path = std::move(path), period] {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE, 5000);
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
+            lock.unlock();
+            try {
+                db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+            } catch (const SQLite::Exception&) {
+                // Busy or locked: the next period tries again; the WAL only grows meanwhile.
+            }
+            lock.lock();
+        }
+        try {
+            db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (const SQLite::Exception&) {
+        }
+    });
+}
+
+Checkpointer::~Checkpointer() {
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
 }
 
 int Database::schema_version() {

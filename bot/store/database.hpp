@@ -2,7 +2,11 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <string>
 
 namespace delvex::store {
@@ -15,6 +19,25 @@ struct DatabaseOptions {
     bool durable = true;
     int busy_timeout_ms = 5000;
     bool read_only = false;
+    /// Leave WAL checkpoints to a Checkpointer instead of running them inside commits (the writer thread
+    /// should not pay for copying the WAL back while a webhook waits on its commit).
+    bool manual_checkpoint = false;
+};
+
+/// Copies the WAL back into the database file from its own thread and connection, every `period`,
+/// without blocking the writer (PASSIVE checkpoints).
+class Checkpointer {
+public:
+    Checkpointer(std::string path, std::chrono::milliseconds period);
+    ~Checkpointer();
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;
 };
 
 /// One SQLite connection with our pragmas, migrated to the latest schema on open (unless read-only).
@@ -29,6 +52,9 @@ public:
     int schema_version();
 
     const std::string& path() const { return options_.path; }
+
+    /// Whether commits are synced to disk (synchronous=FULL) by default on this connection.
+    bool durable() const { return options_.durable; }
 
 private:
     DatabaseOptions options_;
