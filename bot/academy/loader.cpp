@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <ostream>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "bot/academy/limits.hpp"

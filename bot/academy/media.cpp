@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <fstream>
-#include <iterator>
 #include <string_view>
 
 #include "bot/academy/limits.hpp"
