@@ -2,6 +2,7 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <pthread.h>
 #include <sys/resource.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -96,6 +97,11 @@ void Service::start() {
     s.checkpointer = std::make_unique<store::Checkpointer>(s.config.db_path, std::chrono::milliseconds(500));
     s.reader = std::make_unique<store::Database>(store::DatabaseOptions{s.config.db_path, false, 5000, true});
 
+    {
+        // Updates stored before a restart and not yet applied are the backlog the consumer starts with.
+        store::InboxRepository inbox(s.reader->sql());
+        s.metrics.inbox_backlog.store(inbox.count(store::InboxState::kPending));
+    }
     s.ingestor = std::make_unique<events::Ingestor>(*s.writer, s.clock, s.metrics);
     s.consumer = std::make_unique<events::InboxConsumer>(*s.writer, s.clock, s.metrics, s.catalog);
     s.ingestor->on_committed([c = s.consumer.get()] { c->kick(); });
@@ -130,6 +136,7 @@ void Service::start() {
     s.server->start();
 
     s.io_thread = std::thread([&s] {
+        ::pthread_setname_np(::pthread_self(), "delvex-io");
         for (;;) {
             try {
                 s.ioc.run();

@@ -1,5 +1,6 @@
 #include "bot/events/db_writer.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 namespace delvex::events {
@@ -7,6 +8,7 @@ namespace delvex::events {
 DbWriter::DbWriter(store::DatabaseOptions options)
     : work_(boost::asio::make_work_guard(ioc_)), db_(std::make_unique<store::Database>(std::move(options))) {
     thread_ = std::thread([this] {
+        ::pthread_setname_np(::pthread_self(), "delvex-db");
         for (;;) {
             try {
                 ioc_.run();

@@ -34,11 +34,26 @@ store::OutboxStatus to_outbox_status(core::DeliveryStatus s) {
 }  // namespace
 
 struct InboxConsumer::Repos {
-    explicit Repos(SQLite::Database& db) : sql(db), inbox(db), members(db), outbox(db) {}
+    explicit Repos(SQLite::Database& db)
+        : sql(db),
+          inbox(db),
+          members(db),
+          outbox(db),
+          savepoint(db, "SAVEPOINT event"),
+          release(db, "RELEASE event"),
+          rollback(db, "ROLLBACK TO event") {}
+    // Run once per event: kept prepared rather than parsed each time.
+    void run(SQLite::Statement& stmt) {
+        stmt.exec();
+        stmt.reset();
+    }
     SQLite::Database& sql;
     store::InboxRepository inbox;
     store::MemberRepository members;
     store::OutboxRepository outbox;
+    SQLite::Statement savepoint;
+    SQLite::Statement release;
+    SQLite::Statement rollback;
 };
 
 InboxConsumer::InboxConsumer(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
@@ -78,17 +93,17 @@ void InboxConsumer::consume(store::Database& db) {
         SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
         for (const auto& event : events) {
             const auto now_ms = core::to_unix_ms(clock_.now());
-            db.sql().exec("SAVEPOINT event");
+            repos_->run(repos_->savepoint);
             try {
                 queued = apply(event) || queued;
                 repos_->inbox.mark_done(event.id, now_ms);
-                db.sql().exec("RELEASE event");
+                repos_->run(repos_->release);
                 ++applied;
             } catch (const std::exception& e) {
                 // A bug or data we cannot handle: undo this event's partial effects, keep it as failed
                 // (visible to operators, never lost), and go on with the others.
-                db.sql().exec("ROLLBACK TO event");
-                db.sql().exec("RELEASE event");
+                repos_->run(repos_->rollback);
+                repos_->run(repos_->release);
                 repos_->inbox.mark_failed(event.id, e.what(), now_ms);
                 log_->error("inbox event failed id={} member={} error={}", event.id,
                             core::redact(event.member_key), e.what());

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <array>
@@ -176,6 +177,7 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
 
 Checkpointer::Checkpointer(std::string path, std::chrono::milliseconds period) {
     thread_ = std::thread([this, path = std::move(path), period] {
+        ::pthread_setname_np(::pthread_self(), "delvex-ckpt");
         SQLite::Database db(path, SQLite::OPEN_READWRITE, 5000);
         std::unique_lock lock(mutex_);
         while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
