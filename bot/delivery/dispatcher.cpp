@@ -149,32 +149,12 @@ asio::awaitable<void> Dispatcher::run() {
         const bool paused = halted_ && clock_.now() < halt_until_;
         const bool want = ready_.size() < static_cast<std::size_t>(settings_.batch) / 2 &&
                           (more_in_db_ || kicked_ || steady_now - last_fetch_ >= kPoll);
-        if (want && !paused) {
+        if (want && !paused && !fetching_) {
+            // The fetch runs beside the planning: a slow commit must not leave the budget unspent.
             kicked_ = false;
             last_fetch_ = steady_now;
-            const auto now_ms = core::to_unix_ms(clock_.now());
-            const int limit = settings_.batch - static_cast<int>(ready_.size());
-            const bool prune = steady_now - last_prune_ >= std::chrono::minutes(10);
-            if (prune) {
-                last_prune_ = steady_now;
-                governor_.prune();
-            }
-            std::function<std::vector<store::OutboxRow>(store::Database&)> fetch =
-                [this, now_ms, limit, prune](store::Database& db) {
-                    SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-                    auto rows = repo_->claim_due(now_ms, limit);
-                    if (prune) {
-                        repo_->prune_parked(now_ms - kParkedStatusKeepMs);
-                    }
-                    tx.commit();
-                    return rows;
-                };
-            auto rows = co_await writer_.run<std::vector<store::OutboxRow>>(std::move(fetch));
-            more_in_db_ = rows.size() == static_cast<std::size_t>(limit);
-            for (auto& row : rows) {
-                ++ready_count_[row.recipient];
-                ready_.push_back(std::move(row));
-            }
+            fetching_ = true;
+            asio::co_spawn(executor_, fetch(), [log = log_](std::exception_ptr e) { log_exception(log, "fetch", e); });
         }
         if (stopping_) {
             break;
@@ -202,6 +182,37 @@ asio::awaitable<void> Dispatcher::run() {
         co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     running_ = false;
+}
+
+asio::awaitable<void> Dispatcher::fetch() {
+    const auto steady_now = std::chrono::steady_clock::now();
+    const auto now_ms = core::to_unix_ms(clock_.now());
+    const int limit = settings_.batch - static_cast<int>(ready_.size());
+    const bool prune = steady_now - last_prune_ >= std::chrono::minutes(10);
+    if (prune) {
+        last_prune_ = steady_now;
+        governor_.prune();
+    }
+    std::function<std::vector<store::OutboxRow>(store::Database&)> job =
+        [this, now_ms, limit, prune](store::Database& db) {
+            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+            auto rows = repo_->claim_due(now_ms, limit);
+            if (prune) {
+                repo_->prune_parked(now_ms - kParkedStatusKeepMs);
+            }
+            tx.commit();
+            return rows;
+        };
+    auto rows = co_await writer_.run<std::vector<store::OutboxRow>>(std::move(job));
+    more_in_db_ = rows.size() == static_cast<std::size_t>(limit);
+    for (auto& row : rows) {
+        ++ready_count_[row.recipient];
+        ready_.push_back(std::move(row));
+    }
+    fetching_ = false;
+    if (!rows.empty() || more_in_db_) {
+        wake_.cancel();
+    }
 }
 
 std::optional<core::TimePoint> Dispatcher::plan() {

@@ -98,6 +98,8 @@ private:
     boost::asio::awaitable<void> run();
     boost::asio::awaitable<void> send(Unit unit);
     boost::asio::awaitable<void> flush();
+    /// Claims the next due rows into ready_ (beside the planning loop, one fetch at a time).
+    boost::asio::awaitable<void> fetch();
     /// Starts what may start now; returns when to look again if the number budget or a halt is the limit.
     std::optional<core::TimePoint> plan();
     void launch(Unit unit);
@@ -124,6 +126,7 @@ private:
     std::vector<Write> writes_;                          // outcomes waiting for the next commit
     std::size_t recording_ = 0;                          // outcomes in the commit under way
     bool flushing_ = false;
+    bool fetching_ = false;
     bool more_in_db_ = true;
     bool kicked_ = true;
     std::chrono::steady_clock::time_point last_fetch_{};

@@ -25,7 +25,7 @@ struct GovernorSettings {
     double inbound_share = 0.1;
     /// Depth of the number bucket in seconds of outbound rate (at least one token): small, so that a burst
     /// never meets Meta's one-second window already spent.
-    double number_burst_seconds = 0.05;
+    double number_burst_seconds = 0.1;
     /// Per recipient: a bucket of `recipient_burst` messages refilled one per `recipient_interval`
     /// (Meta: about 1 per 6 s sustained; bursts are borrowed from the future).
     int recipient_burst = 5;
