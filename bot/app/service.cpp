@@ -105,6 +105,7 @@ void Service::start() {
     s.ingestor = std::make_unique<events::Ingestor>(*s.writer, s.clock, s.metrics);
     s.consumer = std::make_unique<events::InboxConsumer>(*s.writer, s.clock, s.metrics, s.catalog);
     s.ingestor->on_committed([c = s.consumer.get()] { c->kick(); });
+    s.consumer->yield_when([i = s.ingestor.get()] { return i->waiting(); });
 
     whatsapp::GraphConfig graph;
     graph.base_url = s.config.graph_url;

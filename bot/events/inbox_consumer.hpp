@@ -31,8 +31,13 @@ public:
     /// Called on the writer thread after a chunk that queued outbound messages.
     void on_outbox(std::function<void()> callback) { on_outbox_ = std::move(callback); }
 
-    /// Updates applied per transaction.
+    /// Called on the writer thread between updates; when it returns true the pass commits early and
+    /// goes to the back of the queue (the ingestor passes "webhooks are waiting").
+    void yield_when(std::function<bool()> predicate) { yield_ = std::move(predicate); }
+
+    /// Updates applied per transaction at most, and at least before yielding.
     static constexpr int kChunk = 64;
+    static constexpr std::uint64_t kMinChunk = 4;
 
 private:
     struct Repos;
@@ -45,6 +50,7 @@ private:
     core::Metrics& metrics_;
     const core::Catalog& catalog_;
     std::function<void()> on_outbox_;
+    std::function<bool()> yield_;
     std::atomic<bool> scheduled_{false};
     std::unique_ptr<Repos> repos_;  // writer thread only
     std::shared_ptr<spdlog::logger> log_;

@@ -28,6 +28,7 @@ void Ingestor::enqueue(IngestBatch batch, Done done) {
     {
         std::lock_guard lock(mutex_);
         pending_.push_back(Pending{std::move(batch), std::move(done)});
+        waiting_.store(true, std::memory_order_relaxed);
         schedule = !flush_scheduled_;
         flush_scheduled_ = true;
     }
@@ -43,6 +44,7 @@ void Ingestor::flush(store::Database& db) {
         if (pending_.size() <= kMaxGroup) {
             group.swap(pending_);
             flush_scheduled_ = false;
+            waiting_.store(false, std::memory_order_relaxed);
         } else {
             group.assign(std::make_move_iterator(pending_.begin()),
                          std::make_move_iterator(pending_.begin() + kMaxGroup));

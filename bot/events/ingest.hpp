@@ -2,6 +2,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <atomic>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -45,6 +46,9 @@ public:
     /// Meta retries).
     boost::asio::awaitable<IngestResult> ingest(IngestBatch batch);
 
+    /// Whether some POST is waiting for its commit. Any thread.
+    bool waiting() const { return waiting_.load(std::memory_order_relaxed); }
+
     /// Most webhooks one transaction takes; the rest wait for the next.
     static constexpr std::size_t kMaxGroup = 512;
 
@@ -66,6 +70,7 @@ private:
     std::mutex mutex_;
     std::vector<Pending> pending_;
     bool flush_scheduled_ = false;
+    std::atomic<bool> waiting_{false};
 
     std::unique_ptr<store::InboxRepository> repo_;  // writer thread only
 };
