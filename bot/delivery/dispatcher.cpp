@@ -195,13 +195,19 @@ asio::awaitable<void> Dispatcher::fetch() {
     }
     std::function<std::vector<store::OutboxRow>(store::Database&)> job =
         [this, now_ms, limit, prune](store::Database& db) {
-            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-            auto rows = repo_->claim_due(now_ms, limit);
-            if (prune) {
-                repo_->prune_parked(now_ms - kParkedStatusKeepMs);
+            try {
+                SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+                auto rows = repo_->claim_due(now_ms, limit);
+                if (prune) {
+                    repo_->prune_parked(now_ms - kParkedStatusKeepMs);
+                }
+                tx.commit();
+                return rows;
+            } catch (const std::exception& e) {
+                // Rolled back: nothing claimed. The next pass tries again.
+                log_->error("claiming due rows failed: {}", e.what());
+                return std::vector<store::OutboxRow>{};
             }
-            tx.commit();
-            return rows;
         };
     auto rows = co_await writer_.run<std::vector<store::OutboxRow>>(std::move(job));
     more_in_db_ = rows.size() == static_cast<std::size_t>(limit);

@@ -9,6 +9,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <atomic>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -27,6 +28,11 @@ using testing::ServiceHarness;
 
 constexpr int kRecipients = 5000;
 constexpr int kConcurrency = 8;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
 
 std::string recipient(int i) {
     return "2557" + std::to_string(20000000 + i);
@@ -77,7 +83,8 @@ TEST(DeliveryCrash, EveryRecipientGetsItsMessageAcrossKillNineDuringSending) {
         const auto log = dir.file("life" + std::to_string(kills.size()) + ".log");
         testing::ChildProcess child(serve, env, log);
         ASSERT_NE(testing::wait_for_listen_port(log, 20s), 0) << "the service did not start";
-        ASSERT_TRUE(testing::eventually([&] { return total.load() >= kill_at; }, 60s)) << total.load();
+        ASSERT_TRUE(testing::eventually([&] { return total.load() >= kill_at; }, 60s))
+            << total.load() << " accepted; service log:\n" << read_file(log);
         child.signal(SIGKILL);
         kills.push_back(Clock::now());
         child.wait(10s);
@@ -112,10 +119,11 @@ TEST(DeliveryCrash, EveryRecipientGetsItsMessageAcrossKillNineDuringSending) {
         for (const auto& [to, times] : accepted) {
             for (std::size_t k = 1; k < times.size(); ++k) {
                 ++duplicates;
-                // The earlier copy must have been accepted shortly before a kill, its outcome lost with the
-                // process (in flight or waiting for the group commit).
+                // The earlier copy must have been accepted around a kill, its outcome lost with the process:
+                // answered but not yet group-committed, or written to the socket before the kill and read by
+                // the fake just after it.
                 const bool near_a_kill = std::any_of(kills.begin(), kills.end(), [&](auto kill) {
-                    return times[k - 1] <= kill && kill - times[k - 1] < 1s;
+                    return times[k - 1] > kill - 2s && times[k - 1] < kill + 1s;
                 });
                 unexplained += near_a_kill ? 0 : 1;
             }
