@@ -12,6 +12,7 @@
 
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "bot/core/i18n.hpp"
 #include "bot/core/log.hpp"
@@ -35,6 +36,18 @@ void raise_fd_limit() {
     if (::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
         lim.rlim_cur = lim.rlim_max;
         ::setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+
+void run_io(asio::io_context& ioc, const char* name) {
+    ::pthread_setname_np(::pthread_self(), name);
+    for (;;) {
+        try {
+            ioc.run();
+            return;
+        } catch (const std::exception& e) {
+            spdlog::error("io loop: {}", e.what());
+        }
     }
 }
 
@@ -78,6 +91,15 @@ struct Service::Impl {
     std::unique_ptr<http::Routes> routes;
     std::unique_ptr<http::Server> server;
     std::thread io_thread;
+    /// With io_threads > 1: more HTTP servers on the same port (SO_REUSEPORT), each on its own thread.
+    /// The main io thread keeps the dispatcher and the Graph client, which want a single thread.
+    struct Lane {
+        asio::io_context ioc{1};
+        asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
+        std::unique_ptr<http::Server> server;
+        std::thread thread;
+    };
+    std::vector<std::unique_ptr<Lane>> lanes;
     bool started = false;
     bool stopped = false;
 };
@@ -133,20 +155,18 @@ void Service::start() {
     opts.read_timeout = s.config.http.read_timeout;
     opts.idle_timeout = s.config.http.idle_timeout;
     opts.write_timeout = s.config.http.write_timeout;
+    opts.reuse_port = s.config.io_threads > 1;
     s.server = std::make_unique<http::Server>(s.ioc.get_executor(), opts, *s.routes, s.metrics);
     s.server->start();
-
-    s.io_thread = std::thread([&s] {
-        ::pthread_setname_np(::pthread_self(), "delvex-io");
-        for (;;) {
-            try {
-                s.ioc.run();
-                return;
-            } catch (const std::exception& e) {
-                spdlog::error("io loop: {}", e.what());
-            }
-        }
-    });
+    opts.port = s.server->port();
+    for (int i = 1; i < s.config.io_threads; ++i) {
+        auto lane = std::make_unique<Impl::Lane>();
+        lane->server = std::make_unique<http::Server>(lane->ioc.get_executor(), opts, *s.routes, s.metrics);
+        lane->server->start();
+        lane->thread = std::thread([l = lane.get()] { run_io(l->ioc, "delvex-http"); });
+        s.lanes.push_back(std::move(lane));
+    }
+    s.io_thread = std::thread([&s] { run_io(s.ioc, "delvex-io"); });
     on_io(s.ioc, [&s] {
         s.dispatcher->start();
         return 0;
@@ -184,14 +204,28 @@ void Service::stop() {
         s.dispatcher->stop();
         return 0;
     });
+    for (auto& lane : s.lanes) {
+        on_io(lane->ioc, [&lane] {
+            lane->server->stop();
+            return 0;
+        });
+    }
     // Let requests and sends in flight finish (each is bounded by its own timeouts).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
-        const bool busy = on_io(s.ioc, [&s] { return s.server->connections() > 0 || s.dispatcher->in_flight() > 0; });
+        bool busy = on_io(s.ioc, [&s] { return s.server->connections() > 0 || s.dispatcher->in_flight() > 0; });
+        for (auto& lane : s.lanes) {
+            busy = busy || on_io(lane->ioc, [&lane] { return lane->server->connections() > 0; });
+        }
         if (!busy) {
             break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (auto& lane : s.lanes) {
+        lane->work.reset();
+        lane->ioc.stop();
+        lane->thread.join();
     }
     s.io_work.reset();
     s.ioc.stop();

@@ -234,6 +234,9 @@ void Server::start() {
     const tcp::endpoint endpoint(address, impl_->options.port);
     a.open(endpoint.protocol());
     a.set_option(asio::socket_base::reuse_address(true));
+    if (impl_->options.reuse_port) {
+        a.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
+    }
     a.bind(endpoint, ec);
     if (ec) {
         throw std::runtime_error("listen: cannot bind " + impl_->options.host + ":" +

@@ -35,6 +35,8 @@ struct ServerOptions {
     std::chrono::milliseconds read_timeout{15000};   ///< a whole request once its first byte came
     std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive wait for the next request
     std::chrono::milliseconds write_timeout{15000};
+    /// Let several servers (one per io thread) listen on the same port; the kernel spreads connections.
+    bool reuse_port = false;
 };
 
 /// The HTTP/1.1 server (Beast, C++20 coroutines): keep-alive, a timeout on every read and write, limits on

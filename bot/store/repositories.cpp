@@ -82,6 +82,10 @@ std::int64_t InboxRepository::count(InboxState state) {
     return q.getColumn(0).getInt64();
 }
 
+std::int64_t InboxRepository::total() {
+    return db_.execAndGet("SELECT count(*) FROM inbox").getInt64();
+}
+
 std::int64_t InboxRepository::quarantined() {
     return db_.execAndGet("SELECT count(*) FROM quarantine").getInt64();
 }

@@ -55,6 +55,8 @@ public:
     void mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms);
 
     std::int64_t count(InboxState state);
+    /// Every stored update, whatever its state (one snapshot).
+    std::int64_t total();
     std::int64_t quarantined();
     /// How many updates with this dedupe key are stored (0 or 1; tests and the crash check use it).
     std::int64_t count_key(std::string_view dedupe_key);
