@@ -241,14 +241,7 @@ bool Service::quiet() {
         return false;
     }
     std::lock_guard lock(s.reader_mutex);
-    auto& db = s.reader->sql();
-    const auto now_ms = core::to_unix_ms(s.clock.now());
-    SQLite::Statement q(db,
-                        "SELECT (SELECT count(*) FROM inbox WHERE state = 0) + "
-                        "(SELECT count(*) FROM outbox WHERE status = 0 AND next_attempt_ms <= :now)");
-    q.bind(":now", now_ms);
-    q.executeStep();
-    return q.getColumn(0).getInt64() == 0;
+    return store::pending_work(s.reader->sql(), core::to_unix_ms(s.clock.now())) == 0;
 }
 
 core::Metrics& Service::metrics() {

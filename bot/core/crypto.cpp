@@ -32,6 +32,19 @@ std::array<unsigned char, 32> sha256(std::string_view data) {
 
 }  // namespace
 
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
     const auto da = sha256(a);
     const auto db = sha256(b);

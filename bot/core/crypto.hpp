@@ -9,6 +9,9 @@ namespace delvex::core {
 /// Both sides are hashed first, so not even the length of the secret leaks through timing.
 bool constant_time_equal(std::string_view a, std::string_view b);
 
+/// The value of one hex digit (either case), or -1.
+int hex_value(char c);
+
 /// Lower-case hex of HMAC-SHA256(key, message).
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 

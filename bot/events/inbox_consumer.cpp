@@ -39,21 +39,12 @@ struct InboxConsumer::Repos {
           inbox(db),
           members(db),
           outbox(db),
-          savepoint(db, "SAVEPOINT event"),
-          release(db, "RELEASE event"),
-          rollback(db, "ROLLBACK TO event") {}
-    // Run once per event: kept prepared rather than parsed each time.
-    void run(SQLite::Statement& stmt) {
-        stmt.exec();
-        stmt.reset();
-    }
+          event(db, "event") {}
     SQLite::Database& sql;
     store::InboxRepository inbox;
     store::MemberRepository members;
     store::OutboxRepository outbox;
-    SQLite::Statement savepoint;
-    SQLite::Statement release;
-    SQLite::Statement rollback;
+    store::Savepoint event;
 };
 
 InboxConsumer::InboxConsumer(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
@@ -85,10 +76,10 @@ void InboxConsumer::consume(store::Database& db) {
     // The consumer's commits need not wait for the disk: if the machine loses power first, the effects
     // and the done-marks vanish together and the (durably stored) updates are applied again on restart.
     // Only the webhook commit, which gates Meta's 200, must be synced.
-    db.sql().exec("PRAGMA synchronous = NORMAL");
+    db.set_synced(false);
     struct RestoreSync {
         store::Database& db;
-        ~RestoreSync() { db.sql().exec(db.durable() ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"); }
+        ~RestoreSync() { db.set_synced(db.durable()); }
     } restore{db};
     {
         SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
@@ -100,17 +91,16 @@ void InboxConsumer::consume(store::Database& db) {
                 break;
             }
             const auto now_ms = core::to_unix_ms(clock_.now());
-            repos_->run(repos_->savepoint);
+            repos_->event.begin();
             try {
                 queued = apply(event) || queued;
                 repos_->inbox.mark_done(event.id, now_ms);
-                repos_->run(repos_->release);
+                repos_->event.release();
                 ++applied;
             } catch (const std::exception& e) {
                 // A bug or data we cannot handle: undo this event's partial effects, keep it as failed
                 // (visible to operators, never lost), and go on with the others.
-                repos_->run(repos_->rollback);
-                repos_->run(repos_->release);
+                repos_->event.rollback();
                 repos_->inbox.mark_failed(event.id, e.what(), now_ms);
                 log_->error("inbox event failed id={} member={} error={}", event.id,
                             core::redact(event.member_key), e.what());

@@ -205,6 +205,33 @@ Checkpointer::~Checkpointer() {
     thread_.join();
 }
 
+void Database::set_synced(bool synced) {
+    db_->exec(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+}
+
+namespace {
+void run(SQLite::Statement& stmt) {
+    stmt.exec();
+    stmt.reset();
+}
+}  // namespace
+
+Savepoint::Savepoint(SQLite::Database& db, const std::string& name)
+    : begin_(db, "SAVEPOINT " + name), release_(db, "RELEASE " + name), rollback_(db, "ROLLBACK TO " + name) {}
+
+void Savepoint::begin() {
+    run(begin_);
+}
+
+void Savepoint::release() {
+    run(release_);
+}
+
+void Savepoint::rollback() {
+    run(rollback_);
+    run(release_);
+}
+
 int Database::schema_version() {
     return db_->execAndGet("PRAGMA user_version").getInt();
 }

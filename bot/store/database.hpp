@@ -1,6 +1,7 @@
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -56,9 +57,28 @@ public:
     /// Whether commits are synced to disk (synchronous=FULL) by default on this connection.
     bool durable() const { return options_.durable; }
 
+    /// Whether the next commits wait for the disk (synchronous=FULL) or only for the OS (NORMAL).
+    void set_synced(bool synced);
+
 private:
     DatabaseOptions options_;
     std::unique_ptr<SQLite::Database> db_;
+};
+
+/// One named savepoint, kept prepared: many short units of work inside one transaction, each undone on its
+/// own when it fails. For the connection's own thread.
+class Savepoint {
+public:
+    Savepoint(SQLite::Database& db, const std::string& name);
+    void begin();
+    void release();
+    /// Undoes everything since begin() and ends the savepoint.
+    void rollback();
+
+private:
+    SQLite::Statement begin_;
+    SQLite::Statement release_;
+    SQLite::Statement rollback_;
 };
 
 /// Applies every migration newer than the file's user_version, each in its own transaction.

@@ -15,19 +15,6 @@ namespace {
 constexpr std::string_view kPrefix = "sha256=";
 constexpr std::size_t kMacSize = 32;
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 }  // namespace
 
 SignatureVerifier::SignatureVerifier(std::string app_secret) : secret_(std::move(app_secret)) {}
@@ -40,8 +27,8 @@ bool SignatureVerifier::valid(std::string_view body, std::string_view header) co
     const auto hex = header.substr(kPrefix.size());
     bool well_formed = true;
     for (std::size_t i = 0; i < kMacSize; ++i) {
-        const int hi = hex_value(hex[2 * i]);
-        const int lo = hex_value(hex[2 * i + 1]);
+        const int hi = core::hex_value(hex[2 * i]);
+        const int lo = core::hex_value(hex[2 * i + 1]);
         well_formed = well_formed && hi >= 0 && lo >= 0;
         given[i] = static_cast<unsigned char>(((hi & 0xf) << 4) | (lo & 0xf));
     }
