@@ -3,7 +3,9 @@
 // Plain outbound message types (contract whatsapp-cloud-api.md §5.2). No JSON here: bot/whatsapp/wire
 // turns an OutgoingMessage into a Graph API body and checks Meta's limits on the way.
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -32,6 +34,34 @@ struct MediaSource {
 };
 
 enum class MediaKind { kImage, kAudio, kVideo, kDocument, kSticker };
+
+/// "image", "audio", "video", "document" or "sticker": the Graph API's type name, also used in the outbox.
+inline const char* media_kind_name(MediaKind kind) {
+    switch (kind) {
+        case MediaKind::kImage:
+            return "image";
+        case MediaKind::kAudio:
+            return "audio";
+        case MediaKind::kVideo:
+            return "video";
+        case MediaKind::kDocument:
+            return "document";
+        case MediaKind::kSticker:
+            return "sticker";
+    }
+    return "image";
+}
+
+/// The kind named by media_kind_name(), or nullopt for any other name.
+inline std::optional<MediaKind> media_kind_from(std::string_view name) {
+    for (MediaKind k : {MediaKind::kImage, MediaKind::kAudio, MediaKind::kVideo, MediaKind::kDocument,
+                        MediaKind::kSticker}) {
+        if (name == media_kind_name(k)) {
+            return k;
+        }
+    }
+    return std::nullopt;
+}
 
 /// "type":"text": body ≤ 4096 characters; preview_url renders the first http(s) URL.
 struct OutgoingText {

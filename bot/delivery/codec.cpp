@@ -9,31 +9,6 @@ using nlohmann::json;
 
 constexpr int kVersion = 1;
 
-const char* media_kind_name(core::MediaKind k) {
-    switch (k) {
-        case core::MediaKind::kImage:
-            return "image";
-        case core::MediaKind::kAudio:
-            return "audio";
-        case core::MediaKind::kVideo:
-            return "video";
-        case core::MediaKind::kDocument:
-            return "document";
-        case core::MediaKind::kSticker:
-            return "sticker";
-    }
-    return "image";
-}
-
-std::optional<core::MediaKind> media_kind_from(std::string_view s) {
-    if (s == "image") return core::MediaKind::kImage;
-    if (s == "audio") return core::MediaKind::kAudio;
-    if (s == "video") return core::MediaKind::kVideo;
-    if (s == "document") return core::MediaKind::kDocument;
-    if (s == "sticker") return core::MediaKind::kSticker;
-    return std::nullopt;
-}
-
 json source_json(const core::MediaSource& s) {
     return json{{"id", s.id}, {"link", s.link}};
 }
@@ -43,7 +18,7 @@ core::MediaSource source_from(const json& j) {
 }
 
 json media_json(const core::OutgoingMedia& m) {
-    return json{{"kind", media_kind_name(m.kind)},
+    return json{{"kind", core::media_kind_name(m.kind)},
                 {"source", source_json(m.source)},
                 {"caption", m.caption},
                 {"filename", m.filename}};
@@ -51,7 +26,7 @@ json media_json(const core::OutgoingMedia& m) {
 
 core::OutgoingMedia media_from(const json& j) {
     core::OutgoingMedia m;
-    m.kind = media_kind_from(j.value("kind", "image")).value_or(core::MediaKind::kImage);
+    m.kind = core::media_kind_from(j.value("kind", "image")).value_or(core::MediaKind::kImage);
     m.source = source_from(j.value("source", json::object()));
     m.caption = j.value("caption", "");
     m.filename = j.value("filename", "");
@@ -144,7 +119,7 @@ std::optional<core::OutgoingBody> body_from(std::string_view kind, const json& j
         }
         return l;
     }
-    if (media_kind_from(kind)) {
+    if (core::media_kind_from(kind)) {
         return media_from(j);
     }
     if (kind == "location") {
@@ -178,7 +153,7 @@ std::string kind_of(const core::OutgoingBody& body) {
         std::string operator()(const core::OutgoingText&) const { return "text"; }
         std::string operator()(const core::ReplyButtons&) const { return "buttons"; }
         std::string operator()(const core::ListMessage&) const { return "list"; }
-        std::string operator()(const core::OutgoingMedia& m) const { return media_kind_name(m.kind); }
+        std::string operator()(const core::OutgoingMedia& m) const { return core::media_kind_name(m.kind); }
         std::string operator()(const core::OutgoingLocation&) const { return "location"; }
         std::string operator()(const core::OutgoingReaction&) const { return "reaction"; }
         std::string operator()(const core::OutgoingTemplate&) const { return "template"; }

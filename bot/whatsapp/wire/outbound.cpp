@@ -38,31 +38,6 @@ std::string check(std::string_view field, std::string_view value, std::size_t li
     return {};
 }
 
-const char* media_type_name(core::MediaKind kind) {
-    switch (kind) {
-        case core::MediaKind::kImage:
-            return "image";
-        case core::MediaKind::kAudio:
-            return "audio";
-        case core::MediaKind::kVideo:
-            return "video";
-        case core::MediaKind::kDocument:
-            return "document";
-        case core::MediaKind::kSticker:
-            return "sticker";
-    }
-    return "image";
-}
-
-std::optional<core::MediaKind> media_kind_from(std::string_view name) {
-    if (name == "image") return core::MediaKind::kImage;
-    if (name == "audio") return core::MediaKind::kAudio;
-    if (name == "video") return core::MediaKind::kVideo;
-    if (name == "document") return core::MediaKind::kDocument;
-    if (name == "sticker") return core::MediaKind::kSticker;
-    return std::nullopt;
-}
-
 std::string check_source(std::string_view field, const core::MediaSource& source) {
     if (source.id.empty() == source.link.empty()) {
         return std::string(field) + " needs exactly one of a media id or a link";
@@ -173,7 +148,7 @@ struct Validator {
     }
 
     std::string operator()(const core::OutgoingMedia& m) const {
-        const std::string name = media_type_name(m.kind);
+        const std::string name = core::media_kind_name(m.kind);
         if (auto e = check_source(name, m.source); !e.empty()) return e;
         const bool captioned =
             m.kind == core::MediaKind::kImage || m.kind == core::MediaKind::kVideo || m.kind == core::MediaKind::kDocument;
@@ -306,7 +281,7 @@ struct Serializer {
     }
 
     void operator()(const core::OutgoingMedia& m) const {
-        const std::string name = media_type_name(m.kind);
+        const std::string name = core::media_kind_name(m.kind);
         Json media = media_object(m.source);
         if (!m.caption.empty()) media["caption"] = m.caption;
         if (!m.filename.empty()) media["filename"] = m.filename;
@@ -330,7 +305,7 @@ struct Serializer {
     void operator()(const core::OutgoingTemplate& t) const {
         Json components = Json::array();
         if (t.has_header_media) {
-            const std::string name = media_type_name(t.header_media.kind);
+            const std::string name = core::media_kind_name(t.header_media.kind);
             components.push_back(Json{
                 {"type", "header"},
                 {"parameters", Json::array({Json{{"type", name}, {name, media_object(t.header_media.source)}}})}});
@@ -401,7 +376,7 @@ std::string parse_body(const Json& root, const std::string& type, core::Outgoing
         body = core::OutgoingText{str(c, "body"), c.value("preview_url", false)};
         return {};
     }
-    if (auto kind = media_kind_from(type)) {
+    if (auto kind = core::media_kind_from(type)) {
         body = core::OutgoingMedia{*kind, source_from(c), str(c, "caption"), str(c, "filename")};
         return {};
     }
@@ -480,7 +455,7 @@ std::string parse_body(const Json& root, const std::string& type, core::Outgoing
             const Json params = comp.is_object() ? comp.value("parameters", Json::array()) : Json::array();
             if (ctype == "header") {
                 for (const auto& p : params) {
-                    if (auto k = media_kind_from(str(p, "type"))) {
+                    if (auto k = core::media_kind_from(str(p, "type"))) {
                         t.has_header_media = true;
                         t.header_media.kind = *k;
                         t.header_media.source = source_from(p.value(str(p, "type"), Json::object()));
