@@ -98,6 +98,17 @@ void read(const YAML::Node& root, const std::string& key, T& out) {
     }
 }
 
+/// A duration given as a whole number of the duration's own unit; zero or negative is refused.
+template <typename Duration>
+void read_positive(const YAML::Node& root, const std::string& key, Duration& out) {
+    long long value = out.count();
+    read(root, key, value);
+    if (value <= 0) {
+        fail(key, "must be a positive whole number");
+    }
+    out = Duration{value};
+}
+
 template <typename Int>
 Int parse_int(const std::string& key, const std::string& value, long long min, long long max) {
     std::size_t pos = 0;
@@ -192,28 +203,16 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read(root, "http.max_connections", cfg.http.max_connections);
     read(root, "http.header_limit_bytes", cfg.http.header_limit_bytes);
     read(root, "http.body_limit_bytes", cfg.http.body_limit_bytes);
-    long long seconds = 0;
-    if (read(root, "http.read_timeout_seconds", seconds), seconds > 0) {
-        cfg.http.read_timeout = std::chrono::seconds{seconds};
-    }
-    seconds = 0;
-    if (read(root, "http.idle_timeout_seconds", seconds), seconds > 0) {
-        cfg.http.idle_timeout = std::chrono::seconds{seconds};
-    }
-    seconds = 0;
-    if (read(root, "http.write_timeout_seconds", seconds), seconds > 0) {
-        cfg.http.write_timeout = std::chrono::seconds{seconds};
-    }
+    read_positive(root, "http.read_timeout_seconds", cfg.http.read_timeout);
+    read_positive(root, "http.idle_timeout_seconds", cfg.http.idle_timeout);
+    read_positive(root, "http.write_timeout_seconds", cfg.http.write_timeout);
     read(root, "whatsapp.graph_url", cfg.graph_url);
     read(root, "whatsapp.api_version", cfg.api_version);
     read(root, "whatsapp.phone_number_id", cfg.phone_number_id);
     read(root, "whatsapp.waba_id", cfg.waba_id);
     read(root, "whatsapp.appsecret_proof", cfg.appsecret_proof);
     read(root, "whatsapp.send_concurrency", cfg.send_concurrency);
-    long long timeout_ms = 0;
-    if (read(root, "whatsapp.timeout_ms", timeout_ms), timeout_ms > 0) {
-        cfg.graph_timeout = std::chrono::milliseconds{timeout_ms};
-    }
+    read_positive(root, "whatsapp.timeout_ms", cfg.graph_timeout);
 
     auto from_env = [&](const char* name, std::string& out) {
         if (auto v = env(name)) {

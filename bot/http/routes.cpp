@@ -13,13 +13,6 @@ namespace {
 namespace bhttp = boost::beast::http;
 namespace wire = whatsapp::wire;
 
-Response text(bhttp::status status, std::string body, std::string_view type = "text/plain; charset=utf-8") {
-    Response res{status, 11};
-    res.set(bhttp::field::content_type, type);
-    res.body() = std::move(body);
-    return res;
-}
-
 }  // namespace
 
 std::string url_decode(std::string_view s) {
@@ -78,21 +71,21 @@ boost::asio::awaitable<Response> Routes::handle(Request request, SteadyTime star
             co_return verify(request);
         }
         metrics_.request(core::Outcome::kNotFound);
-        auto res = text(bhttp::status::method_not_allowed, "use GET or POST\n");
+        auto res = text_response(bhttp::status::method_not_allowed, "use GET or POST\n");
         res.set(bhttp::field::allow, "GET, POST");
         co_return res;
     }
     if (path == "/healthz" && request.method() == bhttp::verb::get) {
         metrics_.request(core::Outcome::kOther);
-        co_return ready_.load() ? text(bhttp::status::ok, "ok\n")
-                                : text(bhttp::status::service_unavailable, "starting\n");
+        co_return ready_.load() ? text_response(bhttp::status::ok, "ok\n")
+                                : text_response(bhttp::status::service_unavailable, "starting\n");
     }
     if (path == "/metrics" && request.method() == bhttp::verb::get) {
         metrics_.request(core::Outcome::kOther);
-        co_return text(bhttp::status::ok, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
+        co_return text_response(bhttp::status::ok, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     }
     metrics_.request(core::Outcome::kNotFound);
-    co_return text(bhttp::status::not_found, "not found\n");
+    co_return text_response(bhttp::status::not_found, "not found\n");
 }
 
 Response Routes::verify(const Request& request) {
@@ -104,24 +97,24 @@ Response Routes::verify(const Request& request) {
     if (mode != "subscribe" || !token_ok) {
         metrics_.request(core::Outcome::kForbidden);
         log_->warn("webhook verification refused mode={}", mode.substr(0, 32));
-        return text(bhttp::status::forbidden, "verification failed\n");
+        return text_response(bhttp::status::forbidden, "verification failed\n");
     }
     metrics_.request(core::Outcome::kVerified);
     log_->info("webhook verified by Meta");
-    return text(bhttp::status::ok, query_param(target, "hub.challenge"));
+    return text_response(bhttp::status::ok, query_param(target, "hub.challenge"));
 }
 
 boost::asio::awaitable<Response> Routes::receive(Request request, SteadyTime started) {
     const std::string_view header = request["X-Hub-Signature-256"];
     if (!signature_.valid(request.body(), header)) {
         metrics_.request(core::Outcome::kBadSignature);
-        co_return text(bhttp::status::unauthorized, "bad signature\n");
+        co_return text_response(bhttp::status::unauthorized, "bad signature\n");
     }
     auto envelope = wire::split_envelope(request.body());
     if (envelope.outcome == wire::EnvelopeOutcome::kNotJson) {
         metrics_.request(core::Outcome::kBadJson);
         log_->warn("webhook body is not JSON: {}", envelope.error);
-        co_return text(bhttp::status::bad_request, "body is not JSON\n");
+        co_return text_response(bhttp::status::bad_request, "body is not JSON\n");
     }
     events::IngestBatch batch;
     batch.records.reserve(envelope.updates.size());
@@ -146,11 +139,11 @@ boost::asio::awaitable<Response> Routes::receive(Request request, SteadyTime sta
         // Not stored: answer 500 so that Meta sends it again.
         metrics_.request(core::Outcome::kError);
         log_->error("webhook not stored: {}", result.error);
-        co_return text(bhttp::status::internal_server_error, "not stored, retry\n");
+        co_return text_response(bhttp::status::internal_server_error, "not stored, retry\n");
     }
     metrics_.request(unknown_shape ? core::Outcome::kQuarantined : core::Outcome::kOk);
     metrics_.ingest_latency(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    co_return text(bhttp::status::ok, "ok\n");
+    co_return text_response(bhttp::status::ok, "ok\n");
 }
 
 }  // namespace delvex::http

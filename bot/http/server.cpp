@@ -32,15 +32,6 @@ using Acceptor = Token::as_default_on_t<tcp::acceptor>;
 using Stream = Token::as_default_on_t<beast::tcp_stream>;
 using Timer = Token::as_default_on_t<asio::steady_timer>;
 
-Response plain(bhttp::status status, std::string body) {
-    Response res{status, 11};
-    res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
-    res.body() = std::move(body);
-    res.keep_alive(false);
-    res.prepare_payload();
-    return res;
-}
-
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
@@ -134,6 +125,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     /// stop sending, and read and drop what the client is still sending (bounded in bytes and time), so the
     /// client is not reset before it could read the answer.
     asio::awaitable<void> refuse(Conn& conn, Response res) {
+        res.keep_alive(false);
+        res.prepare_payload();
         conn.stream.expires_after(options.write_timeout);
         auto [ec, n] = co_await bhttp::async_write(conn.stream, res);
         if (ec) {
@@ -176,28 +169,23 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             auto [hec, hn] = co_await bhttp::async_read_header(conn.stream, buffer, *parser);
             if (hec == bhttp::error::header_limit) {
                 metrics.request(core::Outcome::kHeaderTooLarge);
-                co_await refuse(conn, plain(bhttp::status::request_header_fields_too_large,
+                co_await refuse(conn, text_response(bhttp::status::request_header_fields_too_large,
                                             "request headers too large\n"));
                 break;
             }
             if (hec == bhttp::error::body_limit) {
                 // Beast checks Content-Length against the body limit as soon as the header is complete.
                 metrics.request(core::Outcome::kTooLarge);
-                co_await refuse(conn, plain(bhttp::status::payload_too_large, "body too large\n"));
+                co_await refuse(conn, text_response(bhttp::status::payload_too_large, "body too large\n"));
                 break;
             }
             if (hec) {
                 break;  // timeout, reset, garbage: nothing to answer
             }
-            if (auto length = parser->content_length(); length && *length > options.body_limit_bytes) {
-                metrics.request(core::Outcome::kTooLarge);
-                co_await refuse(conn, plain(bhttp::status::payload_too_large, "body too large\n"));
-                break;
-            }
             auto [bec, bn] = co_await bhttp::async_read(conn.stream, buffer, *parser);
             if (bec == bhttp::error::body_limit) {
                 metrics.request(core::Outcome::kTooLarge);
-                co_await refuse(conn, plain(bhttp::status::payload_too_large, "body too large\n"));
+                co_await refuse(conn, text_response(bhttp::status::payload_too_large, "body too large\n"));
                 break;
             }
             if (bec) {
@@ -218,6 +206,13 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
 };
+
+Response text_response(bhttp::status status, std::string body, std::string_view content_type) {
+    Response res{status, 11};
+    res.set(bhttp::field::content_type, content_type);
+    res.body() = std::move(body);
+    return res;
+}
 
 Server::Server(asio::any_io_executor executor, ServerOptions options, Handler& handler, core::Metrics& metrics)
     : impl_(std::make_shared<Impl>(std::move(executor), std::move(options), handler, metrics)) {}

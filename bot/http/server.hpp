@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "bot/core/metrics.hpp"
 
@@ -17,6 +18,10 @@ namespace delvex::http {
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 using SteadyTime = std::chrono::steady_clock::time_point;
+
+/// A response with a text body (the server and the routes answer with these).
+Response text_response(boost::beast::http::status status, std::string body,
+                       std::string_view content_type = "text/plain; charset=utf-8");
 
 /// Answers one request. Called on the server's executor; may suspend.
 class Handler {

@@ -1,5 +1,7 @@
 #include "bot/store/database.hpp"
 
+#include "bot/store/statement.hpp"
+
 #include <SQLiteCpp/Transaction.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -209,27 +211,20 @@ void Database::set_synced(bool synced) {
     db_->exec(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
 }
 
-namespace {
-void run(SQLite::Statement& stmt) {
-    stmt.exec();
-    stmt.reset();
-}
-}  // namespace
-
 Savepoint::Savepoint(SQLite::Database& db, const std::string& name)
     : begin_(db, "SAVEPOINT " + name), release_(db, "RELEASE " + name), rollback_(db, "ROLLBACK TO " + name) {}
 
 void Savepoint::begin() {
-    run(begin_);
+    run_once(begin_);
 }
 
 void Savepoint::release() {
-    run(release_);
+    run_once(release_);
 }
 
 void Savepoint::rollback() {
-    run(rollback_);
-    run(release_);
+    run_once(rollback_);
+    run_once(release_);
 }
 
 int Database::schema_version() {

@@ -1,5 +1,7 @@
 #include "bot/store/outbox_repository.hpp"
 
+#include "bot/store/statement.hpp"
+
 namespace delvex::store {
 namespace {
 
@@ -27,15 +29,6 @@ OutboxRow read_row(SQLite::Statement& q) {
 std::string select(const std::string& tail) {
     return std::string("SELECT ") + kColumns + " FROM outbox o " + tail;
 }
-
-// Resets a cached statement on every exit path: a statement left stepping makes COMMIT fail.
-struct Reset {
-    SQLite::Statement& stmt;
-    ~Reset() {
-        stmt.reset();
-        stmt.clearBindings();
-    }
-};
 
 std::vector<OutboxRow> read_all(SQLite::Statement& q) {
     std::vector<OutboxRow> out;
@@ -98,7 +91,7 @@ bool OutboxRepository::enqueue(std::string_view logical_key, std::string_view re
 }
 
 bool OutboxRepository::enqueue(const OutboxEntry& entry, std::int64_t now_ms) {
-    Reset guard{enqueue_};
+    ResetOnExit guard{enqueue_};
     enqueue_.bind(":key", entry.logical_key);
     enqueue_.bind(":to", entry.recipient);
     enqueue_.bind(":kind", entry.kind);
@@ -110,7 +103,7 @@ bool OutboxRepository::enqueue(const OutboxEntry& entry, std::int64_t now_ms) {
 }
 
 std::vector<OutboxRow> OutboxRepository::due(std::int64_t now_ms, int limit) {
-    Reset guard{due_};
+    ResetOnExit guard{due_};
     due_.bind(":now", now_ms);
     due_.bind(":limit", limit);
     return read_all(due_);
@@ -119,7 +112,7 @@ std::vector<OutboxRow> OutboxRepository::due(std::int64_t now_ms, int limit) {
 std::vector<OutboxRow> OutboxRepository::claim_due(std::int64_t now_ms, int limit) {
     std::vector<OutboxRow> out;
     {
-        Reset guard{claim_select_};
+        ResetOnExit guard{claim_select_};
         claim_select_.bind(":now", now_ms);
         claim_select_.bind(":limit", limit);
         while (claim_select_.executeStep()) {
@@ -130,7 +123,7 @@ std::vector<OutboxRow> OutboxRepository::claim_due(std::int64_t now_ms, int limi
         }
     }
     for (const auto& row : out) {
-        Reset guard{claim_update_};
+        ResetOnExit guard{claim_update_};
         claim_update_.bind(":id", row.id);
         claim_update_.exec();
     }
@@ -153,7 +146,7 @@ std::optional<std::int64_t> OutboxRepository::next_due() {
 void OutboxRepository::mark_sent(const std::vector<std::int64_t>& ids, std::string_view wamid,
                                  std::int64_t now_ms) {
     for (const auto id : ids) {
-        Reset guard{sent_};
+        ResetOnExit guard{sent_};
         sent_.bind(":wamid", std::string(wamid));
         sent_.bind(":now", now_ms);
         sent_.bind(":id", id);
@@ -168,7 +161,7 @@ void OutboxRepository::mark_sent(std::int64_t id, std::string_view wamid, std::i
 
 void OutboxRepository::reschedule(std::int64_t id, std::int64_t next_ms, std::string_view error,
                                   bool count_attempt, std::int64_t now_ms) {
-    Reset guard{reschedule_};
+    ResetOnExit guard{reschedule_};
     reschedule_.bind(":next", next_ms);
     reschedule_.bind(":error", std::string(error));
     reschedule_.bind(":inc", count_attempt ? 1 : 0);
@@ -178,14 +171,14 @@ void OutboxRepository::reschedule(std::int64_t id, std::int64_t next_ms, std::st
 }
 
 void OutboxRepository::defer(std::int64_t id, std::int64_t next_ms) {
-    Reset guard{defer_};
+    ResetOnExit guard{defer_};
     defer_.bind(":next", next_ms);
     defer_.bind(":id", id);
     defer_.exec();
 }
 
 void OutboxRepository::mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms) {
-    Reset guard{failed_};
+    ResetOnExit guard{failed_};
     failed_.bind(":error", std::string(error));
     failed_.bind(":now", now_ms);
     failed_.bind(":id", id);
@@ -221,13 +214,13 @@ bool OutboxRepository::apply_status(std::string_view wamid, OutboxStatus status,
                                     std::int64_t now_ms) {
     int changed = 0;
     if (status == OutboxStatus::kFailed) {
-        Reset guard{status_failed_};
+        ResetOnExit guard{status_failed_};
         status_failed_.bind(":error", std::string(error));
         status_failed_.bind(":now", now_ms);
         status_failed_.bind(":wamid", std::string(wamid));
         changed = status_failed_.exec();
     } else {
-        Reset guard{status_};
+        ResetOnExit guard{status_};
         status_.bind(":status", static_cast<int>(status));
         status_.bind(":now", now_ms);
         status_.bind(":wamid", std::string(wamid));
@@ -241,7 +234,7 @@ bool OutboxRepository::apply_status(std::string_view wamid, OutboxStatus status,
     if (known.executeStep()) {
         return true;  // e.g. a delivered after a failed: nothing to change
     }
-    Reset guard{park_};
+    ResetOnExit guard{park_};
     park_.bind(":wamid", std::string(wamid));
     park_.bind(":status", static_cast<int>(status));
     park_.bind(":error", std::string(error));

@@ -1,16 +1,9 @@
 #include "bot/store/repositories.hpp"
 
+#include "bot/store/statement.hpp"
+
 namespace delvex::store {
 namespace {
-
-// Resets a cached statement on every exit path: a statement left stepping makes COMMIT fail.
-struct ResetOnExit {
-    SQLite::Statement& stmt;
-    ~ResetOnExit() {
-        stmt.reset();
-        stmt.clearBindings();
-    }
-};
 
 }  // namespace
 

@@ -1,0 +1,25 @@
+#pragma once
+
+// Store-internal helpers for cached prepared statements.
+
+#include <SQLiteCpp/Statement.h>
+
+namespace delvex::store {
+
+/// Resets a cached statement and its bindings on every exit path: a statement left stepping makes COMMIT
+/// fail ("SQL statements in progress").
+struct ResetOnExit {
+    SQLite::Statement& stmt;
+    ~ResetOnExit() {
+        stmt.reset();
+        stmt.clearBindings();
+    }
+};
+
+/// Runs a cached statement that returns no rows, leaving it ready for the next run.
+inline void run_once(SQLite::Statement& stmt) {
+    ResetOnExit guard{stmt};
+    stmt.exec();
+}
+
+}  // namespace delvex::store
