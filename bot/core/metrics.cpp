@@ -56,6 +56,11 @@ std::string Metrics::render() const {
     gauge("delvex_outbox_queued", "Messages waiting in the outbox.", outbox_queued.load());
     gauge("delvex_sending_halted", "1 while all sending is paused by a halt error (expired token, block).",
           sending_halted.load());
+    counter("delvex_jobs_run_total", "Scheduled jobs run (reminders, digests, nudges).", jobs_run.load());
+    counter("delvex_jobs_dropped_total", "Scheduled jobs dropped: found due after they stopped being useful.",
+            jobs_dropped.load());
+    counter("delvex_jobs_failed_total", "Scheduled jobs whose handler failed (kept for operators).",
+            jobs_failed.load());
 
     line("# HELP delvex_ingest_latency_seconds Webhook POST from request read to committed 200.\n");
     line("# TYPE delvex_ingest_latency_seconds histogram\n");

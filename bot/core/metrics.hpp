@@ -49,6 +49,9 @@ public:
     std::atomic<std::uint64_t> messages_failed{0};
     std::atomic<std::int64_t> outbox_queued{0};
     std::atomic<int> sending_halted{0};
+    std::atomic<std::uint64_t> jobs_run{0};
+    std::atomic<std::uint64_t> jobs_dropped{0};
+    std::atomic<std::uint64_t> jobs_failed{0};
 
     /// Prometheus text exposition format 0.0.4.
     std::string render() const;

@@ -1,6 +1,8 @@
 #include "bot/events/inbox_consumer.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include "bot/core/log.hpp"
@@ -39,11 +41,13 @@ struct InboxConsumer::Repos {
           inbox(db),
           members(db),
           outbox(db),
+          jobs(db),
           event(db, "event") {}
     SQLite::Database& sql;
     store::InboxRepository inbox;
     store::MemberRepository members;
     store::OutboxRepository outbox;
+    store::JobRepository jobs;
     store::Savepoint event;
 };
 
@@ -140,22 +144,39 @@ bool InboxConsumer::apply(const store::PendingEvent& event) {
                 log_->info("system notice member={} type={}", core::redact(key), msg.system_type);
                 return false;
             }
-            if (auto member = repos_->members.find(key)) {
+            auto member = repos_->members.find(key);
+            const bool first_time = !member;
+            if (member) {
                 repos_->members.touch_inbound(key, ts);
-                return false;
+                member->last_inbound = std::max(member->last_inbound, ts);
+            } else {
+                store::MemberRow row;
+                row.member_key = key;
+                row.wa_id = msg.sender.wa_id;
+                row.user_id = msg.sender.user_id;
+                row.language = community::guess_language(msg.sender.wa_id);
+                row.first_seen = core::to_unix(clock_.now());
+                row.last_inbound = ts;
+                repos_->members.insert(row);
+                member = repos_->members.find(key);
+                log_->info("new member member={} language={}", core::redact(key), row.language);
             }
-            store::MemberRow row;
-            row.member_key = key;
-            row.wa_id = msg.sender.wa_id;
-            row.user_id = msg.sender.user_id;
-            row.language = community::guess_language(msg.sender.wa_id);
-            row.first_seen = core::to_unix(clock_.now());
-            row.last_inbound = ts;
-            repos_->members.insert(row);
-            const auto text = community::welcome_message(catalog_, row.language, msg.sender.profile_name);
-            repos_->outbox.enqueue("welcome", key, "text", text, now_ms);
-            log_->info("new member member={} language={}", core::redact(key), row.language);
-            return true;
+            if (features_.empty()) {
+                if (!first_time) {
+                    return false;
+                }
+                const auto text = community::welcome_message(catalog_, member->language, msg.sender.profile_name);
+                repos_->outbox.enqueue("welcome", key, "text", text, now_ms);
+                return true;
+            }
+            Outbox outbox(repos_->outbox, now_ms);
+            Context ctx{repos_->sql, catalog_, now_ms, outbox, repos_->jobs};
+            for (Feature* feature : features_) {
+                if (feature->on_message(ctx, *member, msg)) {
+                    break;
+                }
+            }
+            return outbox.queued();
         }
         case wire::UpdateKind::kStatus: {
             const auto& st = *parsed->status;

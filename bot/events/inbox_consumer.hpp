@@ -3,11 +3,13 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "bot/core/clock.hpp"
 #include "bot/core/i18n.hpp"
 #include "bot/core/metrics.hpp"
 #include "bot/events/db_writer.hpp"
+#include "bot/events/feature.hpp"
 #include "bot/store/repositories.hpp"
 
 namespace spdlog {
@@ -35,6 +37,10 @@ public:
     /// goes to the back of the queue (the ingestor passes "webhooks are waiting").
     void yield_when(std::function<bool()> predicate) { yield_ = std::move(predicate); }
 
+    /// Features asked, in the order added, to handle each inbound message (the first that returns true
+    /// wins). Without any, a first-time sender just gets the plain welcome. Call before the first kick().
+    void add_feature(Feature* feature) { features_.push_back(feature); }
+
     /// Updates applied per transaction at most, and at least before yielding.
     static constexpr int kChunk = 64;
     static constexpr std::uint64_t kMinChunk = 4;
@@ -49,6 +55,7 @@ private:
     const core::Clock& clock_;
     core::Metrics& metrics_;
     const core::Catalog& catalog_;
+    std::vector<Feature*> features_;
     std::function<void()> on_outbox_;
     std::function<bool()> yield_;
     std::atomic<bool> scheduled_{false};

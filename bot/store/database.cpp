@@ -16,7 +16,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -112,6 +112,24 @@ CREATE TABLE outbox_status_parked (
     received_ms INTEGER NOT NULL,
     PRIMARY KEY (wamid, status)
 );
+)sql",
+    // 3: jobs — the scheduler's durable timers (forum reminders, room digests, lesson nudges). A job is
+    // unique by key, so scheduling the same reminder twice keeps one; state 0 = waiting, 1 = done,
+    // 2 = dropped (missed while down and no longer useful), 3 = failed (the handler threw; kept).
+    R"sql(
+CREATE TABLE jobs (
+    id          INTEGER PRIMARY KEY,
+    job_key     TEXT    NOT NULL UNIQUE,
+    kind        TEXT    NOT NULL,
+    due_ms      INTEGER NOT NULL,
+    expires_ms  INTEGER NOT NULL,
+    payload     TEXT    NOT NULL DEFAULT '',
+    state       INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    created_ms  INTEGER NOT NULL,
+    done_ms     INTEGER
+);
+CREATE INDEX jobs_due ON jobs(due_ms, id) WHERE state = 0;
 )sql",
 };
 

@@ -1,0 +1,117 @@
+#include "bot/events/scheduler.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <spdlog/spdlog.h>
+
+#include "bot/core/log.hpp"
+#include "bot/store/database.hpp"
+
+namespace delvex::events {
+
+Scheduler::Scheduler(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
+                     const core::Catalog& catalog, std::vector<Feature*> features)
+    : writer_(writer),
+      clock_(clock),
+      metrics_(metrics),
+      catalog_(catalog),
+      features_(std::move(features)),
+      timer_(writer.executor()),
+      log_(core::logger("scheduler")) {}
+
+Scheduler::~Scheduler() = default;
+
+void Scheduler::start(std::chrono::milliseconds period) {
+    period_ = period;
+    boost::asio::post(writer_.executor(), [this] { arm(); });
+    kick();
+}
+
+void Scheduler::stop() {
+    stopped_.store(true);
+    boost::asio::post(writer_.executor(), [this] { timer_.cancel(); });
+}
+
+void Scheduler::arm() {
+    if (stopped_.load()) {
+        return;
+    }
+    timer_.expires_after(period_);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopped_.load()) {
+            return;
+        }
+        kick();
+        arm();
+    });
+}
+
+void Scheduler::kick() {
+    if (stopped_.load()) {
+        return;
+    }
+    if (!scheduled_.exchange(true)) {
+        writer_.post([this](store::Database& db) {
+            scheduled_.store(false);
+            run_due(db);
+        });
+    }
+}
+
+int Scheduler::run_due(store::Database& db) {
+    const std::int64_t now_ms = core::to_unix_ms(clock_.now());
+    store::JobRepository jobs(db.sql());
+    const auto due = jobs.due(now_ms, kChunk);
+    if (due.empty()) {
+        return 0;
+    }
+    store::OutboxRepository outbox_repo(db.sql());
+    Outbox outbox(outbox_repo, now_ms);
+    Context ctx{db.sql(), catalog_, now_ms, outbox, jobs};
+    int ran = 0;
+    {
+        SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        for (const auto& job : due) {
+            if (job.expires_ms > 0 && now_ms > job.expires_ms) {
+                jobs.finish(job.id, store::JobState::kDropped, "missed: due while the service was down", now_ms);
+                metrics_.jobs_dropped.fetch_add(1, std::memory_order_relaxed);
+                log_->warn("job dropped kind={} key={} late_by_ms={}", job.kind, job.key, now_ms - job.due_ms);
+                continue;
+            }
+            const auto dot = job.kind.find('.');
+            const std::string_view feature_name = std::string_view(job.kind).substr(0, dot);
+            Feature* owner = nullptr;
+            for (Feature* f : features_) {
+                if (f->name() == feature_name) {
+                    owner = f;
+                }
+            }
+            store::Savepoint savepoint(db.sql(), "job");
+            savepoint.begin();
+            try {
+                if (owner == nullptr) {
+                    throw std::runtime_error("no feature handles job kind " + job.kind);
+                }
+                owner->on_job(ctx, job);
+                jobs.finish(job.id, store::JobState::kDone, {}, now_ms);
+                savepoint.release();
+                ++ran;
+                metrics_.jobs_run.fetch_add(1, std::memory_order_relaxed);
+            } catch (const std::exception& e) {
+                savepoint.rollback();
+                jobs.finish(job.id, store::JobState::kFailed, e.what(), now_ms);
+                metrics_.jobs_failed.fetch_add(1, std::memory_order_relaxed);
+                log_->error("job failed kind={} key={} error={}", job.kind, job.key, e.what());
+            }
+        }
+        tx.commit();
+    }
+    if (outbox.queued() && on_outbox_) {
+        on_outbox_();
+    }
+    if (due.size() == static_cast<std::size_t>(kChunk)) {
+        kick();
+    }
+    return ran;
+}
+
+}  // namespace delvex::events
