@@ -20,6 +20,8 @@
 #include "bot/delivery/settings.hpp"
 #include "bot/events/db_writer.hpp"
 #include "bot/events/inbox_consumer.hpp"
+#include "bot/events/scheduler.hpp"
+#include "bot/app/features.hpp"
 #include "bot/events/ingest.hpp"
 #include "bot/http/routes.hpp"
 #include "bot/http/server.hpp"
@@ -86,6 +88,8 @@ struct Service::Impl {
     std::mutex reader_mutex;
     std::unique_ptr<events::Ingestor> ingestor;
     std::unique_ptr<events::InboxConsumer> consumer;
+    FeatureSet features;
+    std::unique_ptr<events::Scheduler> scheduler;
     std::unique_ptr<whatsapp::GraphClient> graph;
     std::unique_ptr<delivery::Dispatcher> dispatcher;
     std::unique_ptr<http::Routes> routes;
@@ -128,6 +132,12 @@ void Service::start() {
     s.consumer = std::make_unique<events::InboxConsumer>(*s.writer, s.clock, s.metrics, s.catalog);
     s.ingestor->on_committed([c = s.consumer.get()] { c->kick(); });
     s.consumer->yield_when([i = s.ingestor.get()] { return i->waiting(); });
+    s.features = make_features(FeatureDeps{s.config, s.catalog, s.clock, *s.writer});
+    for (auto* feature : s.features.pointers()) {
+        s.consumer->add_feature(feature);
+    }
+    s.scheduler = std::make_unique<events::Scheduler>(*s.writer, s.clock, s.metrics, s.catalog,
+                                                      s.features.pointers());
 
     whatsapp::GraphConfig graph;
     graph.base_url = s.config.graph_url;
@@ -144,8 +154,12 @@ void Service::start() {
     s.dispatcher = std::make_unique<delivery::Dispatcher>(s.ioc.get_executor(), *s.writer, *s.graph, s.clock,
                                                           s.metrics, std::move(delivery_settings));
     s.consumer->on_outbox([d = s.dispatcher.get()] { d->kick(); });
+    s.scheduler->on_outbox([d = s.dispatcher.get()] { d->kick(); });
 
     s.routes = std::make_unique<http::Routes>(*s.ingestor, s.metrics, s.config.verify_token, s.config.app_secret);
+    for (auto& [prefix, handler] : s.features.routes) {
+        s.routes->mount(prefix, *handler);
+    }
     http::ServerOptions opts;
     opts.host = s.config.listen_host;
     opts.port = s.config.listen_port;
@@ -173,6 +187,7 @@ void Service::start() {
     });
     // Apply whatever was stored before a crash or restart, then send what was left queued.
     s.consumer->kick();
+    s.scheduler->start();
     s.routes->set_ready(true);
     s.started = true;
     core::logger("app")->info("listening on {}:{} db={}", s.config.listen_host, port(), s.config.db_path);
@@ -230,6 +245,7 @@ void Service::stop() {
     s.io_work.reset();
     s.ioc.stop();
     s.io_thread.join();
+    s.scheduler->stop();
     s.writer->stop();
     s.checkpointer.reset();
     core::logger("app")->info("stopped");
@@ -242,6 +258,10 @@ bool Service::quiet() {
     }
     std::lock_guard lock(s.reader_mutex);
     return store::pending_work(s.reader->sql(), core::to_unix_ms(s.clock.now())) == 0;
+}
+
+void Service::run_scheduler() {
+    impl_->scheduler->kick();
 }
 
 core::Metrics& Service::metrics() {

@@ -37,6 +37,9 @@ public:
     /// No webhook update waiting to be applied and no message due or being sent (the demo waits on this).
     bool quiet();
 
+    /// Looks for due jobs now (tests call it after moving a fake clock; the service looks every second).
+    void run_scheduler();
+
     core::Metrics& metrics();
     const Config& config() const;
 

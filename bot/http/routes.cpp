@@ -84,8 +84,24 @@ boost::asio::awaitable<Response> Routes::handle(Request request, SteadyTime star
         metrics_.request(core::Outcome::kOther);
         co_return text_response(bhttp::status::ok, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     }
+    Handler* mounted = nullptr;
+    std::size_t matched = 0;
+    for (const auto& [prefix, handler] : mounts_) {
+        if (path.starts_with(prefix) && prefix.size() > matched) {
+            mounted = handler;
+            matched = prefix.size();
+        }
+    }
+    if (mounted != nullptr) {
+        metrics_.request(core::Outcome::kOther);
+        co_return co_await mounted->handle(std::move(request), started);
+    }
     metrics_.request(core::Outcome::kNotFound);
     co_return text_response(bhttp::status::not_found, "not found\n");
+}
+
+void Routes::mount(std::string prefix, Handler& handler) {
+    mounts_.emplace_back(std::move(prefix), &handler);
 }
 
 Response Routes::verify(const Request& request) {

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bot/core/metrics.hpp"
 #include "bot/core/redact.hpp"
@@ -25,6 +27,10 @@ public:
 
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
+    /// Sends every request whose path starts with `prefix` (e.g. "/forums/", "/api/v1/forums") to `handler`,
+    /// which owns its methods, auth and errors. The longest matching prefix wins. Call before serving.
+    void mount(std::string prefix, Handler& handler);
+
     /// /healthz answers 200 only once this is set (after the database, consumer and dispatcher are up).
     void set_ready(bool ready) { ready_.store(ready); }
 
@@ -37,6 +43,7 @@ private:
     core::Secret verify_token_;
     whatsapp::SignatureVerifier signature_;
     std::atomic<bool> ready_{false};
+    std::vector<std::pair<std::string, Handler*>> mounts_;
     std::shared_ptr<spdlog::logger> log_;
 };
 

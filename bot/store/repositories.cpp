@@ -10,7 +10,8 @@ namespace {
 std::int64_t pending_work(SQLite::Database& db, std::int64_t now_ms) {
     SQLite::Statement q(db,
                         "SELECT (SELECT count(*) FROM inbox WHERE state = 0) + "
-                        "(SELECT count(*) FROM outbox WHERE status = 0 AND next_attempt_ms <= :now)");
+                        "(SELECT count(*) FROM outbox WHERE status = 0 AND next_attempt_ms <= :now) + "
+                        "(SELECT count(*) FROM jobs WHERE state = 0 AND due_ms <= :now)");
     q.bind(":now", now_ms);
     q.executeStep();
     return q.getColumn(0).getInt64();

@@ -16,7 +16,8 @@
 
 namespace delvex::store {
 
-/// Webhook updates not yet applied plus outbox rows due at `now_ms`: zero when the bot has nothing to do.
+/// Webhook updates not yet applied plus outbox rows and jobs due at `now_ms`: zero when the bot has nothing
+/// to do.
 std::int64_t pending_work(SQLite::Database& db, std::int64_t now_ms);
 
 /// An update as the webhook endpoint stores it.

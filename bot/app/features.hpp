@@ -1,0 +1,41 @@
+#pragma once
+
+// The composition of the domain features (rooms, forums, academy): which exist, in which order they see
+// messages, and which HTTP routes they add. The one place a new feature is wired in.
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bot/app/config.hpp"
+#include "bot/core/clock.hpp"
+#include "bot/core/i18n.hpp"
+#include "bot/events/db_writer.hpp"
+#include "bot/events/feature.hpp"
+#include "bot/http/server.hpp"
+
+namespace delvex::app {
+
+struct FeatureSet {
+    /// In the order they are asked to handle a message (the first that takes it wins).
+    std::vector<std::unique_ptr<events::Feature>> features;
+    /// HTTP routes, by path prefix.
+    std::vector<std::pair<std::string, std::unique_ptr<http::Handler>>> routes;
+
+    std::vector<events::Feature*> pointers() const;
+};
+
+/// What features may use to build themselves. All outlive the features.
+struct FeatureDeps {
+    const Config& config;
+    const core::Catalog& catalog;
+    const core::Clock& clock;
+    events::DbWriter& writer;
+};
+
+/// Builds every feature from the config (loading regions, Academy content, …). Throws with a clear
+/// message on bad files, before the service takes any webhook.
+FeatureSet make_features(const FeatureDeps& deps);
+
+}  // namespace delvex::app
