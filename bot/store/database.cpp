@@ -16,7 +16,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -130,6 +130,104 @@ CREATE TABLE jobs (
     done_ms     INTEGER
 );
 CREATE INDEX jobs_due ON jobs(due_ms, id) WHERE state = 0;
+)sql",
+    // 4: forums. A series keeps its rule as text (RRULE, IANA zone, local DTSTART) and a sequence bumped on
+    // every change calendar apps should see. An occurrence is named by its rule-generated local start
+    // (iCalendar's RECURRENCE-ID, 'YYYYMMDDTHHMMSS'); overrides cancel (kind 1) or move (kind 2) one.
+    // RSVP status 1 = ACCEPTED, 2 = TENTATIVE, 3 = DECLINED; waitlisted rows are ACCEPTED beyond capacity,
+    // ordered by since_ms then rowid. Attendance source 1 = moderator, 2 = the member. forum_drafts holds a
+    // moderator's guided chat flow; forum_member_zones a member's own zone (else the room's).
+    R"sql(
+CREATE TABLE forum_series (
+    id            INTEGER PRIMARY KEY,
+    room          TEXT    NOT NULL,
+    title         TEXT    NOT NULL,
+    agenda        TEXT    NOT NULL DEFAULT '',
+    join_kind     TEXT    NOT NULL DEFAULT 'link',
+    join_info     TEXT    NOT NULL DEFAULT '',
+    rrule         TEXT    NOT NULL,
+    tz            TEXT    NOT NULL,
+    dtstart_local TEXT    NOT NULL,
+    duration_min  INTEGER NOT NULL DEFAULT 60,
+    capacity      INTEGER NOT NULL DEFAULT 0,
+    hosts         TEXT    NOT NULL DEFAULT '',
+    created_by    TEXT    NOT NULL DEFAULT '',
+    cancelled     INTEGER NOT NULL DEFAULT 0,
+    sequence      INTEGER NOT NULL DEFAULT 0,
+    created_ms    INTEGER NOT NULL,
+    updated_ms    INTEGER NOT NULL
+);
+CREATE INDEX forum_series_room ON forum_series(room);
+
+CREATE TABLE forum_texts (
+    series_id INTEGER NOT NULL REFERENCES forum_series(id) ON DELETE CASCADE,
+    language  TEXT    NOT NULL,
+    title     TEXT    NOT NULL,
+    agenda    TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (series_id, language)
+);
+
+CREATE TABLE forum_overrides (
+    series_id      INTEGER NOT NULL REFERENCES forum_series(id) ON DELETE CASCADE,
+    original_local TEXT    NOT NULL,
+    kind           INTEGER NOT NULL,
+    moved_to_local TEXT,
+    updated_ms     INTEGER NOT NULL,
+    PRIMARY KEY (series_id, original_local)
+);
+
+CREATE TABLE forum_rsvps (
+    series_id   INTEGER NOT NULL REFERENCES forum_series(id) ON DELETE CASCADE,
+    occurrence  TEXT    NOT NULL,
+    member_key  TEXT    NOT NULL,
+    status      INTEGER NOT NULL,
+    waitlisted  INTEGER NOT NULL DEFAULT 0,
+    since_ms    INTEGER NOT NULL,
+    updated_ms  INTEGER NOT NULL,
+    PRIMARY KEY (series_id, occurrence, member_key)
+);
+CREATE INDEX forum_rsvps_member ON forum_rsvps(member_key);
+
+CREATE TABLE forum_attendance (
+    series_id   INTEGER NOT NULL REFERENCES forum_series(id) ON DELETE CASCADE,
+    occurrence  TEXT    NOT NULL,
+    member_key  TEXT    NOT NULL,
+    source      INTEGER NOT NULL,
+    recorded_ms INTEGER NOT NULL,
+    PRIMARY KEY (series_id, occurrence, member_key)
+);
+
+CREATE TABLE forum_feedback (
+    series_id   INTEGER NOT NULL REFERENCES forum_series(id) ON DELETE CASCADE,
+    occurrence  TEXT    NOT NULL,
+    member_key  TEXT    NOT NULL,
+    rating      INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    comment     TEXT    NOT NULL DEFAULT '',
+    recorded_ms INTEGER NOT NULL,
+    PRIMARY KEY (series_id, occurrence, member_key)
+);
+
+CREATE TABLE forum_recaps (
+    id          INTEGER PRIMARY KEY,
+    series_id   INTEGER NOT NULL REFERENCES forum_series(id) ON DELETE CASCADE,
+    occurrence  TEXT    NOT NULL,
+    member_key  TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,
+    body        TEXT    NOT NULL,
+    posted_ms   INTEGER NOT NULL
+);
+
+CREATE TABLE forum_drafts (
+    member_key TEXT    PRIMARY KEY,
+    step       TEXT    NOT NULL,
+    data       TEXT    NOT NULL DEFAULT '{}',
+    updated_ms INTEGER NOT NULL
+);
+
+CREATE TABLE forum_member_zones (
+    member_key TEXT PRIMARY KEY,
+    tz         TEXT NOT NULL
+);
 )sql",
 };
 
