@@ -16,7 +16,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -228,6 +228,72 @@ CREATE TABLE forum_member_zones (
     member_key TEXT PRIMARY KEY,
     tz         TEXT NOT NULL
 );
+)sql",
+    // 5: academy. Learner profiles (several per shared phone, each with its own consent), the member's
+    // academy session (who is learning, what the next plain text means), progress per profile and module
+    // (plan = the step ids of the module version started, so content edits never break a learner midway),
+    // every answer, and certificates (verifiable by code; never a phone number).
+    R"sql(
+CREATE TABLE academy_profiles (
+    id          INTEGER PRIMARY KEY,
+    member_key  TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    consent_ms  INTEGER,
+    created_ms  INTEGER NOT NULL,
+    UNIQUE (member_key, name)
+);
+
+CREATE TABLE academy_sessions (
+    member_key  TEXT    PRIMARY KEY,
+    profile_id  INTEGER,
+    mode        INTEGER NOT NULL DEFAULT 0,
+    module_id   TEXT    NOT NULL DEFAULT '',
+    low_data    INTEGER NOT NULL DEFAULT 1,
+    nudges      INTEGER NOT NULL DEFAULT 0,
+    updated_ms  INTEGER NOT NULL
+);
+
+CREATE TABLE academy_progress (
+    profile_id     INTEGER NOT NULL REFERENCES academy_profiles(id) ON DELETE CASCADE,
+    module_id      TEXT    NOT NULL,
+    module_version INTEGER NOT NULL,
+    plan           TEXT    NOT NULL,
+    position       INTEGER NOT NULL DEFAULT 0,
+    tries_used     INTEGER NOT NULL DEFAULT 0,
+    quiz_total     INTEGER NOT NULL DEFAULT 0,
+    quiz_right     INTEGER NOT NULL DEFAULT 0,
+    pass_mark      INTEGER NOT NULL,
+    status         INTEGER NOT NULL DEFAULT 0,
+    score          INTEGER,
+    attempts       INTEGER NOT NULL DEFAULT 1,
+    started_ms     INTEGER NOT NULL,
+    updated_ms     INTEGER NOT NULL,
+    completed_ms   INTEGER,
+    PRIMARY KEY (profile_id, module_id)
+);
+
+CREATE TABLE academy_answers (
+    id          INTEGER PRIMARY KEY,
+    profile_id  INTEGER NOT NULL REFERENCES academy_profiles(id) ON DELETE CASCADE,
+    module_id   TEXT    NOT NULL,
+    step_id     TEXT    NOT NULL,
+    answer      TEXT    NOT NULL,
+    correct     INTEGER NOT NULL,
+    at_ms       INTEGER NOT NULL
+);
+CREATE INDEX academy_answers_profile ON academy_answers(profile_id, module_id);
+
+CREATE TABLE academy_certificates (
+    code           TEXT    PRIMARY KEY,
+    profile_id     INTEGER REFERENCES academy_profiles(id) ON DELETE SET NULL,
+    module_id      TEXT    NOT NULL,
+    module_version INTEGER NOT NULL,
+    learner_name   TEXT    NOT NULL,
+    module_title   TEXT    NOT NULL,
+    score          INTEGER NOT NULL,
+    issued_ms      INTEGER NOT NULL
+);
+CREATE INDEX academy_certificates_profile ON academy_certificates(profile_id);
 )sql",
 };
 
