@@ -16,7 +16,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -295,6 +295,81 @@ CREATE TABLE academy_certificates (
 );
 CREATE INDEX academy_certificates_profile ON academy_certificates(profile_id);
 )sql",
+    // 6: rooms: members gain their onboarding stage (0 language, 1 room, 2 alias, 3 consent, 4 active), alias
+    // (alias_key = its case-folded form, unique), current room, delivery mode (0 live, 1 digest, 2 muted),
+    // STOP flag, consent version and time, admin flag, digest and flood bookkeeping. room_members: role
+    // 0 member / 1 moderator, state 0 active / 1 left / 2 removed / 3 banned; seen_post is the last post of
+    // the room this member has received or been counted for (the digest cursor). posts: state 0 relayed,
+    // 1 held for approval, 2 rejected, 3 deleted (author forgotten). The map from each relayed copy to its
+    // post is the outbox itself (logical key "rooms.relay:<post>", wamid).
+    R"sql(
+ALTER TABLE members ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN alias TEXT;
+ALTER TABLE members ADD COLUMN alias_key TEXT;
+ALTER TABLE members ADD COLUMN current_room TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN mode INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN stopped INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN consent_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN consent_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN forgotten INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN digest_day TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN digest_owed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN flood_start_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN flood_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN posts INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX members_alias ON members(alias_key) WHERE alias_key IS NOT NULL;
+
+CREATE TABLE room_members (
+    room       TEXT    NOT NULL,
+    member_id  INTEGER NOT NULL REFERENCES members(id),
+    role       INTEGER NOT NULL DEFAULT 0,
+    state      INTEGER NOT NULL DEFAULT 0,
+    joined_ms  INTEGER NOT NULL,
+    seen_post  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (room, member_id)
+) WITHOUT ROWID;
+CREATE INDEX room_members_member ON room_members(member_id);
+
+CREATE TABLE posts (
+    id          INTEGER PRIMARY KEY,
+    room        TEXT    NOT NULL,
+    author_id   INTEGER NOT NULL REFERENCES members(id),
+    wamid       TEXT    NOT NULL UNIQUE,
+    kind        TEXT    NOT NULL,
+    body        TEXT    NOT NULL DEFAULT '',
+    media_id    TEXT    NOT NULL DEFAULT '',
+    mime_type   TEXT    NOT NULL DEFAULT '',
+    filename    TEXT    NOT NULL DEFAULT '',
+    voice       INTEGER NOT NULL DEFAULT 0,
+    latitude    REAL,
+    longitude   REAL,
+    reply_to    INTEGER,
+    state       INTEGER NOT NULL DEFAULT 0,
+    created_ms  INTEGER NOT NULL
+);
+CREATE INDEX posts_room ON posts(room, id);
+CREATE INDEX posts_author ON posts(author_id);
+
+CREATE TABLE post_reports (
+    id          INTEGER PRIMARY KEY,
+    post_id     INTEGER NOT NULL REFERENCES posts(id),
+    reporter_id INTEGER NOT NULL REFERENCES members(id),
+    at_ms       INTEGER NOT NULL,
+    UNIQUE (post_id, reporter_id)
+);
+
+CREATE TABLE moderation_log (
+    id         INTEGER PRIMARY KEY,
+    at_ms      INTEGER NOT NULL,
+    actor_id   INTEGER NOT NULL,
+    action     TEXT    NOT NULL,
+    room       TEXT    NOT NULL DEFAULT '',
+    target_id  INTEGER,
+    detail     TEXT    NOT NULL DEFAULT ''
+);
+)sql",
 };
 
 // SQLite creates -wal and -shm with the database file's mode, so creating the file 0600 first keeps
@@ -351,6 +426,8 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
     }
     db_->exec(options_.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db_->exec("PRAGMA foreign_keys = ON");
+    // Erased data (a member who asked to be forgotten) is overwritten in the file, not just unlinked.
+    db_->exec("PRAGMA secure_delete = ON");
     if (options_.manual_checkpoint) {
         db_->exec("PRAGMA wal_autocheckpoint = 0");
     }
