@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+
 namespace delvex::delivery {
 namespace {
 
@@ -92,7 +94,14 @@ std::optional<core::OutgoingBody> body_from(std::string_view kind, const json& j
     if (kind == "buttons") {
         core::ReplyButtons b;
         const auto& h = j.value("header", json::object());
-        b.header.kind = static_cast<core::InteractiveHeader::Kind>(h.value("kind", 0));
+        // Read the number as JSON first: a float or a huge value converted straight to int is undefined
+        // behaviour, and a kind we never wrote must not reach the wire serializer's switch.
+        const json& header_kind = h.is_object() && h.contains("kind") ? h.at("kind") : json(0);
+        if (!header_kind.is_number_integer() || header_kind.get<std::int64_t>() < 0 ||
+            header_kind.get<std::int64_t>() > static_cast<std::int64_t>(core::InteractiveHeader::Kind::kDocument)) {
+            return std::nullopt;
+        }
+        b.header.kind = static_cast<core::InteractiveHeader::Kind>(header_kind.get<int>());
         b.header.text = h.value("text", "");
         b.header.media = source_from(h.value("media", json::object()));
         b.body = j.value("body", "");
@@ -174,7 +183,12 @@ std::string encode(const core::OutgoingMessage& message) {
 
 std::optional<core::OutgoingMessage> decode(std::string_view payload) {
     const auto j = json::parse(payload, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || j.value("v", 0) != kVersion) {
+    if (j.is_discarded() || !j.is_object()) {
+        return std::nullopt;
+    }
+    // "v" as JSON, not j.value("v", 0): that throws on a string and is undefined behaviour on 1e300.
+    const auto version = j.find("v");
+    if (version == j.end() || !version->is_number_integer() || version->get<std::int64_t>() != kVersion) {
         return std::nullopt;
     }
     try {
