@@ -1,0 +1,66 @@
+# syntax=docker/dockerfile:1
+# delvex in two stages on Debian 12 (bookworm):
+#   build    — the toolchain and -dev packages; builds with warnings as errors and runs the whole test suite,
+#              so an image exists only for a tree whose tests pass;
+#   runtime  — the binary, its shared libraries, config/ and academy-content/, running as an unprivileged
+#              user, the database on a volume, a HEALTHCHECK on /healthz.
+#
+#   docker build -t delvex .
+#   docker run -d --name delvex -p 127.0.0.1:8080:8080 -v delvex-data:/var/lib/delvex \
+#       --env-file /etc/delvex/env delvex                 # env file: WHATSAPP_* and DELVEX_ADMIN_TOKEN, chmod 600
+#   docker exec delvex delvex backup --to /var/lib/delvex/backup-$(date +%F).db
+#
+# See docs/OPERATIONS.md (TLS in front, Meta registration, backups, halts).
+
+FROM debian:12 AS build
+ARG DEBIAN_FRONTEND=noninteractive
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      g++ cmake ninja-build pkg-config \
+      libboost1.81-dev libssl-dev nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev \
+      libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev \
+      tzdata ca-certificates python3 python3-icalendar \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDELVEX_WERROR=ON \
+ && cmake --build build --target delvex delvex_tests
+# The tests open a thousand loopback connections (tests/integration/abuse_test.cpp) and bind 127.0.0.1:0.
+# They run as an unprivileged user: the file-mode tests mean nothing for root, who can read anything.
+RUN useradd --system --create-home tester \
+ && chown -R tester /src \
+ && su tester -c 'cd /src/build && ctest --output-on-failure -j2 --timeout 600' \
+ && strip --strip-debug -o /src/delvex build/delvex
+
+FROM debian:12-slim AS runtime
+ARG DEBIAN_FRONTEND=noninteractive
+# Exactly the shared libraries `ldd delvex` names (SQLiteCpp is linked statically), the time zone database
+# for forums, CA certificates for graph.facebook.com, and curl for the health check.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libssl3 libsqlite3-0 libspdlog1.10 libfmt9 libdate-tz3 libyaml-cpp0.7 \
+      tzdata ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 delvex \
+ && useradd --system --uid 10001 --gid delvex --home-dir /var/lib/delvex --shell /usr/sbin/nologin delvex \
+ && install -d -o delvex -g delvex -m 0700 /var/lib/delvex
+
+COPY --from=build /src/delvex /usr/local/bin/delvex
+COPY --from=build /src/config /opt/delvex/config
+COPY --from=build /src/academy-content /opt/delvex/academy-content
+
+ENV DELVEX_HOME=/opt/delvex \
+    DELVEX_DB=/var/lib/delvex/delvex.db \
+    DELVEX_LISTEN=0.0.0.0:8080
+# The database (and its -wal/-shm files, created 0600) lives here; back it up with `delvex backup`.
+VOLUME ["/var/lib/delvex"]
+USER delvex
+WORKDIR /var/lib/delvex
+EXPOSE 8080
+# /healthz answers 200 once the service is ready to take webhooks (database open, port bound).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD curl -fsS --max-time 4 http://127.0.0.1:8080/healthz || exit 1
+# SIGTERM (docker stop) stops accepting, answers what is in flight and exits 0.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/delvex"]
+CMD ["serve"]
