@@ -50,8 +50,13 @@ void check_keys(const YAML::Node& node, const std::string& prefix) {
         fail(prefix.empty() ? "config" : prefix, "expected a mapping");
     }
     for (const auto& item : node) {
-        const std::string name = prefix.empty() ? item.first.as<std::string>()
-                                                : prefix + "." + item.first.as<std::string>();
+        // `[a]: 1` or `{a: b}: 1` is valid YAML with a non-text key; as<std::string>() would throw a
+        // YAML exception instead of naming the problem.
+        if (!item.first.IsScalar()) {
+            fail(prefix.empty() ? "config" : prefix,
+                 "line " + std::to_string(item.first.Mark().line + 1) + ": a key must be a plain name");
+        }
+        const std::string name = prefix.empty() ? item.first.Scalar() : prefix + "." + item.first.Scalar();
         if (name == "http" || name == "whatsapp" || name == "admin") {
             if (item.second.IsMap()) {
                 check_keys(item.second, name);
@@ -98,15 +103,26 @@ void read(const YAML::Node& root, const std::string& key, T& out) {
     }
 }
 
-/// A duration given as a whole number of the duration's own unit; zero or negative is refused.
+/// A duration given as a whole number of the duration's own unit, from 1 to `max`. The bound keeps the
+/// later conversions (to milliseconds for the server, to nanoseconds in Asio's timers) from overflowing.
 template <typename Duration>
-void read_positive(const YAML::Node& root, const std::string& key, Duration& out) {
+void read_positive(const YAML::Node& root, const std::string& key, Duration& out, long long max) {
     long long value = out.count();
     read(root, key, value);
-    if (value <= 0) {
-        fail(key, "must be a positive whole number");
+    if (value <= 0 || value > max) {
+        fail(key, "must be a whole number from 1 to " + std::to_string(max));
     }
     out = Duration{value};
+}
+
+/// A size or count from `min` to `max` (a negative number is refused, not wrapped around).
+void read_size(const YAML::Node& root, const std::string& key, std::size_t& out, long long min, long long max) {
+    long long value = static_cast<long long>(out);
+    read(root, key, value);
+    if (value < min || value > max) {
+        fail(key, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    out = static_cast<std::size_t>(value);
 }
 
 template <typename Int>
@@ -200,19 +216,20 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read(root, "database_durable", cfg.db_durable);
     read(root, "io_threads", cfg.io_threads);
     read(root, "log_level", cfg.log_level);
-    read(root, "http.max_connections", cfg.http.max_connections);
-    read(root, "http.header_limit_bytes", cfg.http.header_limit_bytes);
-    read(root, "http.body_limit_bytes", cfg.http.body_limit_bytes);
-    read_positive(root, "http.read_timeout_seconds", cfg.http.read_timeout);
-    read_positive(root, "http.idle_timeout_seconds", cfg.http.idle_timeout);
-    read_positive(root, "http.write_timeout_seconds", cfg.http.write_timeout);
+    constexpr long long kDay = 24 * 3600;
+    read_size(root, "http.max_connections", cfg.http.max_connections, 1, 1'000'000);
+    read_size(root, "http.header_limit_bytes", cfg.http.header_limit_bytes, 1024, 1024 * 1024);
+    read_size(root, "http.body_limit_bytes", cfg.http.body_limit_bytes, 1024, 100 * 1024 * 1024);
+    read_positive(root, "http.read_timeout_seconds", cfg.http.read_timeout, kDay);
+    read_positive(root, "http.idle_timeout_seconds", cfg.http.idle_timeout, kDay);
+    read_positive(root, "http.write_timeout_seconds", cfg.http.write_timeout, kDay);
     read(root, "whatsapp.graph_url", cfg.graph_url);
     read(root, "whatsapp.api_version", cfg.api_version);
     read(root, "whatsapp.phone_number_id", cfg.phone_number_id);
     read(root, "whatsapp.waba_id", cfg.waba_id);
     read(root, "whatsapp.appsecret_proof", cfg.appsecret_proof);
     read(root, "whatsapp.send_concurrency", cfg.send_concurrency);
-    read_positive(root, "whatsapp.timeout_ms", cfg.graph_timeout);
+    read_positive(root, "whatsapp.timeout_ms", cfg.graph_timeout, 10 * 60 * 1000);
 
     auto from_env = [&](const char* name, std::string& out) {
         if (auto v = env(name)) {
@@ -267,12 +284,6 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     }
     if (cfg.send_concurrency < 1 || cfg.send_concurrency > 256) {
         fail("whatsapp.send_concurrency", "must be between 1 and 256");
-    }
-    if (cfg.http.max_connections < 1) {
-        fail("http.max_connections", "must be at least 1");
-    }
-    if (cfg.http.body_limit_bytes < 1024) {
-        fail("http.body_limit_bytes", "must be at least 1024");
     }
     if (cfg.log_level != "trace" && cfg.log_level != "debug" && cfg.log_level != "info" &&
         cfg.log_level != "warn" && cfg.log_level != "error") {
