@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -36,7 +37,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return std::nullopt;
     };
     try {
-        (void)delvex::app::load_config(path, no_env, false);
+        const auto config = delvex::app::load_config(path, no_env, false);
+        // What the service does next with the numbers (bot/app/service.cpp, Asio timers): it must not
+        // overflow for any value the loader accepted (UBSan would stop here).
+        const std::chrono::nanoseconds timeouts[] = {config.http.read_timeout, config.http.idle_timeout,
+                                                     config.http.write_timeout, config.graph_timeout};
+        for (const auto t : timeouts) {
+            (void)(std::chrono::steady_clock::now() + t);
+        }
+        (void)static_cast<std::uint32_t>(config.http.header_limit_bytes);
     } catch (const delvex::app::ConfigError&) {
         // The documented way to refuse a file.
     }
