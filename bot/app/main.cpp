@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "bot/academy/loader.hpp"
+#include "bot/app/backup.hpp"
 #include "bot/app/commands.hpp"
 #include "bot/app/config.hpp"
 #include "bot/app/demo.hpp"
@@ -56,6 +57,14 @@ int main(int argc, char** argv) {
     auto* academy_check = academy->add_subcommand("check", "Validate Academy content; non-zero exit on errors");
     academy_check->add_option("dir", academy_dir, "Content folder")->capture_default_str();
 
+    std::string backup_to;
+    std::optional<std::string> backup_db;
+    std::optional<std::string> backup_config;
+    auto* backup = cli.add_subcommand("backup", "Copy the live database (online, consistent) into FILE");
+    backup->add_option("--to", backup_to, "Backup file (written as FILE.partial, then renamed)")->required();
+    backup->add_option("--db", backup_db, "Database to copy (default: DELVEX_DB or the config's database)");
+    backup->add_option("--config", backup_config, "YAML config file naming the database");
+
     CLI11_PARSE(cli, argc, argv);
 
     try {
@@ -76,6 +85,9 @@ int main(int argc, char** argv) {
         }
         if (next->parsed()) {
             return forums::run_forums_next(rrule, tz, start, count, std::cout, std::cerr);
+        }
+        if (backup->parsed()) {
+            return app::run_backup(app::process_env(), backup_config, backup_db, backup_to, std::cout, std::cerr);
         }
         if (academy_check->parsed()) {
             return academy::run_check(academy_dir, std::cout, std::cerr);
