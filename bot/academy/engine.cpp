@@ -1,0 +1,1247 @@
+#include "bot/academy/engine.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <set>
+#include <stdexcept>
+
+#include "bot/academy/answers.hpp"
+#include "bot/academy/limits.hpp"
+#include "bot/core/crypto.hpp"
+
+namespace delvex::academy {
+namespace {
+
+constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+constexpr std::size_t kMaxProfiles = 9;     // a list holds 10 rows; one is "Someone new"
+constexpr std::size_t kMaxNameChars = 20;   // a reply button title
+constexpr std::size_t kMaxListModules = 8;  // + "My progress" + "Low data"
+constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+using Vars = std::vector<std::pair<std::string, std::string>>;
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+    std::vector<std::string_view> out;
+    while (true) {
+        const auto at = s.find(sep);
+        out.push_back(s.substr(0, at));
+        if (at == std::string_view::npos) {
+            return out;
+        }
+        s.remove_prefix(at + 1);
+    }
+}
+
+std::size_t chars(std::string_view s) {
+    return limits::utf8_length(s).value_or(s.size());
+}
+
+/// The first `n` code points of a UTF-8 string.
+std::string cut(std::string_view s, std::size_t n) {
+    std::size_t i = 0;
+    std::size_t count = 0;
+    while (i < s.size() && count < n) {
+        const auto lead = static_cast<unsigned char>(s[i]);
+        i += lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        ++count;
+    }
+    return std::string(s.substr(0, std::min(i, s.size())));
+}
+
+std::string trim(std::string_view s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) {
+        return {};
+    }
+    const auto e = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+std::string date_of(std::int64_t ms) {
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+std::string size_text(std::uintmax_t bytes) {
+    if (bytes >= 1'000'000) {
+        const auto tenths = (bytes + 50'000) / 100'000;
+        return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
+    }
+    return std::to_string(std::max<std::uintmax_t>(1, (bytes + 500) / 1000)) + " KB";
+}
+
+std::int64_t to_int(std::string_view s) {
+    std::int64_t v = 0;
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size() ? v : -1;
+}
+
+/// Puts a short text (feedback) before an interactive body when both fit in one message; otherwise
+/// returns the text to send on its own first.
+std::string join_body(std::string& prefix, const std::string& body) {
+    if (prefix.empty()) {
+        return body;
+    }
+    std::string joined = prefix + "\n\n" + body;
+    if (chars(joined) <= limits::kInteractiveBody) {
+        prefix.clear();
+        return joined;
+    }
+    return body;
+}
+
+bool is_quiz(const Lesson* lesson) {
+    return lesson != nullptr && lesson->quiz;
+}
+
+}  // namespace
+
+struct Engine::Turn {
+    LearnerStore& store;
+    const Learner& learner;
+    std::int64_t now_ms;
+    std::string lang;
+    Session session;
+    Effects fx;
+    bool session_dirty = false;
+    std::optional<Profile> profile_cache;
+
+    void text(std::string body) { fx.messages.emplace_back(core::OutgoingText{std::move(body), false}); }
+    void send(core::OutgoingBody body) { fx.messages.push_back(std::move(body)); }
+    void dirty() { session_dirty = true; }
+    const Profile* profile() {
+        if (session.profile_id == 0) {
+            return nullptr;
+        }
+        if (!profile_cache || profile_cache->id != session.profile_id) {
+            profile_cache = store.profile(session.profile_id);
+        }
+        return profile_cache ? &*profile_cache : nullptr;
+    }
+};
+
+Engine::Engine(Content content, const core::Catalog& catalog, EngineOptions options)
+    : content_(std::move(content)), catalog_(catalog), options_(std::move(options)) {
+    for (const auto& m : content_.modules) {
+        for (const auto& l : m.lessons) {
+            for (const auto& s : l.steps) {
+                steps_[s.id] = Located{&m, &l, &s};
+            }
+        }
+    }
+    if (!options_.random_bytes) {
+        options_.random_bytes = [](std::size_t n) {
+            const std::string hex = core::random_hex(n);
+            std::string out(n, '\0');
+            for (std::size_t i = 0; i < n; ++i) {
+                out[i] = static_cast<char>(core::hex_value(hex[2 * i]) * 16 + core::hex_value(hex[2 * i + 1]));
+            }
+            return out;
+        };
+    }
+}
+
+std::string Engine::tr(const Turn& t, std::string_view key, const Vars& vars) const {
+    return catalog_.text(t.lang, std::string("academy.") + std::string(key), vars);
+}
+
+const Module* Engine::find_module(std::string_view id) const {
+    for (const auto& m : content_.modules) {
+        if (m.id == id) {
+            return &m;
+        }
+    }
+    return nullptr;
+}
+
+Engine::Located Engine::locate(std::string_view step_id) const {
+    const auto it = steps_.find(step_id);
+    return it == steps_.end() ? Located{} : it->second;
+}
+
+// Keywords work in every language: a shared phone's learners each speak their own, and the member's
+// language is only a guess from the calling code.
+bool Engine::keyword(std::string_view key, std::string_view normalized) const {
+    if (normalized.empty()) {
+        return false;
+    }
+    for (const auto& lang : core::Catalog::supported_languages()) {
+        const std::string full = "academy.words." + std::string(key);
+        if (!catalog_.has(lang, full)) {
+            continue;
+        }
+        const std::string list = catalog_.text(lang, full);
+        for (auto word : split(list, '|')) {
+            if (normalize_answer(word) == normalized) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+std::string Engine::job_member(std::string_view payload) {
+    return std::string(payload.substr(0, payload.find('\n')));
+}
+
+std::string Engine::new_code() const {
+    // 40 random bits, 5 per character: 2^40 codes, so guessing one is hopeless and collisions are rare
+    // (the caller still checks).
+    const std::string bytes = options_.random_bytes(5);
+    std::uint64_t bits = 0;
+    for (char c : bytes) {
+        bits = (bits << 8) | static_cast<unsigned char>(c);
+    }
+    std::string code(8, ' ');
+    for (int i = 7; i >= 0; --i) {
+        code[static_cast<std::size_t>(i)] = kAlphabet[bits & 31u];
+        bits >>= 5;
+    }
+    return code;
+}
+
+std::string Engine::clean_code(std::string_view typed) {
+    std::string out;
+    for (char c : typed) {
+        if (c == ' ' || c == '-') {
+            continue;
+        }
+        if (c >= 'a' && c <= 'z') {
+            c = static_cast<char>(c - 'a' + 'A');
+        }
+        if (kAlphabet.find(c) == std::string_view::npos) {
+            return {};
+        }
+        out += c;
+    }
+    return out.size() == 8 ? out : std::string();
+}
+
+core::ListRow Engine::menu_row(std::string_view lang) const {
+    return core::ListRow{"academy:menu", cut(catalog_.text(lang, "academy.menu_row.title"), limits::kRowTitle),
+                         cut(catalog_.text(lang, "academy.menu_row.description"), limits::kRowDescription)};
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Messages
+
+Effects Engine::on_message(LearnerStore& store, const Learner& learner, const core::InboundMessage& message,
+                           std::int64_t now_ms) const {
+    Turn t{store, learner, now_ms, learner.language.empty() ? std::string("en") : learner.language,
+           store.session(learner.member_key), {}, false, std::nullopt};
+    const std::string& id = message.reply_id;
+    const bool reply = (message.type == core::MessageType::kInteractive || message.type == core::MessageType::kButton);
+    if (reply && id.starts_with("academy:")) {
+        t.fx.handled = true;
+        const auto parts = split(std::string_view(id).substr(8), ':');
+        const std::string_view verb = parts[0];
+        const std::string arg = parts.size() > 1 ? std::string(parts[1]) : std::string();
+        const std::string_view arg2 = parts.size() > 2 ? parts[2] : std::string_view();
+        if (verb == "menu") {
+            start(t);
+        } else if (verb == "lessons") {
+            if (t.profile() == nullptr) {
+                start(t);
+            } else {
+                module_list(t);
+            }
+        } else if (verb == "who") {
+            if (arg == "new") {
+                t.session.mode = Mode::kAwaitName;
+                t.dirty();
+                t.text(tr(t, "name.ask"));
+            } else {
+                choose_profile(t, to_int(arg));
+            }
+        } else if (verb == "consent") {
+            consent(t, arg == "yes");
+        } else if (verb == "mod") {
+            if (t.profile() == nullptr) {
+                t.session.module_id = arg;
+                t.dirty();
+                start(t);
+            } else {
+                open_module(t, arg, false);
+            }
+        } else if (verb == "retry") {
+            open_module(t, arg, true);
+        } else if (verb == "resume") {
+            if (t.profile() == nullptr) {
+                start(t);
+            } else {
+                continue_module(t, {});
+            }
+        } else if (verb == "next" || verb == "repeat") {
+            const Profile* pr = t.profile();
+            auto p = pr ? store.progress(pr->id, t.session.module_id) : std::nullopt;
+            // A tap on an older message's button (the learner scrolled up, or tapped twice) must not skip
+            // a step: only the current step's buttons move on.
+            if (!p || p->status != Status::kInProgress || p->position >= static_cast<int>(p->plan.size()) ||
+                p->plan[static_cast<std::size_t>(p->position)] != arg) {
+                if (p && p->status == Status::kInProgress) {
+                    t.session.mode = Mode::kLesson;
+                    t.dirty();
+                    send_step(t, *p, {});
+                } else {
+                    start(t);
+                }
+            } else {
+                t.session.mode = Mode::kLesson;
+                t.dirty();
+                if (verb == "next") {
+                    advance(t, *p, {});
+                } else {
+                    send_step(t, *p, {});
+                }
+            }
+        } else if (verb == "ans") {
+            answer(t, arg, arg2, false);
+        } else if (verb == "rev") {
+            review_answer(t, arg, arg2);
+        } else if (verb == "media") {
+            show_media(t, arg);
+        } else if (verb == "progress") {
+            progress_report(t);
+        } else if (verb == "lowdata") {
+            t.session.low_data = !t.session.low_data;
+            t.dirty();
+            module_list(t, tr(t, t.session.low_data ? "lowdata.on" : "lowdata.off"));
+        } else if (verb == "pause") {
+            pause(t);
+        } else {
+            start(t);
+        }
+    } else if (message.type == core::MessageType::kText) {
+        const std::string norm = normalize_answer(message.text);
+        const auto space = norm.find(' ');
+        const std::string first = norm.substr(0, space);
+        if (space != std::string::npos && keyword("verify", first)) {
+            t.fx.handled = true;
+            verify(t, std::string_view(norm).substr(space + 1));
+        } else if (t.session.mode == Mode::kAwaitName) {
+            t.fx.handled = true;
+            take_name(t, message.text);
+        } else if (t.session.mode == Mode::kAwaitConsent && (keyword("yes", norm) || keyword("no", norm))) {
+            t.fx.handled = true;
+            consent(t, keyword("yes", norm));
+        } else if (keyword("start", norm)) {
+            t.fx.handled = true;
+            start(t);
+        } else if (keyword("progress", norm) && t.session.mode != Mode::kIdle) {
+            t.fx.handled = true;
+            progress_report(t);
+        } else if (t.session.mode == Mode::kLesson) {
+            if (keyword("menu", norm)) {
+                // Leaves the lesson; the main menu belongs to another feature.
+                t.session.mode = Mode::kIdle;
+                t.dirty();
+            } else if (keyword("pause", norm)) {
+                t.fx.handled = true;
+                pause(t);
+            } else {
+                t.fx.handled = true;
+                plain_text_in_lesson(t, message.text);
+            }
+        } else if (t.session.mode == Mode::kChooseProfile || t.session.mode == Mode::kAwaitConsent) {
+            // Anything else while we wait for a tap: leave the Academy quietly.
+            t.session.mode = Mode::kIdle;
+            t.dirty();
+        }
+    }
+    if (t.session_dirty) {
+        t.session.updated_ms = now_ms;
+        store.save_session(t.session);
+    }
+    return std::move(t.fx);
+}
+
+void Engine::start(Turn& t) const {
+    if (t.profile() == nullptr) {
+        ask_profile(t);
+        return;
+    }
+    ask_profile(t);
+}
+
+void Engine::ask_profile(Turn& t) const {
+    const auto profiles = t.store.profiles(t.learner.member_key);
+    if (profiles.empty()) {
+        t.session.mode = Mode::kAwaitName;
+        t.session.profile_id = 0;
+        t.dirty();
+        t.text(tr(t, "name.first"));
+        return;
+    }
+    t.session.mode = Mode::kChooseProfile;
+    t.dirty();
+    const std::string body = tr(t, "who.body");
+    const std::string someone_new = cut(tr(t, "who.new"), limits::kButtonTitle);
+    if (profiles.size() <= 2) {
+        core::ReplyButtons b;
+        b.body = body;
+        for (const auto& p : profiles) {
+            b.buttons.push_back({"academy:who:" + std::to_string(p.id), cut(p.name, limits::kButtonTitle)});
+        }
+        if (profiles.size() < kMaxProfiles) {
+            b.buttons.push_back({"academy:who:new", someone_new});
+        }
+        t.send(std::move(b));
+        return;
+    }
+    core::ListMessage list;
+    list.body = body;
+    list.button = cut(tr(t, "who.button"), limits::kListButton);
+    core::ListSection section;
+    for (const auto& p : profiles) {
+        if (section.rows.size() == kMaxProfiles) {
+            break;
+        }
+        section.rows.push_back({"academy:who:" + std::to_string(p.id), cut(p.name, limits::kRowTitle), {}});
+    }
+    if (profiles.size() < kMaxProfiles) {
+        section.rows.push_back({"academy:who:new", someone_new, {}});
+    }
+    list.sections.push_back(std::move(section));
+    t.send(std::move(list));
+}
+
+void Engine::choose_profile(Turn& t, std::int64_t profile_id) const {
+    const auto p = profile_id > 0 ? t.store.profile(profile_id) : std::nullopt;
+    if (!p || p->member_key != t.learner.member_key) {
+        ask_profile(t);
+        return;
+    }
+    t.session.profile_id = p->id;
+    t.profile_cache = p;
+    t.dirty();
+    if (p->consent_ms == 0) {
+        t.session.mode = Mode::kAwaitConsent;
+        core::ReplyButtons b;
+        b.body = tr(t, "consent.body", {{"name", p->name}});
+        b.buttons.push_back({"academy:consent:yes", cut(tr(t, "button.yes"), limits::kButtonTitle)});
+        b.buttons.push_back({"academy:consent:no", cut(tr(t, "button.no"), limits::kButtonTitle)});
+        t.send(std::move(b));
+        return;
+    }
+    t.session.mode = Mode::kIdle;
+    if (!t.session.module_id.empty()) {
+        // A module was chosen (or open) before the profile question: go straight back to it.
+        open_module(t, t.session.module_id, false);
+        return;
+    }
+    module_list(t);
+}
+
+void Engine::take_name(Turn& t, std::string_view text) const {
+    std::string name = trim(text);
+    // Names show as buttons, so they must be short and on one line.
+    std::replace(name.begin(), name.end(), '\n', ' ');
+    if (name.empty() || chars(name) > kMaxNameChars || !limits::utf8_length(name)) {
+        t.text(tr(t, "name.bad"));
+        return;
+    }
+    const auto profiles = t.store.profiles(t.learner.member_key);
+    for (const auto& p : profiles) {
+        if (normalize_answer(p.name) == normalize_answer(name)) {
+            choose_profile(t, p.id);
+            return;
+        }
+    }
+    if (profiles.size() >= kMaxProfiles) {
+        t.session.mode = Mode::kIdle;
+        t.dirty();
+        t.text(tr(t, "name.full"));
+        return;
+    }
+    Profile p;
+    p.member_key = t.learner.member_key;
+    p.name = name;
+    p.created_ms = t.now_ms;
+    p.id = t.store.add_profile(p);
+    choose_profile(t, p.id);
+}
+
+void Engine::consent(Turn& t, bool yes) const {
+    const Profile* p = t.profile();
+    if (p == nullptr || t.session.mode != Mode::kAwaitConsent) {
+        start(t);
+        return;
+    }
+    if (!yes) {
+        const std::string name = p->name;
+        t.store.remove_profile(p->id);
+        t.session = Session{t.learner.member_key, 0, Mode::kIdle, {}, t.session.low_data, t.session.nudges, 0};
+        t.profile_cache.reset();
+        t.dirty();
+        t.text(tr(t, "consent.no", {{"name", name}}));
+        return;
+    }
+    t.store.set_consent(p->id, t.now_ms);
+    t.profile_cache->consent_ms = t.now_ms;
+    t.session.mode = Mode::kIdle;
+    t.dirty();
+    if (!t.session.module_id.empty()) {
+        open_module(t, t.session.module_id, false);
+        return;
+    }
+    module_list(t);
+}
+
+std::string Engine::status_text(Turn& t, const Module& m, const std::optional<Progress>& p) const {
+    if (!p) {
+        return tr(t, "status.new");
+    }
+    switch (p->status) {
+        case Status::kPassed:
+            return tr(t, "status.passed", {{"score", std::to_string(p->score)}});
+        case Status::kFailed:
+            return tr(t, "status.failed", {{"score", std::to_string(p->score)}});
+        case Status::kInProgress:
+            break;
+    }
+    (void)m;
+    return tr(t, "status.doing", {{"n", std::to_string(p->position + 1)}, {"total", std::to_string(p->plan.size())}});
+}
+
+void Engine::module_list(Turn& t, std::string prefix) const {
+    const Profile* pr = t.profile();
+    if (pr == nullptr) {
+        ask_profile(t);
+        return;
+    }
+    t.session.mode = Mode::kIdle;
+    t.dirty();
+    core::ListMessage list;
+    list.body = tr(t, "list.body", {{"name", pr->name}});
+    list.body = join_body(prefix, list.body);
+    if (!prefix.empty()) {
+        t.text(prefix);
+    }
+    list.button = cut(tr(t, "list.button"), limits::kListButton);
+    core::ListSection section;
+    for (const auto& m : content_.modules) {
+        if (section.rows.size() == kMaxListModules) {
+            break;
+        }
+        const auto p = t.store.progress(pr->id, m.id);
+        std::string desc = status_text(t, m, p);
+        section.rows.push_back({"academy:mod:" + m.id, cut(m.title.in(t.lang), limits::kRowTitle),
+                                cut(desc, limits::kRowDescription)});
+    }
+    section.rows.push_back({"academy:progress", cut(tr(t, "list.progress_title"), limits::kRowTitle),
+                            cut(tr(t, "list.progress_desc"), limits::kRowDescription)});
+    section.rows.push_back({"academy:lowdata",
+                            cut(tr(t, t.session.low_data ? "list.lowdata_on" : "list.lowdata_off"), limits::kRowTitle),
+                            cut(tr(t, "list.lowdata_desc"), limits::kRowDescription)});
+    list.sections.push_back(std::move(section));
+    t.send(std::move(list));
+}
+
+void Engine::open_module(Turn& t, const std::string& module_id, bool restart) const {
+    const Profile* pr = t.profile();
+    const Module* m = find_module(module_id);
+    if (m == nullptr) {
+        t.session.module_id.clear();
+        t.dirty();
+        module_list(t);
+        return;
+    }
+    if (pr == nullptr || pr->consent_ms == 0) {
+        t.session.module_id = module_id;
+        t.dirty();
+        ask_profile(t);
+        return;
+    }
+    auto existing = t.store.progress(pr->id, module_id);
+    t.session.module_id = module_id;
+    t.session.mode = Mode::kLesson;
+    t.dirty();
+    if (existing && existing->status == Status::kInProgress && !restart) {
+        continue_module(t, {});
+        return;
+    }
+    Progress p;
+    p.profile_id = pr->id;
+    p.module_id = m->id;
+    p.module_version = m->version;
+    for (const auto& l : m->lessons) {
+        for (const auto& s : l.steps) {
+            p.plan.push_back(s.id);
+        }
+    }
+    p.pass_mark = m->pass_mark;
+    p.attempts = existing ? existing->attempts + 1 : 1;
+    p.started_ms = t.now_ms;
+    p.updated_ms = t.now_ms;
+    if (p.plan.empty()) {
+        finish(t, p, {});
+        return;
+    }
+    send_step(t, p, {});
+    t.store.save_progress(p);
+    plan_nudge(t);
+}
+
+void Engine::continue_module(Turn& t, std::string prefix) const {
+    const Profile* pr = t.profile();
+    auto p = pr ? t.store.progress(pr->id, t.session.module_id) : std::nullopt;
+    if (!p || p->status != Status::kInProgress) {
+        module_list(t, std::move(prefix));
+        return;
+    }
+    t.session.mode = Mode::kLesson;
+    t.dirty();
+    if (prefix.empty() && t.now_ms - p->updated_ms > kDayMs) {
+        prefix = tr(t, "resume", {{"name", pr->name}});
+    }
+    send_step(t, *p, std::move(prefix));
+    p->updated_ms = t.now_ms;
+    t.store.save_progress(*p);
+}
+
+// Sends the step at p.position, after skipping steps that vanished from the content since the learner
+// started (their version's plan keeps the order; a removed id continues at the next one that exists).
+void Engine::send_step(Turn& t, Progress& p, std::string prefix) const {
+    while (p.position < static_cast<int>(p.plan.size()) && locate(p.plan[static_cast<std::size_t>(p.position)]).step == nullptr) {
+        ++p.position;
+        p.tries_used = 0;
+    }
+    if (p.position >= static_cast<int>(p.plan.size())) {
+        finish(t, p, std::move(prefix));
+        return;
+    }
+    const Located at = locate(p.plan[static_cast<std::size_t>(p.position)]);
+    const Step& s = *at.step;
+    const std::string footer =
+        tr(t, "step.footer", {{"n", std::to_string(p.position + 1)}, {"total", std::to_string(p.plan.size())}});
+    const std::string header = cut(at.lesson->title.in(t.lang), limits::kHeaderText);
+    auto nav = [&](core::ReplyButtons& b, bool with_repeat) {
+        b.buttons.push_back({"academy:next:" + s.id, cut(tr(t, "button.next"), limits::kButtonTitle)});
+        if (with_repeat) {
+            b.buttons.push_back({"academy:repeat:" + s.id, cut(tr(t, "button.repeat"), limits::kButtonTitle)});
+        }
+        b.buttons.push_back({"academy:lessons", cut(tr(t, "button.menu"), limits::kButtonTitle)});
+    };
+    switch (s.kind) {
+        case StepKind::kText: {
+            core::ReplyButtons b;
+            b.header.kind = core::InteractiveHeader::Kind::kText;
+            b.header.text = header;
+            b.body = join_body(prefix, s.text.in(t.lang));
+            if (!prefix.empty()) {
+                t.text(prefix);
+            }
+            b.footer = cut(footer, limits::kHeaderText);
+            nav(b, true);
+            t.send(std::move(b));
+            return;
+        }
+        case StepKind::kImage:
+        case StepKind::kAudio:
+        case StepKind::kVideo:
+        case StepKind::kDocument: {
+            const std::string kind_key = s.kind == StepKind::kImage   ? "media.image"
+                                         : s.kind == StepKind::kAudio ? "media.audio"
+                                         : s.kind == StepKind::kVideo ? "media.video"
+                                                                      : "media.document";
+            const bool can_send = !options_.media_base_url.empty();
+            if (!t.session.low_data && can_send) {
+                show_media(t, s.id);
+                core::ReplyButtons b;
+                b.body = join_body(prefix, tr(t, "media.after"));
+                if (!prefix.empty()) {
+                    t.text(prefix);
+                }
+                b.footer = cut(footer, limits::kHeaderText);
+                nav(b, false);
+                t.send(std::move(b));
+                return;
+            }
+            core::ReplyButtons b;
+            b.header.kind = core::InteractiveHeader::Kind::kText;
+            b.header.text = header;
+            std::string body = s.caption.in(t.lang);
+            if (can_send) {
+                body += "\n\n" + tr(t, "media.offer", {{"kind", tr(t, kind_key)}, {"size", size_text(s.media.bytes)}});
+            }
+            b.body = join_body(prefix, cut(body, limits::kInteractiveBody));
+            if (!prefix.empty()) {
+                t.text(prefix);
+            }
+            b.footer = cut(footer, limits::kHeaderText);
+            if (can_send) {
+                b.buttons.push_back({"academy:media:" + s.id,
+                                     cut(tr(t, "button.see", {{"size", size_text(s.media.bytes)}}), limits::kButtonTitle)});
+            }
+            nav(b, !can_send);
+            t.send(std::move(b));
+            return;
+        }
+        case StepKind::kQuestion: {
+            t.send(render_question(t, at, std::move(prefix), false));
+            return;
+        }
+    }
+}
+
+core::OutgoingBody Engine::render_question(Turn& t, const Located& at, std::string prefix, bool review) const {
+    const Step& s = *at.step;
+    const Question& q = s.question;
+    const std::string verb = review ? "academy:rev:" : "academy:ans:";
+    std::string prompt = q.prompt.in(t.lang);
+    if (q.style == QuestionStyle::kTyped) {
+        std::string body = prefix.empty() ? prompt : prefix + "\n\n" + prompt;
+        return core::OutgoingText{body + "\n\n" + tr(t, "answer.type"), false};
+    }
+    std::string body = join_body(prefix, prompt);
+    if (!prefix.empty()) {
+        t.text(prefix);
+    }
+    if (q.style == QuestionStyle::kList) {
+        core::ListMessage list;
+        list.header = cut(at.lesson->title.in(t.lang), limits::kHeaderText);
+        list.body = body;
+        list.button = cut(q.list_button.in(t.lang).empty() ? tr(t, "answer.choose") : q.list_button.in(t.lang),
+                          limits::kListButton);
+        core::ListSection section;
+        for (const auto& o : q.options) {
+            section.rows.push_back({verb + s.id + ":" + o.id, cut(o.title.in(t.lang), limits::kRowTitle),
+                                    cut(o.description.in(t.lang), limits::kRowDescription)});
+        }
+        list.sections.push_back(std::move(section));
+        return list;
+    }
+    core::ReplyButtons b;
+    b.header.kind = core::InteractiveHeader::Kind::kText;
+    b.header.text = cut(at.lesson->title.in(t.lang), limits::kHeaderText);
+    b.body = body;
+    if (q.style == QuestionStyle::kTrueFalse) {
+        b.buttons.push_back({verb + s.id + ":true", cut(tr(t, "button.true"), limits::kButtonTitle)});
+        b.buttons.push_back({verb + s.id + ":false", cut(tr(t, "button.false"), limits::kButtonTitle)});
+    } else {
+        for (const auto& o : q.options) {
+            b.buttons.push_back({verb + s.id + ":" + o.id, cut(o.title.in(t.lang), limits::kButtonTitle)});
+        }
+    }
+    return b;
+}
+
+void Engine::advance(Turn& t, Progress& p, std::string prefix) const {
+    ++p.position;
+    p.tries_used = 0;
+    p.updated_ms = t.now_ms;
+    send_step(t, p, std::move(prefix));
+    t.store.save_progress(p);
+    if (p.status == Status::kInProgress) {
+        plan_nudge(t);
+    }
+}
+
+void Engine::finish(Turn& t, Progress& p, std::string prefix) const {
+    const Module* m = find_module(p.module_id);
+    p.position = static_cast<int>(p.plan.size());
+    p.score = p.quiz_total > 0 ? (p.quiz_right * 100 + p.quiz_total / 2) / p.quiz_total : 100;
+    p.status = p.score >= p.pass_mark ? Status::kPassed : Status::kFailed;
+    p.completed_ms = t.now_ms;
+    p.updated_ms = t.now_ms;
+    t.session.mode = Mode::kIdle;
+    t.dirty();
+    const std::string title = m ? m->title.in(t.lang) : p.module_id;
+    const Profile* pr = t.profile();
+    const std::string name = pr ? pr->name : std::string();
+    core::ReplyButtons b;
+    if (p.status == Status::kPassed) {
+        auto cert = t.store.certificate_for(p.profile_id, p.module_id);
+        if (!cert) {
+            Certificate c;
+            for (int i = 0; i < 8; ++i) {
+                c.code = new_code();
+                if (!t.store.certificate(c.code)) {
+                    break;
+                }
+                if (i == 7) {
+                    throw std::runtime_error("could not find a free certificate code");
+                }
+            }
+            c.profile_id = p.profile_id;
+            c.module_id = p.module_id;
+            c.module_version = p.module_version;
+            c.learner_name = name;
+            c.module_title = m ? m->title.in("en") : p.module_id;
+            c.score = p.score;
+            c.issued_ms = t.now_ms;
+            t.store.add_certificate(c);
+            cert = c;
+        }
+        b.body = tr(t, "done.passed",
+                    {{"name", name}, {"module", title}, {"score", std::to_string(p.score)}, {"code", cert->code}});
+        plan_review(t, p, 0);
+    } else {
+        b.body = tr(t, "done.failed",
+                    {{"name", name}, {"module", title}, {"score", std::to_string(p.score)},
+                     {"pass", std::to_string(p.pass_mark)}});
+        b.buttons.push_back({"academy:retry:" + p.module_id, cut(tr(t, "button.retry"), limits::kButtonTitle)});
+    }
+    b.body = join_body(prefix, b.body);
+    if (!prefix.empty()) {
+        t.text(prefix);
+    }
+    b.buttons.push_back({"academy:lessons", cut(tr(t, "button.lessons"), limits::kButtonTitle)});
+    t.send(std::move(b));
+}
+
+void Engine::answer(Turn& t, const std::string& step_id, std::string_view choice, bool typed) const {
+    const Profile* pr = t.profile();
+    auto p = pr ? t.store.progress(pr->id, t.session.module_id) : std::nullopt;
+    if (!p || p->status != Status::kInProgress) {
+        start(t);
+        return;
+    }
+    t.session.mode = Mode::kLesson;
+    t.dirty();
+    // Skip over vanished steps first so that the position names an existing step.
+    while (p->position < static_cast<int>(p->plan.size()) &&
+           locate(p->plan[static_cast<std::size_t>(p->position)]).step == nullptr) {
+        ++p->position;
+        p->tries_used = 0;
+    }
+    if (p->position >= static_cast<int>(p->plan.size()) || p->plan[static_cast<std::size_t>(p->position)] != step_id) {
+        // An answer to an older question (tapped twice, or scrolled up): show where the learner is.
+        send_step(t, *p, {});
+        t.store.save_progress(*p);
+        return;
+    }
+    const Located at = locate(step_id);
+    if (at.step->kind != StepKind::kQuestion) {
+        send_step(t, *p, {});
+        return;
+    }
+    const Question& q = at.step->question;
+    bool right = false;
+    std::string feedback;
+    const Option* picked = nullptr;
+    const Option* correct = nullptr;
+    for (const auto& o : q.options) {
+        if (o.correct) {
+            correct = &o;
+        }
+        if (o.id == choice) {
+            picked = &o;
+        }
+    }
+    switch (q.style) {
+        case QuestionStyle::kButtons:
+        case QuestionStyle::kList:
+            if (picked == nullptr) {
+                send_step(t, *p, {});
+                return;
+            }
+            right = picked->correct;
+            feedback = picked->feedback.in(t.lang);
+            break;
+        case QuestionStyle::kTrueFalse:
+            if (choice != "true" && choice != "false") {
+                send_step(t, *p, tr(t, "answer.tap"));
+                return;
+            }
+            right = (choice == "true") == q.correct_is_true;
+            feedback = right ? q.feedback_right.in(t.lang) : q.feedback_wrong.in(t.lang);
+            break;
+        case QuestionStyle::kTyped:
+            if (!typed) {
+                send_step(t, *p, {});
+                return;
+            }
+            right = accepts(q, t.lang, choice);
+            feedback = right ? q.feedback_right.in(t.lang) : q.feedback_wrong.in(t.lang);
+            break;
+    }
+    t.store.record_answer(AnswerRecord{pr->id, p->module_id, step_id, cut(choice, 200), right, t.now_ms});
+    const bool quiz = is_quiz(at.lesson);
+    if (right) {
+        if (quiz) {
+            ++p->quiz_total;
+            ++p->quiz_right;
+        }
+        std::string prefix = tr(t, "answer.right");
+        if (!feedback.empty()) {
+            prefix += " " + feedback;
+        }
+        advance(t, *p, std::move(prefix));
+        return;
+    }
+    ++p->tries_used;
+    const int tries = std::max(1, q.tries);
+    if (p->tries_used < tries) {
+        std::string prefix = tr(t, "answer.wrong");
+        if (!feedback.empty()) {
+            prefix += " " + feedback;
+        }
+        if (!q.hint.empty()) {
+            prefix += "\n" + tr(t, "answer.hint", {{"hint", q.hint.in(t.lang)}});
+        }
+        prefix += "\n" + tr(t, "answer.again");
+        p->updated_ms = t.now_ms;
+        send_step(t, *p, std::move(prefix));
+        t.store.save_progress(*p);
+        plan_nudge(t);
+        return;
+    }
+    // Out of tries: the why, then the right answer, then move on.
+    if (quiz) {
+        ++p->quiz_total;
+    }
+    std::string prefix = tr(t, "answer.wrong");
+    if (!feedback.empty()) {
+        prefix += " " + feedback;
+    }
+    std::string right_answer;
+    std::string right_why;
+    if (q.style == QuestionStyle::kTyped) {
+        right_answer = q.answer.in(t.lang);
+    } else if (q.style == QuestionStyle::kTrueFalse) {
+        right_answer = tr(t, q.correct_is_true ? "button.true" : "button.false");
+        right_why = q.feedback_right.in(t.lang);
+    } else if (correct != nullptr) {
+        right_answer = correct->title.in(t.lang);
+        right_why = correct->feedback.in(t.lang);
+    }
+    prefix += "\n" + tr(t, "answer.correct_was", {{"answer", right_answer}});
+    if (!right_why.empty()) {
+        prefix += " " + right_why;
+    }
+    advance(t, *p, std::move(prefix));
+}
+
+void Engine::plain_text_in_lesson(Turn& t, std::string_view text) const {
+    const Profile* pr = t.profile();
+    auto p = pr ? t.store.progress(pr->id, t.session.module_id) : std::nullopt;
+    if (!p || p->status != Status::kInProgress) {
+        t.session.mode = Mode::kIdle;
+        t.dirty();
+        module_list(t);
+        return;
+    }
+    while (p->position < static_cast<int>(p->plan.size()) &&
+           locate(p->plan[static_cast<std::size_t>(p->position)]).step == nullptr) {
+        ++p->position;
+    }
+    if (p->position >= static_cast<int>(p->plan.size())) {
+        send_step(t, *p, {});
+        t.store.save_progress(*p);
+        return;
+    }
+    const std::string step_id = p->plan[static_cast<std::size_t>(p->position)];
+    const Located at = locate(step_id);
+    const std::string norm = normalize_answer(text);
+    if (at.step->kind != StepKind::kQuestion) {
+        if (keyword("next", norm)) {
+            advance(t, *p, {});
+        } else {
+            send_step(t, *p, tr(t, "next.tap"));
+        }
+        return;
+    }
+    const Question& q = at.step->question;
+    switch (q.style) {
+        case QuestionStyle::kTyped:
+            answer(t, step_id, text, true);
+            return;
+        case QuestionStyle::kTrueFalse:
+            if (keyword("true", norm)) {
+                answer(t, step_id, "true", false);
+            } else if (keyword("false", norm)) {
+                answer(t, step_id, "false", false);
+            } else {
+                send_step(t, *p, tr(t, "answer.tap"));
+            }
+            return;
+        case QuestionStyle::kButtons:
+        case QuestionStyle::kList: {
+            // A typed option number ("2") or title counts as tapping it: some phones show no buttons.
+            const auto n = to_int(norm);
+            for (std::size_t i = 0; i < q.options.size(); ++i) {
+                if (n == static_cast<std::int64_t>(i + 1) || normalize_answer(q.options[i].title.in(t.lang)) == norm) {
+                    answer(t, step_id, q.options[i].id, false);
+                    return;
+                }
+            }
+            send_step(t, *p, tr(t, "answer.tap"));
+            return;
+        }
+    }
+}
+
+void Engine::show_media(Turn& t, const std::string& step_id) const {
+    const Located at = locate(step_id);
+    if (at.step == nullptr || at.step->kind == StepKind::kText || at.step->kind == StepKind::kQuestion) {
+        return;
+    }
+    if (options_.media_base_url.empty()) {
+        t.text(tr(t, "media.missing"));
+        return;
+    }
+    const Step& s = *at.step;
+    core::OutgoingMedia media;
+    media.kind = s.kind == StepKind::kImage   ? core::MediaKind::kImage
+                 : s.kind == StepKind::kAudio ? core::MediaKind::kAudio
+                 : s.kind == StepKind::kVideo ? core::MediaKind::kVideo
+                                              : core::MediaKind::kDocument;
+    media.source = core::MediaSource::by_link(options_.media_base_url + "/" + at.module->folder + "/" + s.media.path);
+    if (s.kind == StepKind::kAudio) {
+        // A voice note carries no caption: its text goes just before it.
+        t.text(s.caption.in(t.lang));
+    } else {
+        media.caption = s.caption.in(t.lang);
+    }
+    if (s.kind == StepKind::kDocument) {
+        media.filename = s.media.filename.empty() ? s.media.path.substr(s.media.path.rfind('/') + 1) : s.media.filename;
+    }
+    t.send(std::move(media));
+}
+
+void Engine::progress_report(Turn& t) const {
+    std::vector<Profile> who;
+    if (const Profile* pr = t.profile()) {
+        who.push_back(*pr);
+    } else {
+        who = t.store.profiles(t.learner.member_key);
+    }
+    if (who.empty()) {
+        t.text(tr(t, "progress.none", {{"word", tr(t, "start_word")}}));
+        return;
+    }
+    std::string body;
+    for (const auto& pr : who) {
+        if (!body.empty()) {
+            body += "\n\n";
+        }
+        body += tr(t, "progress.title", {{"name", pr.name}});
+        const auto all = t.store.progress_of(pr.id);
+        if (all.empty()) {
+            body += "\n" + tr(t, "progress.nothing");
+        }
+        for (const auto& p : all) {
+            const Module* m = find_module(p.module_id);
+            std::string line = "\n• " + (m ? m->title.in(t.lang) : p.module_id) + ": " +
+                               status_text(t, m ? *m : Module{}, p);
+            if (p.status == Status::kPassed) {
+                if (auto c = t.store.certificate_for(pr.id, p.module_id)) {
+                    line += " — " + tr(t, "progress.code", {{"code", c->code}});
+                }
+            }
+            body += line;
+        }
+    }
+    core::ReplyButtons b;
+    b.body = cut(body, limits::kInteractiveBody);
+    b.buttons.push_back({"academy:lessons", cut(tr(t, "button.lessons"), limits::kButtonTitle)});
+    t.send(std::move(b));
+}
+
+void Engine::verify(Turn& t, std::string_view typed) const {
+    const std::string code = clean_code(typed);
+    const auto c = code.empty() ? std::nullopt : t.store.certificate(code);
+    if (!c) {
+        t.text(tr(t, "verify.unknown", {{"code", code.empty() ? std::string(typed) : code}}));
+        return;
+    }
+    const Module* m = find_module(c->module_id);
+    t.text(tr(t, "verify.ok",
+              {{"code", c->code},
+               {"name", c->learner_name.empty() ? tr(t, "verify.no_name") : c->learner_name},
+               {"module", m ? m->title.in(t.lang) : c->module_title},
+               {"date", date_of(c->issued_ms)}}));
+}
+
+void Engine::pause(Turn& t) const {
+    t.session.mode = Mode::kIdle;
+    t.dirty();
+    core::ReplyButtons b;
+    b.body = tr(t, "paused", {{"word", tr(t, "start_word")}});
+    b.buttons.push_back({"academy:resume", cut(tr(t, "button.continue"), limits::kButtonTitle)});
+    t.send(std::move(b));
+}
+
+void Engine::review_answer(Turn& t, const std::string& step_id, std::string_view choice) const {
+    const Located at = locate(step_id);
+    if (at.step == nullptr || at.step->kind != StepKind::kQuestion) {
+        return;
+    }
+    const Question& q = at.step->question;
+    bool right = false;
+    std::string feedback;
+    std::string right_answer;
+    if (q.style == QuestionStyle::kTrueFalse) {
+        right = (choice == "true") == q.correct_is_true;
+        feedback = right ? q.feedback_right.in(t.lang) : q.feedback_wrong.in(t.lang);
+        right_answer = tr(t, q.correct_is_true ? "button.true" : "button.false");
+    } else {
+        for (const auto& o : q.options) {
+            if (o.id == choice) {
+                right = o.correct;
+                feedback = o.feedback.in(t.lang);
+            }
+            if (o.correct) {
+                right_answer = o.title.in(t.lang);
+            }
+        }
+    }
+    if (t.session.profile_id != 0) {
+        t.store.record_answer(
+            AnswerRecord{t.session.profile_id, at.module->id, "review:" + step_id, cut(choice, 200), right, t.now_ms});
+    }
+    std::string body = tr(t, right ? "answer.right" : "answer.wrong");
+    if (!feedback.empty()) {
+        body += " " + feedback;
+    }
+    if (!right) {
+        body += "\n" + tr(t, "answer.correct_was", {{"answer", right_answer}});
+    }
+    core::ReplyButtons b;
+    b.body = cut(body, limits::kInteractiveBody);
+    b.buttons.push_back({"academy:lessons", cut(tr(t, "button.lessons"), limits::kButtonTitle)});
+    t.send(std::move(b));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Jobs
+
+// One waiting nudge per member, moved forward on every step; its key changes after it ran, because a job
+// key is used once.
+void Engine::plan_nudge(Turn& t) const {
+    if (options_.nudge_after_days <= 0) {
+        return;
+    }
+    const std::int64_t due = t.now_ms + options_.nudge_after_days * kDayMs;
+    t.fx.jobs.push_back(JobPlan{"academy.nudge:m" + std::to_string(t.learner.member_id) + ":" +
+                                    std::to_string(t.session.nudges),
+                                "academy.nudge", due, due + kDayMs, t.learner.member_key});
+}
+
+void Engine::plan_review(Turn& t, const Progress& p, int attempt) const {
+    if (options_.review_after_days <= 0) {
+        return;
+    }
+    const std::int64_t due = attempt == 0 ? t.now_ms + options_.review_after_days * kDayMs : t.now_ms + kDayMs;
+    t.fx.jobs.push_back(JobPlan{"academy.review:" + std::to_string(p.profile_id) + ":" + p.module_id + ":" +
+                                    std::to_string(p.attempts) + ":" + std::to_string(attempt),
+                                "academy.review", due, due + kDayMs,
+                                t.learner.member_key + "\n" + std::to_string(p.profile_id) + "\n" + p.module_id +
+                                    "\n" + std::to_string(attempt)});
+}
+
+Effects Engine::on_job(LearnerStore& store, const Learner& learner, std::string_view kind, std::string_view payload,
+                       std::int64_t now_ms) const {
+    Turn t{store, learner, now_ms, learner.language.empty() ? std::string("en") : learner.language,
+           store.session(learner.member_key), {}, false, std::nullopt};
+    Effects fx;
+    if (kind == "academy.nudge") {
+        fx = nudge(t);
+    } else if (kind == "academy.review") {
+        fx = review(t, payload);
+    }
+    if (t.session_dirty) {
+        t.session.updated_ms = now_ms;
+        store.save_session(t.session);
+    }
+    return fx;
+}
+
+// Free-form messages reach a member only within 24 h of their last message; a nudge outside it would need
+// a paid template, and a reminder that costs the network money is not worth sending: it is dropped.
+Effects Engine::nudge(Turn& t) const {
+    ++t.session.nudges;
+    t.dirty();
+    const bool window_open = t.now_ms - t.learner.last_inbound * 1000 < kDayMs;
+    const Profile* pr = t.profile();
+    auto p = pr ? t.store.progress(pr->id, t.session.module_id) : std::nullopt;
+    const std::int64_t idle_ms = options_.nudge_after_days * kDayMs;
+    if (!window_open || !p || p->status != Status::kInProgress || t.now_ms - p->updated_ms < idle_ms) {
+        return std::move(t.fx);
+    }
+    const Module* m = find_module(p->module_id);
+    core::ReplyButtons b;
+    b.body = tr(t, "nudge", {{"name", pr->name},
+                            {"module", m ? m->title.in(t.lang) : p->module_id},
+                            {"n", std::to_string(p->position + 1)},
+                            {"total", std::to_string(p->plan.size())}});
+    b.buttons.push_back({"academy:resume", cut(tr(t, "button.continue"), limits::kButtonTitle)});
+    b.buttons.push_back({"academy:pause", cut(tr(t, "button.later"), limits::kButtonTitle)});
+    t.send(std::move(b));
+    return std::move(t.fx);
+}
+
+Effects Engine::review(Turn& t, std::string_view payload) const {
+    const auto parts = split(payload, '\n');
+    if (parts.size() < 4) {
+        return std::move(t.fx);
+    }
+    const std::int64_t profile_id = to_int(parts[1]);
+    const std::string module_id(parts[2]);
+    const int attempt = static_cast<int>(to_int(parts[3]));
+    const auto pr = t.store.profile(profile_id);
+    const auto p = pr ? t.store.progress(profile_id, module_id) : std::nullopt;
+    if (!p || p->status != Status::kPassed) {
+        return std::move(t.fx);
+    }
+    const bool window_open = t.now_ms - t.learner.last_inbound * 1000 < kDayMs;
+    if (!window_open) {
+        // Try again tomorrow, a few times: the learner may write again soon.
+        if (attempt < options_.review_retries) {
+            plan_review(t, *p, attempt + 1);
+        }
+        return std::move(t.fx);
+    }
+    // Choice questions of the quiz lessons the learner's version had, one chosen by the day.
+    std::vector<Located> pool;
+    for (const auto& id : p->plan) {
+        const Located at = locate(id);
+        if (at.step != nullptr && at.step->kind == StepKind::kQuestion && is_quiz(at.lesson) &&
+            at.step->question.style != QuestionStyle::kTyped) {
+            pool.push_back(at);
+        }
+    }
+    if (pool.empty()) {
+        return std::move(t.fx);
+    }
+    const auto pick = static_cast<std::size_t>((t.now_ms / kDayMs + profile_id) % static_cast<std::int64_t>(pool.size()));
+    // A review answer is filed under the profile that is active when it comes back: make it this one.
+    t.session.profile_id = profile_id;
+    t.dirty();
+    const Module* m = find_module(module_id);
+    std::string intro = tr(t, "review.intro", {{"name", pr->name}, {"module", m ? m->title.in(t.lang) : module_id}});
+    t.send(render_question(t, pool[pick], std::move(intro), true));
+    return std::move(t.fx);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+std::vector<std::string> Engine::describe(LearnerStore& store, const Learner& learner) const {
+    const auto profiles = store.profiles(learner.member_key);
+    if (profiles.empty()) {
+        return {};
+    }
+    std::string names;
+    for (const auto& p : profiles) {
+        names += (names.empty() ? "" : ", ") + p.name;
+    }
+    return {catalog_.text(learner.language, "academy.describe",
+                          {{"count", std::to_string(profiles.size())}, {"names", names}})};
+}
+
+void Engine::forget(LearnerStore& store, const Learner& learner) const {
+    for (const auto& p : store.profiles(learner.member_key)) {
+        store.remove_profile(p.id);
+    }
+    Session s;
+    s.member_key = learner.member_key;
+    store.save_session(s);
+}
+
+}  // namespace delvex::academy

@@ -1,0 +1,136 @@
+#pragma once
+
+// The Academy learner engine: decides what a learner's message or a due job means and what to answer.
+// Pure domain: state goes through LearnerStore, messages come back as plain outgoing bodies, timers as job
+// plans. The caller (bot/events/academy_feature) runs it on the writer thread inside the event's savepoint.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/academy/content.hpp"
+#include "bot/academy/state.hpp"
+#include "bot/core/chat.hpp"
+#include "bot/core/i18n.hpp"
+#include "bot/core/outgoing.hpp"
+
+namespace delvex::academy {
+
+/// The member a message or job is about.
+struct Learner {
+    std::int64_t member_id = 0;
+    std::string member_key;
+    std::string language = "en";
+    std::int64_t last_inbound = 0;  ///< unix seconds of the member's last message (the 24 h window)
+};
+
+/// A timer the engine wants: scheduled under `key` (moved to the new time if it is still waiting).
+struct JobPlan {
+    std::string key;
+    std::string kind;  ///< "academy.nudge", "academy.review"
+    std::int64_t due_ms = 0;
+    std::int64_t expires_ms = 0;
+    std::string payload;
+};
+
+/// What the engine decided for one event.
+struct Effects {
+    bool handled = false;                     ///< the message was the Academy's (later features skip it)
+    std::vector<core::OutgoingBody> messages;  ///< to the member, in order
+    std::vector<JobPlan> jobs;
+};
+
+struct EngineOptions {
+    int nudge_after_days = 3;   ///< a learner idle this long in an open module is nudged (window open only)
+    int review_after_days = 7;  ///< spaced review of a passed module
+    int review_retries = 6;     ///< days to try again when the window is closed on the review day
+    /// Base of public links to media files ("https://host/academy/media"); empty = media cannot be sent,
+    /// only its caption.
+    std::string media_base_url;
+    /// Random bytes for certificate codes (tests pass a fixed sequence); default: the system CSPRNG.
+    std::function<std::string(std::size_t)> random_bytes;
+};
+
+/// The learner engine over loaded content. Immutable after construction; one per service.
+class Engine {
+public:
+    Engine(Content content, const core::Catalog& catalog, EngineOptions options = {});
+
+    /// An inbound message from a member who passed the gate.
+    Effects on_message(LearnerStore& store, const Learner& learner, const core::InboundMessage& message,
+                       std::int64_t now_ms) const;
+
+    /// A due job of kind "academy.nudge" or "academy.review" (payload as planned).
+    Effects on_job(LearnerStore& store, const Learner& learner, std::string_view kind, std::string_view payload,
+                   std::int64_t now_ms) const;
+
+    /// The main-menu row that opens the Academy ("academy:menu").
+    core::ListRow menu_row(std::string_view lang) const;
+
+    /// "My data" lines about what the Academy holds for this member.
+    std::vector<std::string> describe(LearnerStore& store, const Learner& learner) const;
+
+    /// Erases every profile of the member (progress, answers); certificates lose the link and the name.
+    void forget(LearnerStore& store, const Learner& learner) const;
+
+    /// The member key a job payload names (both job kinds start with it).
+    static std::string job_member(std::string_view payload);
+
+    /// A new certificate code: 8 characters from an alphabet without 0/O or 1/I.
+    std::string new_code() const;
+
+    /// Upper-cases a code as typed ("7kq2 m9xa" → "7KQ2M9XA"); empty when it cannot be a code.
+    static std::string clean_code(std::string_view typed);
+
+    const std::vector<Module>& modules() const { return content_.modules; }
+
+private:
+    struct Located {
+        const Module* module = nullptr;
+        const Lesson* lesson = nullptr;
+        const Step* step = nullptr;
+    };
+    struct Turn;
+
+    const Module* find_module(std::string_view id) const;
+    Located locate(std::string_view step_id) const;
+    bool keyword(std::string_view key, std::string_view normalized) const;
+
+    void start(Turn& t) const;
+    void ask_profile(Turn& t) const;
+    void choose_profile(Turn& t, std::int64_t profile_id) const;
+    void take_name(Turn& t, std::string_view text) const;
+    void consent(Turn& t, bool yes) const;
+    void module_list(Turn& t, std::string prefix = {}) const;
+    void open_module(Turn& t, const std::string& module_id, bool restart) const;
+    void continue_module(Turn& t, std::string prefix) const;
+    void send_step(Turn& t, Progress& p, std::string prefix) const;
+    void advance(Turn& t, Progress& p, std::string prefix) const;
+    void finish(Turn& t, Progress& p, std::string prefix) const;
+    void answer(Turn& t, const std::string& step_id, std::string_view choice, bool typed) const;
+    void plain_text_in_lesson(Turn& t, std::string_view text) const;
+    void show_media(Turn& t, const std::string& step_id) const;
+    void progress_report(Turn& t) const;
+    void verify(Turn& t, std::string_view code) const;
+    void pause(Turn& t) const;
+    void review_answer(Turn& t, const std::string& step_id, std::string_view choice) const;
+    void plan_nudge(Turn& t) const;
+    void plan_review(Turn& t, const Progress& p, int attempt) const;
+    Effects nudge(Turn& t) const;
+    Effects review(Turn& t, std::string_view payload) const;
+
+    core::OutgoingBody render_question(Turn& t, const Located& at, std::string body_prefix, bool review) const;
+    std::string status_text(Turn& t, const Module& m, const std::optional<Progress>& p) const;
+    std::string tr(const Turn& t, std::string_view key,
+                   const std::vector<std::pair<std::string, std::string>>& vars = {}) const;
+
+    Content content_;
+    const core::Catalog& catalog_;
+    EngineOptions options_;
+    std::map<std::string, Located, std::less<>> steps_;
+};
+
+}  // namespace delvex::academy
