@@ -18,8 +18,10 @@
 namespace delvex::app {
 
 struct FeatureSet {
-    /// In the order they are asked to handle a message (the first that takes it wins).
+    /// The features, owned (some own further features: the rooms own their gate).
     std::vector<std::unique_ptr<events::Feature>> features;
+    /// In the order they are asked to handle a message (the first that takes it wins).
+    std::vector<events::Feature*> order;
     /// HTTP routes, by path prefix.
     std::vector<std::pair<std::string, std::unique_ptr<http::Handler>>> routes;
 

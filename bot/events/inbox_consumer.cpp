@@ -98,7 +98,8 @@ void InboxConsumer::consume(store::Database& db) {
             repos_->event.begin();
             try {
                 queued = apply(event) || queued;
-                repos_->inbox.mark_done(event.id, now_ms);
+                repos_->inbox.mark_done(event.id, now_ms,
+                                        static_cast<wire::UpdateKind>(event.kind) != wire::UpdateKind::kStatus);
                 repos_->event.release();
                 ++applied;
             } catch (const std::exception& e) {

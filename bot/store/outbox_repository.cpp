@@ -56,7 +56,10 @@ OutboxRepository::OutboxRepository(SQLite::Database& db)
       due_(db, select("WHERE o.status = 0 AND o.next_attempt_ms <= :now ORDER BY o.next_attempt_ms, o.id "
                       "LIMIT :limit")),
       claim_select_(db, std::string("SELECT ") + kColumns +
-                            ", coalesce(m.last_inbound, 0), coalesce(m.language, '') FROM outbox o "
+                            ", CASE WHEN o.purpose = 'erasure' THEN o.created_ms / 1000 ELSE coalesce(m.last_inbound, 0) END, "
+                            // (the goodbye after "forget me": the request itself opened the window, and the
+                            // member row no longer carries the number)
+                            "coalesce(m.language, ''), coalesce(m.stopped, 0) FROM outbox o "
                             "LEFT JOIN members m ON m.member_key = o.recipient "
                             "WHERE o.status = 0 AND o.claimed = 0 AND o.next_attempt_ms <= :now "
                             "ORDER BY o.next_attempt_ms, o.id LIMIT :limit"),
@@ -64,7 +67,11 @@ OutboxRepository::OutboxRepository(SQLite::Database& db)
       // max(): a delivered/read that was recorded meanwhile is kept.
       sent_(db,
             "UPDATE outbox SET status = max(status, 1), wamid = :wamid, attempts = attempts + 1, claimed = 0, "
-            "last_error = NULL, updated_ms = :now, sent_ms = :now WHERE id = :id AND status IN (0, 1)"),
+            "last_error = NULL, updated_ms = :now, sent_ms = :now, "
+            // The goodbye to a member who erased their data is the last place their number was kept.
+            "recipient = CASE WHEN purpose = 'erasure' THEN 'erased:' || id ELSE recipient END, "
+            "payload = CASE WHEN purpose = 'erasure' THEN '' ELSE payload END "
+            "WHERE id = :id AND status IN (0, 1)"),
       reschedule_(db,
                   "UPDATE outbox SET next_attempt_ms = :next, last_error = :error, attempts = attempts + :inc, "
                   "claimed = 0, updated_ms = :now WHERE id = :id AND status = 0"),
@@ -111,6 +118,7 @@ std::vector<OutboxRow> OutboxRepository::due(std::int64_t now_ms, int limit) {
 
 std::vector<OutboxRow> OutboxRepository::claim_due(std::int64_t now_ms, int limit) {
     std::vector<OutboxRow> out;
+    std::vector<std::int64_t> stopped;
     {
         ResetOnExit guard{claim_select_};
         claim_select_.bind(":now", now_ms);
@@ -119,8 +127,16 @@ std::vector<OutboxRow> OutboxRepository::claim_due(std::int64_t now_ms, int limi
             auto row = read_row(claim_select_);
             row.last_inbound = claim_select_.getColumn(12).getInt64();
             row.language = claim_select_.getColumn(13).getString();
+            // A member who sent STOP gets nothing more but the confirmation of it, whatever queued it.
+            if (claim_select_.getColumn(14).getInt() != 0 && !row.logical_key.starts_with("rooms.stop:")) {
+                stopped.push_back(row.id);
+                continue;
+            }
             out.push_back(std::move(row));
         }
+    }
+    for (const auto id : stopped) {
+        mark_failed(id, "member sent STOP", now_ms);
     }
     for (const auto& row : out) {
         ResetOnExit guard{claim_update_};

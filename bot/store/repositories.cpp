@@ -27,6 +27,7 @@ InboxRepository::InboxRepository(SQLite::Database& db)
                "SELECT id, kind, member_key, payload FROM inbox WHERE state = 0 AND id > :after "
                "ORDER BY id LIMIT :limit"),
       done_(db, "UPDATE inbox SET state = 1, done_ms = :now WHERE id = :id"),
+      done_clear_(db, "UPDATE inbox SET state = 1, done_ms = :now, payload = '' WHERE id = :id"),
       failed_(db,
               "UPDATE inbox SET state = 2, attempts = attempts + 1, last_error = :error, done_ms = :now "
               "WHERE id = :id") {}
@@ -63,11 +64,12 @@ std::vector<PendingEvent> InboxRepository::pending(std::int64_t after_id, int li
     return out;
 }
 
-void InboxRepository::mark_done(std::int64_t id, std::int64_t now_ms) {
-    ResetOnExit guard{done_};
-    done_.bind(":id", id);
-    done_.bind(":now", now_ms);
-    done_.exec();
+void InboxRepository::mark_done(std::int64_t id, std::int64_t now_ms, bool keep_payload) {
+    auto& stmt = keep_payload ? done_ : done_clear_;
+    ResetOnExit guard{stmt};
+    stmt.bind(":now", now_ms);
+    stmt.bind(":id", id);
+    stmt.exec();
 }
 
 void InboxRepository::mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms) {

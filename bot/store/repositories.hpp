@@ -53,7 +53,9 @@ public:
     /// Up to `limit` pending updates after `after_id`, oldest first.
     std::vector<PendingEvent> pending(std::int64_t after_id, int limit);
 
-    void mark_done(std::int64_t id, std::int64_t now_ms);
+    /// Marks an update applied. keep_payload false empties it (a status webhook: once applied it is only
+    /// a copy of a member's number we have no reason to keep).
+    void mark_done(std::int64_t id, std::int64_t now_ms, bool keep_payload = true);
 
     /// The update could not be applied (a bug or data we cannot handle): kept, with the reason.
     void mark_failed(std::int64_t id, std::string_view error, std::int64_t now_ms);
@@ -70,6 +72,7 @@ private:
     SQLite::Statement insert_;
     SQLite::Statement pending_;
     SQLite::Statement done_;
+    SQLite::Statement done_clear_;
     SQLite::Statement failed_;
 };
 

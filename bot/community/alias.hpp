@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace delvex::community {
+
+/// Why an alias was refused, as a locale key ("rooms.alias_bad_length", …); nullopt when it is fine.
+/// Aliases are 2–24 characters, not a phone number or anything holding a run of digits, no links or
+/// e-mail addresses, no '*', '_' or '~' (WhatsApp formatting), quotes or line breaks.
+std::optional<std::string> alias_problem(std::string_view alias);
+
+/// The alias trimmed, inner spaces collapsed.
+std::string tidy_alias(std::string_view alias);
+
+/// The form two aliases are compared in: ASCII letters lower-cased, spaces removed. "Mama Gold" and
+/// "mamagold" are the same alias.
+std::string alias_key(std::string_view alias);
+
+/// Number of characters (UTF-8 code points).
+std::size_t utf8_length(std::string_view s);
+
+}  // namespace delvex::community

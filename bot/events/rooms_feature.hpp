@@ -1,0 +1,92 @@
+#pragma once
+
+// The regional rooms, as two features: the gate, asked first about every message (STOP and START win over
+// everything; onboarding: language → room → alias → consent; catching up on missed posts), and the rooms
+// themselves, asked last (commands, the menu, moderation, and relaying posts to the room under the
+// author's alias).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/community/commands.hpp"
+#include "bot/community/regions.hpp"
+#include "bot/events/feature.hpp"
+#include "bot/store/community_repository.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace delvex::events {
+
+struct RoomsSettings {
+    /// A member may post this many times per flood window; more gets a polite refusal.
+    int flood_posts = 10;
+    std::int64_t flood_window_ms = 10 * 60 * 1000;
+    /// When the daily digest goes out, room-local time.
+    int digest_hour = 18;
+    /// The longest catch-up or digest text (WhatsApp allows 4,096 characters).
+    std::size_t max_text = 3800;
+};
+
+class RoomsGate;
+
+class Rooms final : public Feature {
+public:
+    Rooms(community::Regions regions, const core::Catalog& catalog, RoomsSettings settings = {});
+    ~Rooms() override;
+
+    std::string_view name() const override { return "rooms"; }
+    bool on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) override;
+    void on_job(Context& ctx, const store::Job& job) override;
+    void describe(Context& ctx, const store::MemberRow& member, std::vector<std::string>& lines) override;
+
+    /// The gate, to be added first to the consumer (it shares this object's state).
+    Feature& gate();
+
+    /// Every feature, for "my data", "forget me" and the menu (set once, after all are built).
+    void set_features(std::vector<Feature*> features) { features_ = std::move(features); }
+
+    const community::Regions& regions() const { return regions_; }
+
+private:
+    friend class RoomsGate;
+    struct Turn;
+
+    bool gate_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
+    void onboard(Turn& t);
+    void catch_up(Turn& t);
+    bool command(Turn& t, const community::ParsedCommand& parsed);
+    bool moderates_any(Turn& t) const;
+    bool interactive(Turn& t);
+    void post(Turn& t);
+    void relay(Context& ctx, store::CommunityRepository& repo, const store::Post& post);
+    void react(Turn& t);
+    void report(Turn& t);
+    void moderate(Turn& t, community::Command command, const std::string& argument);
+    void digest(Context& ctx, const std::string& room_id);
+    void erase(Turn& t);
+    void plan_digest(Context& ctx, const std::string& room_id);
+
+    void send_menu(Turn& t);
+    void send_rooms(Turn& t, const std::string& body_key);
+    void send_languages(Turn& t, const std::string& logical_key);
+    void send_consent(Turn& t);
+    void send_delivery(Turn& t);
+    void switch_room(Turn& t, const community::Room& room);
+    const community::Room* find_room(std::string_view text, std::string_view language) const;
+
+    std::string text(std::string_view lang, std::string_view key,
+                     const std::vector<std::pair<std::string, std::string>>& vars = {}) const;
+
+    const community::Regions regions_;
+    const core::Catalog& catalog_;
+    RoomsSettings settings_;
+    community::CommandTable commands_;
+    std::vector<Feature*> features_;
+    std::unique_ptr<Feature> gate_;
+    std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace delvex::events

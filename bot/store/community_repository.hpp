@@ -1,0 +1,168 @@
+#pragma once
+
+// SQL for the regional rooms: members' onboarding and settings, room membership, posts, reports and the
+// moderation log. Plain structs in and out.
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace delvex::store {
+
+enum class Stage : int { kLanguage = 0, kRoom = 1, kAlias = 2, kConsent = 3, kActive = 4 };
+enum class DeliveryMode : int { kLive = 0, kDigest = 1, kMuted = 2 };
+enum class RoomRole : int { kMember = 0, kModerator = 1 };
+/// kSilenced: a moderator muted the member in this room: they still read, their posts wait for approval.
+enum class MembershipState : int { kActive = 0, kLeft = 1, kRemoved = 2, kBanned = 3, kSilenced = 4 };
+enum class PostState : int { kRelayed = 0, kHeld = 1, kRejected = 2, kDeleted = 3 };
+
+/// A member as the rooms see them.
+struct Profile {
+    std::int64_t id = 0;
+    std::string key;  ///< phone digits or BSUID ("forgotten:<id>" once erased)
+    std::string wa_id;
+    std::string user_id;
+    std::string language;
+    Stage stage = Stage::kLanguage;
+    std::string alias;  ///< empty until chosen
+    std::string current_room;
+    DeliveryMode mode = DeliveryMode::kLive;
+    bool stopped = false;
+    std::string consent_version;
+    std::int64_t consent_ms = 0;
+    bool admin = false;
+    bool imported = false;
+    bool forgotten = false;
+    std::string digest_day;   ///< the room-local day of the last digest template, "YYYY-MM-DD"
+    bool digest_owed = false;  ///< a digest template went out and the member has not replied since
+    std::int64_t flood_start_ms = 0;
+    int flood_count = 0;
+    std::int64_t posts = 0;
+    std::int64_t first_seen = 0;
+    std::int64_t last_inbound = 0;  ///< unix seconds
+};
+
+struct Membership {
+    std::string room;
+    RoomRole role = RoomRole::kMember;
+    MembershipState state = MembershipState::kActive;
+    std::int64_t joined_ms = 0;
+    std::int64_t seen_post = 0;
+};
+
+/// A room member a post may go to.
+struct RoomMember {
+    std::int64_t id = 0;
+    std::string key;
+    std::string language;
+    std::string alias;
+    std::int64_t last_inbound = 0;
+    DeliveryMode mode = DeliveryMode::kLive;
+    RoomRole role = RoomRole::kMember;
+    std::int64_t seen_post = 0;
+    std::string digest_day;
+};
+
+struct Post {
+    std::int64_t id = 0;
+    std::string room;
+    std::int64_t author_id = 0;
+    std::string wamid;  ///< the author's own message
+    std::string kind;   ///< "text", "image", "audio", "video", "document", "sticker", "location"
+    std::string body;   ///< text, or the media caption, or the place name
+    std::string media_id;
+    std::string mime_type;
+    std::string filename;
+    bool voice = false;
+    std::optional<double> latitude;
+    std::optional<double> longitude;
+    std::optional<std::int64_t> reply_to;
+    PostState state = PostState::kRelayed;
+    std::int64_t created_ms = 0;
+    std::string author_alias;  ///< filled by reads; "" once the author is forgotten
+};
+
+class CommunityRepository {
+public:
+    explicit CommunityRepository(SQLite::Database& db);
+
+    std::optional<Profile> profile(std::string_view member_key);
+    std::optional<Profile> profile(std::int64_t id);
+    /// The member with this alias (case-insensitive).
+    std::optional<Profile> by_alias(std::string_view alias);
+
+    void set_stage(std::int64_t id, Stage stage);
+    void set_language(std::int64_t id, std::string_view language);
+    /// False when another member has the alias (case-insensitive).
+    bool set_alias(std::int64_t id, std::string_view alias);
+    void set_current_room(std::int64_t id, std::string_view room);
+    void set_mode(std::int64_t id, DeliveryMode mode);
+    void set_stopped(std::int64_t id, bool stopped);
+    void set_consent(std::int64_t id, std::string_view version, std::int64_t at_ms);
+    void set_admin(std::int64_t id, bool admin);
+    void set_digest(std::int64_t id, std::string_view day, bool owed);
+    void set_flood(std::int64_t id, std::int64_t start_ms, int count);
+    void count_post(std::int64_t id);
+    /// A member imported from the old groups: stage, alias, room, language and role are set at once.
+    /// Returns the member id.
+    std::int64_t import_member(std::string_view key, std::string_view language, std::string_view alias,
+                               std::int64_t now_s);
+
+    std::vector<Membership> memberships(std::int64_t member_id);
+    std::optional<Membership> membership(std::string_view room, std::int64_t member_id);
+    /// Joins (or re-joins) a room as active; keeps the role. Returns false if banned.
+    bool join(std::string_view room, std::int64_t member_id, std::int64_t now_ms, std::int64_t seen_post);
+    void set_membership_state(std::string_view room, std::int64_t member_id, MembershipState state);
+    void set_role(std::string_view room, std::int64_t member_id, RoomRole role);
+    void set_seen(std::string_view room, std::int64_t member_id, std::int64_t post_id);
+
+    /// Active, onboarded, not stopped members of a room, but `except` (the author).
+    std::vector<RoomMember> room_members(std::string_view room, std::int64_t except);
+    /// Active moderators of a room (and admins, who moderate every room).
+    std::vector<RoomMember> moderators(std::string_view room);
+    std::int64_t count_active(std::string_view room);
+
+    /// Stores a post; nullopt if one with this author wamid exists (a redelivered webhook).
+    std::optional<std::int64_t> add_post(const Post& post);
+    std::optional<Post> post(std::int64_t id);
+    /// The post whose author message, or one of whose relayed copies, has this wamid.
+    std::optional<Post> post_by_wamid(std::string_view wamid);
+    void set_post_state(std::int64_t id, PostState state);
+    std::int64_t last_post_id(std::string_view room);
+    /// Relayed posts of a room after `after`, not by `except`, newest first.
+    std::vector<Post> posts_after(std::string_view room, std::int64_t after, std::int64_t except, int limit);
+    std::int64_t count_after(std::string_view room, std::int64_t after, std::int64_t except);
+    std::vector<Post> held_posts(std::string_view room);
+
+    /// The wamid of the relayed copy of a post that went to a member (empty if not sent yet).
+    std::string copy_wamid(std::int64_t post_id, std::string_view member_key);
+
+    /// False if this member already reported the post.
+    bool report(std::int64_t post_id, std::int64_t reporter_id, std::int64_t at_ms);
+    void log_action(std::int64_t actor_id, std::string_view action, std::string_view room,
+                    std::optional<std::int64_t> target_id, std::string_view detail, std::int64_t at_ms);
+    std::int64_t count_actions(std::string_view action);
+
+    /// Erases a member's personal data everywhere the rooms keep it: number, alias and BSUID; their posts'
+    /// content (shown as "[deleted]"); their inbound payloads and outbox rows; the alias inside messages
+    /// queued for others. The member row stays as an anonymous, stopped shell so that ids still resolve.
+    void forget(const Profile& member);
+
+private:
+    Profile read_profile(SQLite::Statement& q);
+    Post read_post(SQLite::Statement& q);
+
+    SQLite::Database& db_;
+    SQLite::Statement profile_by_key_;
+    SQLite::Statement room_members_;
+    SQLite::Statement set_seen_;
+    SQLite::Statement add_post_;
+    SQLite::Statement copy_wamid_;
+};
+
+}  // namespace delvex::store
