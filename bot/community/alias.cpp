@@ -43,6 +43,15 @@ std::optional<std::string> alias_problem(std::string_view alias) {
     if (len < 2 || len > 24) {
         return "rooms.alias_bad_length";
     }
+    std::string lower;
+    for (char c : alias) {
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    for (std::string_view link : {"http", "www.", ".com", ".org", ".net", "wa.me", "t.me"}) {
+        if (lower.find(link) != std::string::npos) {
+            return "rooms.alias_no_links";
+        }
+    }
     int digits_in_row = 0;
     int digits = 0;
     for (char c : alias) {
@@ -62,15 +71,6 @@ std::optional<std::string> alias_problem(std::string_view alias) {
     }
     if (digits >= 6) {
         return "rooms.alias_no_numbers";
-    }
-    std::string lower;
-    for (char c : alias) {
-        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    for (std::string_view link : {"http", "www.", ".com", ".org", ".net", "wa.me", "t.me"}) {
-        if (lower.find(link) != std::string::npos) {
-            return "rooms.alias_no_links";
-        }
     }
     return std::nullopt;
 }

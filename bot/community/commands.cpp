@@ -145,42 +145,45 @@ CommandTable CommandTable::from(const core::Catalog& catalog) {
 }
 
 ParsedCommand CommandTable::parse(std::string_view text, std::string_view language) const {
-    const auto original = split_words(trim(text));
-    if (original.empty() || original.size() > 200) {
+    // Words with where each ends in `text`; words that are only punctuation ("!", "/") are dropped.
+    std::vector<std::string> folded;
+    std::vector<std::size_t> ends;
+    std::size_t pos = 0;
+    while (pos < text.size() && folded.size() <= 200) {
+        const auto start = text.find_first_not_of(" \t\n\r", pos);
+        if (start == std::string_view::npos) {
+            break;
+        }
+        auto end = text.find_first_of(" \t\n\r", start);
+        if (end == std::string_view::npos) {
+            end = text.size();
+        }
+        auto word = fold(text.substr(start, end - start));
+        if (!word.empty()) {
+            folded.push_back(std::move(word));
+            ends.push_back(end);
+        }
+        pos = end;
+    }
+    if (folded.empty() || folded.size() > 200) {
         return {};
     }
-    std::vector<std::string> folded;
-    folded.reserve(original.size());
-    for (const auto& w : original) {
-        folded.push_back(fold(w));
-    }
-    if (!folded.empty() && folded.front().empty()) {
-        folded.erase(folded.begin());
-    }
     for (int pass = 0; pass < 2; ++pass) {
-    for (const auto& phrase : phrases_) {
-        if ((pass == 0) != (phrase.language == language)) {
-            continue;
+        for (const auto& phrase : phrases_) {
+            if ((pass == 0) != (phrase.language == language)) {
+                continue;
+            }
+            const std::size_t n = phrase.words.size();
+            if (folded.size() < n || !std::equal(phrase.words.begin(), phrase.words.end(), folded.begin())) {
+                continue;
+            }
+            const bool whole = folded.size() == n;
+            if (!whole && !takes_argument(phrase.command)) {
+                continue;
+            }
+            // The argument as typed, after the command's last word.
+            return ParsedCommand{phrase.command, std::string(trim(text.substr(ends[n - 1])))};
         }
-        const std::size_t n = phrase.words.size();
-        if (folded.size() < n || !std::equal(phrase.words.begin(), phrase.words.end(), folded.begin())) {
-            continue;
-        }
-        const bool whole = folded.size() == n;
-        if (!whole && !takes_argument(phrase.command)) {
-            continue;
-        }
-        ParsedCommand parsed{phrase.command, {}};
-        // The argument as typed: skip the command's words in the original text.
-        std::string_view rest = trim(text);
-        for (std::size_t i = 0; i < n + (original.size() > folded.size() ? 1 : 0); ++i) {
-            rest = trim(rest);
-            const auto space = rest.find_first_of(" \t\n\r");
-            rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space);
-        }
-        parsed.argument = std::string(trim(rest));
-        return parsed;
-    }
     }
     return {};
 }

@@ -168,7 +168,7 @@ bool Rooms::gate_message(Context& ctx, const store::MemberRow& member, const cor
             t.me.stopped = false;
             t.say("rooms.start", text(t.lang(), "rooms.started"));
             if (t.me.stage != Stage::kActive) {
-                onboard(t);
+                onboard(t, true);
             }
         }
         return true;  // nothing else reaches anyone while stopped
@@ -188,11 +188,32 @@ bool Rooms::gate_message(Context& ctx, const store::MemberRow& member, const cor
         onboard(t);
         return true;
     }
+    const bool owed = t.me.digest_owed;
     catch_up(t);
-    return false;
+    // "ok" in answer to the digest template asked for the posts, which catch_up just sent; it is not a post.
+    return owed && (parsed.command == Command::kYes || parsed.command == Command::kNo);
 }
 
-void Rooms::onboard(Turn& t) {
+void Rooms::onboard(Turn& t, bool prompt_only) {
+    if (prompt_only) {
+        // Ask the question of the stage they stopped at, without reading this message as the answer.
+        switch (t.me.stage) {
+            case Stage::kLanguage:
+                send_languages(t, {});
+                return;
+            case Stage::kRoom:
+                send_rooms(t, "rooms.room_prompt");
+                return;
+            case Stage::kAlias:
+                t.say("rooms.alias_prompt", text(t.lang(), "rooms.alias_prompt"));
+                return;
+            case Stage::kConsent:
+                send_consent(t);
+                return;
+            case Stage::kActive:
+                return;
+        }
+    }
     auto& repo = t.repo;
     const auto& msg = t.msg;
     const std::string typed = msg.type == core::MessageType::kText ? msg.text : std::string();

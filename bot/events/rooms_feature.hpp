@@ -55,7 +55,7 @@ private:
     struct Turn;
 
     bool gate_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
-    void onboard(Turn& t);
+    void onboard(Turn& t, bool prompt_only = false);
     void catch_up(Turn& t);
     bool command(Turn& t, const community::ParsedCommand& parsed);
     bool moderates_any(Turn& t) const;

@@ -27,7 +27,7 @@ InboxRepository::InboxRepository(SQLite::Database& db)
                "SELECT id, kind, member_key, payload FROM inbox WHERE state = 0 AND id > :after "
                "ORDER BY id LIMIT :limit"),
       done_(db, "UPDATE inbox SET state = 1, done_ms = :now WHERE id = :id"),
-      done_clear_(db, "UPDATE inbox SET state = 1, done_ms = :now, payload = '' WHERE id = :id"),
+      done_clear_(db, "UPDATE inbox SET state = 1, done_ms = :now, payload = '', member_key = '' WHERE id = :id"),
       failed_(db,
               "UPDATE inbox SET state = 2, attempts = attempts + 1, last_error = :error, done_ms = :now "
               "WHERE id = :id") {}

@@ -1,0 +1,352 @@
+// Regional rooms end to end: signed webhooks into the real service, messages out through the real Graph
+// client to the fake Graph API, state in a real SQLite file. Time is a FakeClock the test moves (the 24 h
+// window and the daily digest depend on it).
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/Database.h>
+#include <date/date.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include "bot/store/community_repository.hpp"
+#include "bot/whatsapp/wire/inbound.hpp"
+#include "tests/support/harness.hpp"
+
+namespace delvex {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RoomsScenario : public ::testing::Test {
+protected:
+    void SetUp() override {
+        // Pacing is tested elsewhere; here every message may go at once on a clock that stands still.
+        ::setenv("DELVEX_RECIPIENT_INTERVAL_MS", "0", 1);
+        ::setenv("DELVEX_RECIPIENT_BURST", "45", 1);
+        ::setenv("DELVEX_SEND_RATE", "0", 1);
+        harness = std::make_unique<testing::ServiceHarness>(dir.file("rooms.db"), whatsapp::FakeGraphOptions{}, &clock);
+    }
+
+    struct Member {
+        std::string wa_id;
+        std::string name;
+    };
+
+    /// Sends one message as `who` and waits until the service has applied it and sent what it caused.
+    void send(const Member& who, core::InboundMessage m) {
+        m.id = "wamid.test" + std::to_string(++sequence);
+        m.sender.wa_id = who.wa_id;
+        m.sender.profile_name = who.name;
+        m.timestamp = core::to_unix(clock.now());
+        const auto result = harness->post_webhook(harness->webhook_for(m));
+        ASSERT_EQ(result.status, 200) << result.body;
+        last_wamid = m.id;
+        settle();
+    }
+    void say(const Member& who, const std::string& text) {
+        send(who, testing::ServiceHarness::text_message("", who.wa_id, text, who.name));
+    }
+    void choose(const Member& who, const std::string& reply_id, const std::string& title) {
+        core::InboundMessage m;
+        m.type = core::MessageType::kInteractive;
+        m.type_name = "interactive";
+        m.interactive = reply_id.starts_with("rooms:consent") || reply_id.starts_with("rooms:forget")
+                            ? core::InteractiveType::kButtonReply
+                            : core::InteractiveType::kListReply;
+        m.reply_id = reply_id;
+        m.text = title;
+        send(who, m);
+    }
+    void reply_to(const Member& who, const std::string& quoted_wamid, const std::string& text) {
+        auto m = testing::ServiceHarness::text_message("", who.wa_id, text, who.name);
+        m.context = core::ReplyContext{"15550000000", quoted_wamid, false, false};
+        send(who, m);
+    }
+    void settle() {
+        ASSERT_TRUE(testing::eventually([&] { return harness->service().quiet(); }, 20s));
+    }
+    void onboard(const Member& who, const std::string& language, const std::string& room, const std::string& alias) {
+        say(who, "hello");
+        choose(who, "rooms:lang:" + language, language);
+        choose(who, "rooms:room:" + room, room);
+        say(who, alias);
+        choose(who, "rooms:consent:yes", "yes");
+    }
+
+    /// Messages the fake Graph API accepted for a member, in order.
+    std::vector<whatsapp::RecordedMessage> to(const Member& who) const {
+        std::vector<whatsapp::RecordedMessage> out;
+        for (auto& m : harness->fake().messages()) {
+            if (m.recipient == "+" + who.wa_id) {
+                out.push_back(m);
+            }
+        }
+        return out;
+    }
+    std::size_t count_containing(const Member& who, const std::string& needle) const {
+        std::size_t n = 0;
+        for (const auto& m : to(who)) {
+            n += m.text.find(needle) != std::string::npos ? 1 : 0;
+        }
+        return n;
+    }
+    std::string everything_sent() const {
+        std::string all;
+        for (const auto& m : harness->fake().messages()) {
+            all += m.raw_json + "\n";
+        }
+        return all;
+    }
+
+    testing::TempDir dir;
+    core::FakeClock clock{core::TimePoint{date::sys_days{date::year{2027} / 3 / 1} + 8h}};  // 11:00 in Nairobi
+    std::unique_ptr<testing::ServiceHarness> harness;
+    int sequence = 0;
+    std::string last_wamid;
+
+    const Member amina{"254700000001", "Amina"};
+    const Member baraka{"255700000002", "Baraka"};
+    const Member chloe{"256700000003", "Chloe"};
+    const Member didier{"243810000004", "Didier"};
+};
+
+TEST_F(RoomsScenario, OnboardingAsksLanguageRoomAliasConsentAndResumesWhereItStopped) {
+    say(amina, "habari");
+    auto got = to(amina);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].type, "interactive");
+    EXPECT_NE(got[0].text.find("Karibu Delve Exchange, Amina"), std::string::npos) << got[0].text;  // guessed sw
+    ASSERT_FALSE(got[0].options.empty());
+    EXPECT_EQ(got[0].options.front(), "Kiswahili");  // the guess first
+
+    choose(amina, "rooms:lang:en", "English");
+    got = to(amina);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_NE(got[1].text.find("Which regional room"), std::string::npos) << got[1].text;
+    EXPECT_EQ(got[1].options.front(), "East Africa");  // suggested for +254
+
+    // Leaving half-way and coming back with anything: the same question again.
+    say(amina, "sorry, what?");
+    got = to(amina);
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_NE(got[2].text.find("regional room"), std::string::npos);
+
+    choose(amina, "rooms:room:east-africa", "East Africa");
+    EXPECT_NE(to(amina).back().text.find("Choose a name"), std::string::npos);
+    say(amina, "+254 700 000 001");  // a phone number is refused
+    EXPECT_NE(to(amina).back().text.find("phone number"), std::string::npos) << to(amina).back().text;
+    say(amina, "see https://x.example");
+    EXPECT_NE(to(amina).back().text.find("link"), std::string::npos) << to(amina).back().text;
+    say(amina, "Mama Dhahabu");
+    got = to(amina);
+    EXPECT_EQ(got.back().type, "interactive");
+    EXPECT_NE(got.back().text.find("*Mama Dhahabu*"), std::string::npos);
+    EXPECT_EQ(got.back().options, (std::vector<std::string>{"I agree", "No"}));
+
+    // Restart the service in the middle: the member resumes at consent.
+    harness->stop_service();
+    harness->start_service();
+    say(amina, "hmm");
+    EXPECT_NE(to(amina).back().text.find("Do you agree?"), std::string::npos) << to(amina).back().text;
+    choose(amina, "rooms:consent:yes", "I agree");
+    EXPECT_NE(to(amina).back().text.find("Welcome to East Africa, *Mama Dhahabu*"), std::string::npos)
+        << to(amina).back().text;
+
+    // A second member cannot take the same alias, in any case or spacing.
+    say(baraka, "hi");
+    choose(baraka, "rooms:lang:en", "English");
+    choose(baraka, "rooms:room:east-africa", "East Africa");
+    say(baraka, "mama dhahabu");
+    EXPECT_NE(to(baraka).back().text.find("already uses"), std::string::npos) << to(baraka).back().text;
+
+    SQLite::Database db(dir.file("rooms.db"));
+    store::CommunityRepository repo(db);
+    const auto profile = repo.profile("254700000001");
+    ASSERT_TRUE(profile);
+    EXPECT_EQ(profile->stage, store::Stage::kActive);
+    EXPECT_EQ(profile->consent_version, "en:2026-11");
+    EXPECT_GT(profile->consent_ms, 0);
+}
+
+TEST_F(RoomsScenario, PostsReachRoomMatesUnderTheAliasThreadedNeverTheNumberAndNotOtherRooms) {
+    onboard(amina, "en", "east-africa", "Amina Gold");
+    onboard(baraka, "sw", "east-africa", "Baraka");
+    onboard(chloe, "en", "east-africa", "Chloe");
+    onboard(didier, "fr", "central-africa", "Didier");
+    const auto before_d = to(didier).size();
+
+    say(amina, "Has anyone tried a shaking table instead of mercury?");
+    const std::string amina_post = last_wamid;
+    auto to_b = to(baraka).back();
+    auto to_c = to(chloe).back();
+    EXPECT_EQ(to_b.text, "*Amina Gold* · Afrika Mashariki\nHas anyone tried a shaking table instead of mercury?");
+    EXPECT_EQ(to_c.text, "*Amina Gold* · East Africa\nHas anyone tried a shaking table instead of mercury?");
+    EXPECT_EQ(to(didier).size(), before_d);  // another room
+    EXPECT_EQ(count_containing(amina, "shaking table"), 0u);  // not echoed to the author
+
+    // Baraka replies by quoting his copy: everyone sees it quoting their own copy of the original.
+    reply_to(baraka, to_b.wamid, "Yes, we use one in Geita");
+    const auto reply_to_a = to(amina).back();
+    const auto reply_to_c = to(chloe).back();
+    EXPECT_NE(reply_to_a.text.find("*Baraka* · East Africa ↩️ *Amina Gold*"), std::string::npos) << reply_to_a.text;
+    EXPECT_EQ(reply_to_a.context_message_id, amina_post);  // Amina's own message
+    EXPECT_EQ(reply_to_c.context_message_id, to_c.wamid);  // Chloe's copy of the post
+    EXPECT_EQ(to(didier).size(), before_d);
+
+    // Chloe quotes Baraka's reply in her copy: threaded again, back to Baraka's own message.
+    const std::string baraka_reply = last_wamid;
+    reply_to(chloe, reply_to_c.wamid, "Where do you buy it?");
+    EXPECT_EQ(to(baraka).back().context_message_id, baraka_reply);
+    EXPECT_EQ(to(amina).back().context_message_id, reply_to_a.wamid);
+
+    // A reaction to a relayed copy reaches the author, on the author's own message.
+    core::InboundMessage reaction;
+    reaction.type = core::MessageType::kReaction;
+    reaction.type_name = "reaction";
+    reaction.reaction_message_id = to_c.wamid;
+    reaction.reaction_emoji = "👍";
+    send(chloe, reaction);
+    const auto r = to(amina).back();
+    EXPECT_EQ(r.type, "reaction");
+    EXPECT_NE(r.raw_json.find(amina_post), std::string::npos) << r.raw_json;
+
+    // No member's number appears in anything sent to another member.
+    for (const auto& m : harness->fake().messages()) {
+        for (const Member* who : {&amina, &baraka, &chloe, &didier}) {
+            if (m.recipient != "+" + who->wa_id) {
+                EXPECT_EQ(m.raw_json.find(who->wa_id), std::string::npos) << m.raw_json;
+            }
+        }
+    }
+}
+
+TEST_F(RoomsScenario, AMemberOutsideTheWindowGetsOneDigestThenTheMissedPostsAfterReplying) {
+    onboard(amina, "en", "east-africa", "Amina");
+    onboard(baraka, "en", "east-africa", "Baraka");
+    onboard(chloe, "en", "east-africa", "Chloe");
+
+    clock.advance(25h);  // Chloe's window closes; Amina and Baraka write again
+    say(baraka, "menu");
+    say(amina, "First post of the day");
+    say(baraka, "Second post");
+    say(amina, "Third post");
+    EXPECT_EQ(count_containing(chloe, "First post"), 0u);  // nothing free-form outside her window
+    EXPECT_EQ(count_containing(chloe, "Third post"), 0u);
+    EXPECT_EQ(count_containing(baraka, "Third post"), 1u);
+
+    // 18:00 in Nairobi: the digest job.
+    clock.set(core::TimePoint{date::sys_days{date::year{2027} / 3 / 2} + 15h + 1min});
+    harness->service().run_scheduler();
+    settle();
+    auto got = to(chloe);
+    ASSERT_FALSE(got.empty());
+    EXPECT_EQ(got.back().type, "template");
+    EXPECT_EQ(got.back().text, "delvex_room_digest");
+    EXPECT_NE(got.back().raw_json.find("3 new posts in East Africa"), std::string::npos) << got.back().raw_json;
+    const auto templates = got.size();
+
+    // The job runs once: a second pass the same day sends nothing more.
+    harness->service().run_scheduler();
+    settle();
+    EXPECT_EQ(to(chloe).size(), templates);
+
+    // Her reply opens the window and brings what she missed, newest first, with the count.
+    say(chloe, "ok");
+    got = to(chloe);
+    ASSERT_EQ(got.size(), templates + 1);
+    const auto& catchup = got.back().text;
+    EXPECT_NE(catchup.find("3 new posts in East Africa"), std::string::npos) << catchup;
+    EXPECT_LT(catchup.find("Third post"), catchup.find("Second post")) << catchup;
+    EXPECT_LT(catchup.find("Second post"), catchup.find("First post")) << catchup;
+    EXPECT_EQ(count_containing(amina, "ok"), 0u);  // her "ok" to the digest is not a post
+
+    // From now on she is in her window: posts come live.
+    say(amina, "Welcome back Chloe");
+    EXPECT_EQ(to(chloe).back().text, "*Amina* · East Africa\nWelcome back Chloe");
+}
+
+TEST_F(RoomsScenario, StopInTheMiddleOfAnythingStopsEverythingAndStartUndoesIt) {
+    onboard(amina, "en", "east-africa", "Amina");
+    // Baraka stops in the middle of onboarding (at the alias question), in Portuguese.
+    say(baraka, "hi");
+    choose(baraka, "rooms:lang:pt", "Português");
+    choose(baraka, "rooms:room:east-africa", "East Africa");
+    say(baraka, "SAIR");
+    EXPECT_NE(to(baraka).back().text.find("não vai mais receber"), std::string::npos) << to(baraka).back().text;
+    const auto after_stop = to(baraka).size();
+    say(baraka, "Baraka");  // ignored: no alias, no reply
+    say(baraka, "help");
+    EXPECT_EQ(to(baraka).size(), after_stop);
+
+    // Amina stops while active; posts and announcements no longer reach her.
+    onboard(chloe, "en", "east-africa", "Chloe");
+    say(amina, "Arrêt !");
+    const auto amina_after = to(amina).size();
+    say(chloe, "Is anyone there?");
+    EXPECT_EQ(to(amina).size(), amina_after);
+
+    // START brings her back, and the onboarding of Baraka resumes where it stopped.
+    say(amina, "start");
+    EXPECT_NE(to(amina).back().text.find("Welcome back"), std::string::npos);
+    say(chloe, "Hello again");
+    EXPECT_EQ(to(amina).back().text, "*Chloe* · East Africa\nHello again");
+    say(baraka, "voltar");
+    const auto got = to(baraka);
+    EXPECT_NE(got[got.size() - 2].text.find("bom ter você de volta"), std::string::npos) << got[got.size() - 2].text;
+    EXPECT_NE(got.back().text.find("Escolha um nome"), std::string::npos) << got.back().text;
+}
+
+TEST_F(RoomsScenario, AfterForgetMeNeitherTheNumberNorTheAliasIsAnywhereInTheDatabaseFile) {
+    onboard(amina, "en", "east-africa", "Zawadi Kito");
+    onboard(baraka, "en", "east-africa", "Baraka");
+    say(amina, "My first post about the pit walls");
+    reply_to(baraka, to(baraka).back().wamid, "Good point");
+    say(amina, "my data");
+    EXPECT_NE(to(amina).back().text.find("Number: +254700000001"), std::string::npos) << to(amina).back().text;
+    EXPECT_NE(to(amina).back().text.find("Name: Zawadi Kito"), std::string::npos);
+
+    say(amina, "forget me");
+    EXPECT_EQ(to(amina).back().type, "interactive");
+    choose(amina, "rooms:forget:yes", "Yes, erase");
+    EXPECT_NE(to(amina).back().text.find("your data is erased"), std::string::npos) << to(amina).back().text;
+
+    // Status webhooks for the goodbye come back with her number; they must not bring it back either.
+    const auto goodbye = to(amina).back().wamid;
+    core::StatusUpdate st;
+    st.id = goodbye;
+    st.status = core::DeliveryStatus::kDelivered;
+    st.status_name = "delivered";
+    st.timestamp = core::to_unix(clock.now());
+    st.recipient_id = amina.wa_id;
+    const auto body = whatsapp::wire::make_status_webhook("100000000000009", harness->config().phone_number_id,
+                                                          "15550000000", st);
+    ASSERT_EQ(harness->post_webhook(body).status, 200);
+    settle();
+
+    // Her posts show as deleted to others from now on.
+    say(baraka, "menu");
+    harness->stop_service();
+    {
+        SQLite::Database db(dir.file("rooms.db"), SQLite::OPEN_READWRITE);
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::ifstream in(dir.file(std::string("rooms.db") + suffix), std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(bytes.find("254700000001"), std::string::npos) << suffix;
+        EXPECT_EQ(bytes.find("Zawadi Kito"), std::string::npos) << suffix;
+        EXPECT_EQ(bytes.find("zawadikito"), std::string::npos) << suffix;
+        EXPECT_EQ(bytes.find("pit walls"), std::string::npos) << suffix;
+        if (suffix[0] == '\0') {
+            // The scan does see what is still there: the other member and his own post.
+            EXPECT_NE(bytes.find("Baraka"), std::string::npos);
+            EXPECT_NE(bytes.find("Good point"), std::string::npos);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace delvex
