@@ -1,0 +1,182 @@
+#pragma once
+
+// Monthly regional forums in chat: series planning (announcements and reminders as durable jobs), RSVP
+// with a waitlist, the moderators' guided flow, and the operations the admin API and the CLI share.
+// Everything runs on the writer thread inside the caller's transaction.
+
+#include <SQLiteCpp/Database.h>
+
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/core/i18n.hpp"
+#include "bot/events/feature.hpp"
+#include "bot/store/forum_repository.hpp"
+#include "bot/store/job_repository.hpp"
+#include "forums/ical.hpp"
+#include "forums/result.hpp"
+#include "forums/series.hpp"
+
+namespace delvex::events {
+
+/// A member of a room as the forums need them.
+struct ForumMember {
+    std::string member_key;
+    std::string language;
+};
+
+/// Rooms and their people, as the forums see them (the rooms feature owns them). Calls with a database run
+/// on the writer thread.
+class RoomDirectory {
+public:
+    virtual ~RoomDirectory() = default;
+    virtual std::vector<std::string> rooms() const = 0;
+    virtual bool has_room(std::string_view room) const = 0;
+    /// IANA zone of the room.
+    virtual std::string zone(std::string_view room) const = 0;
+    /// The room's name in `language` (falling back to English).
+    virtual std::string name(std::string_view room, std::string_view language) const = 0;
+    /// Active members who may receive messages.
+    virtual std::vector<ForumMember> members(SQLite::Database& db, std::string_view room) = 0;
+    virtual bool is_moderator(SQLite::Database& db, std::string_view room, std::string_view member_key) = 0;
+};
+
+struct ForumsSettings {
+    /// Reminders before each occurrence to those going or maybe.
+    std::vector<std::chrono::minutes> reminder_offsets{std::chrono::minutes(24 * 60), std::chrono::minutes(60)};
+    /// The room is told this long before each occurrence (with RSVP buttons).
+    std::chrono::minutes announce_before{3 * 24 * 60};
+    /// Jobs are planned for occurrences this far ahead; a daily "forums.plan" job moves the horizon.
+    std::chrono::hours horizon{60 * 24};
+    /// Public base URL of this service ("https://bot.example.org"): the RSVP confirmation carries the
+    /// event's .ics as a document fetched from <public_url>/forums/<room>.ics. Empty: a text only.
+    std::string public_url;
+};
+
+/// Why an operation was refused; `message` is safe to show to a moderator or an API client.
+using ForumError = forums::ParseError;
+template <typename T>
+using ForumResult = forums::ParseResult<T>;
+
+/// "<series>-<YYYYMMDDTHHMMSS>": an occurrence as button ids and job keys name it.
+std::string occurrence_token(std::int64_t series_id, forums::LocalTime original);
+/// The parts of an occurrence token; nullopt if malformed.
+std::optional<std::pair<std::int64_t, forums::LocalTime>> parse_occurrence_token(std::string_view token);
+
+/// The pure-library series of a stored row with its cancels and moves.
+ForumResult<forums::Series> series_of(const store::ForumSeriesRow& row,
+                                      const std::vector<store::ForumOverrideRow>& overrides);
+
+/// The occurrence a rule instance has become (moved, or nullopt if cancelled or not an instance).
+std::optional<forums::Occurrence> resolve_occurrence(const forums::Series& series, forums::LocalTime original);
+
+/// "Thu 7 Jan, 15:00 (Lima)" in `language`, in `zone`.
+std::string format_when(const core::Catalog& catalog, std::string_view language, forums::Instant t,
+                        const date::time_zone& zone);
+
+/// Options of `delvex forums add|list|cancel`.
+struct ForumsCliOptions {
+    std::string room;
+    std::string title;
+    std::string agenda;
+    std::string rrule;
+    std::string start;  ///< local "YYYY-MM-DDTHH:MM[:SS]"
+    std::string tz;     ///< empty: the room's zone
+    std::string join_kind = "link";
+    std::string join_info;
+    int capacity = 0;
+    int duration_min = 60;
+    std::int64_t id = 0;     ///< cancel: the series
+    std::string occurrence;  ///< cancel: only this local start
+};
+
+class ForumsFeature;
+
+/// `delvex forums add`: creates a series in `db` (jobs planned; a running service sends them). Exit code.
+int run_forums_add(SQLite::Database& db, ForumsFeature& forums, const ForumsCliOptions& options, std::int64_t now_ms,
+                   std::ostream& out, std::ostream& err);
+/// `delvex forums list`: one line per series with its next occurrence.
+int run_forums_list(SQLite::Database& db, ForumsFeature& forums, const ForumsCliOptions& options,
+                    std::int64_t now_ms, std::ostream& out, std::ostream& err);
+/// `delvex forums cancel`: the whole series, or one occurrence with `occurrence`.
+int run_forums_cancel(SQLite::Database& db, ForumsFeature& forums, const ForumsCliOptions& options,
+                      std::int64_t now_ms, std::ostream& out, std::ostream& err);
+
+class ForumsFeature final : public Feature {
+public:
+    ForumsFeature(RoomDirectory& rooms, ForumsSettings settings = {});
+
+    std::string_view name() const override { return "forums"; }
+    bool on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) override;
+    void on_job(Context& ctx, const store::Job& job) override;
+    void forget(Context& ctx, const store::MemberRow& member) override;
+    void describe(Context& ctx, const store::MemberRow& member, std::vector<std::string>& lines) override;
+
+    // Operations shared by the chat flow, the admin API and the CLI. The caller holds a write transaction.
+
+    /// Checks and stores a new series (tz defaults to the room's), plans its jobs and the "scheduled"
+    /// announcement. Returns the id.
+    ForumResult<std::int64_t> create_series(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms,
+                                            store::ForumSeriesRow row, const std::vector<store::ForumText>& texts);
+    /// Replaces a series' fields (sequence bumped) and re-plans its jobs.
+    ForumResult<bool> update_series(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms,
+                                    store::ForumSeriesRow row, const std::vector<store::ForumText>& texts);
+    /// Cancels the whole series: waiting jobs dropped, those who said Going or Maybe told.
+    ForumResult<bool> cancel_series(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms,
+                                    std::int64_t id);
+    /// Cancels one occurrence (named by its rule-generated local start) without touching the series.
+    ForumResult<bool> cancel_occurrence(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms,
+                                        std::int64_t id, forums::LocalTime original);
+    /// Moves one occurrence to another local start in the series zone.
+    ForumResult<bool> move_occurrence(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms,
+                                      std::int64_t id, forums::LocalTime original, forums::LocalTime to);
+
+    /// Plans (idempotently) the announce and reminder jobs of a series for occurrences within the horizon and
+    /// drops its waiting jobs that no longer match (edited, moved, cancelled).
+    void plan(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms, std::int64_t id);
+    /// Plans every active series and makes sure tomorrow's "forums.plan" job exists.
+    void plan_all(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms);
+
+    /// The calendar feed of a room (or of one series of it when `only_series` is non-zero).
+    /// nullopt if the room is unknown.
+    std::optional<std::string> calendar(SQLite::Database& db, std::string_view room, std::int64_t only_series);
+
+    /// Validates the stored form of a row (zone, rule, start, fields) without storing it.
+    ForumResult<forums::Series> check(const store::ForumSeriesRow& row, std::int64_t now_ms) const;
+
+    RoomDirectory& rooms() { return rooms_; }
+    const ForumsSettings& settings() const { return settings_; }
+
+private:
+    struct Flow;
+    bool on_rsvp(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message,
+                 std::string_view rest);
+    bool on_flow(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
+    void flow_step(Flow& flow);
+    void flow_menu(Flow& flow);
+    void flow_ask_ordinal(Flow& flow);
+    void flow_ask_weekday(Flow& flow);
+    void flow_ask_join(Flow& flow);
+    void flow_confirm(Flow& flow);
+    void flow_create(Flow& flow);
+    void flow_list(Flow& flow);
+    void flow_pick_cancel(Flow& flow);
+    std::vector<std::string> moderated_rooms(Context& ctx, const std::string& member_key);
+    void ensure_plan_job(store::JobRepository& jobs, std::int64_t now_ms);
+    void run_reminder(Context& ctx, const store::Job& job);
+    void run_announce(Context& ctx, const store::Job& job, bool scheduled);
+    void run_notice(Context& ctx, const store::Job& job);
+    void notify_seat(Context& ctx, store::ForumRepository& repo, const store::ForumSeriesRow& row,
+                     const forums::Occurrence& occ, const std::string& occ_name);
+
+    RoomDirectory& rooms_;
+    ForumsSettings settings_;
+};
+
+}  // namespace delvex::events
