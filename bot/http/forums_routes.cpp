@@ -1,0 +1,405 @@
+#include "bot/http/forums_routes.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <charconv>
+#include <set>
+#include <functional>
+
+#include "bot/core/crypto.hpp"
+#include "bot/core/log.hpp"
+#include "bot/http/routes.hpp"
+#include "bot/store/job_repository.hpp"
+#include "forums/zone.hpp"
+
+namespace delvex::http {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using nlohmann::json;
+
+struct Outcome {
+    int status = 200;
+    std::string body;
+};
+
+Outcome json_error(int status, const std::string& message) {
+    return {status, json{{"error", message}}.dump() + "\n"};
+}
+
+Response render(const Outcome& o) {
+    auto res = text_response(static_cast<bhttp::status>(o.status), o.body, "application/json");
+    return res;
+}
+
+std::optional<std::int64_t> to_id(std::string_view s) {
+    std::int64_t v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || s.empty() || v <= 0) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+bool valid_room_id(std::string_view room) {
+    if (room.empty() || room.size() > 64) {
+        return false;
+    }
+    for (char c : room) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string local_iso(forums::LocalTime t) {
+    return date::format("%Y-%m-%dT%H:%M:%S", t);
+}
+
+/// Applies the fields of a JSON object to a series row. Returns an error message, or empty.
+std::string apply_fields(const json& body, store::ForumSeriesRow& row, std::vector<store::ForumText>& texts,
+                         bool creating) {
+    if (!body.is_object()) {
+        return "the body must be a JSON object";
+    }
+    const auto text_field = [&](const char* name, std::string& out) -> std::string {
+        if (!body.contains(name)) {
+            return {};
+        }
+        if (!body[name].is_string()) {
+            return std::string("field '") + name + "' must be a string";
+        }
+        out = body[name].get<std::string>();
+        return {};
+    };
+    const auto int_field = [&](const char* name, int& out) -> std::string {
+        if (!body.contains(name)) {
+            return {};
+        }
+        if (!body[name].is_number_integer()) {
+            return std::string("field '") + name + "' must be an integer";
+        }
+        const auto v = body[name].get<std::int64_t>();
+        if (v < 0 || v > 1'000'000) {
+            return std::string("field '") + name + "' is out of range";
+        }
+        out = static_cast<int>(v);
+        return {};
+    };
+    static const std::set<std::string> kKnown = {"room",      "title",     "agenda", "rrule",   "start",
+                                                 "tz",        "join_kind", "join_info", "hosts", "capacity",
+                                                 "duration_minutes", "texts", "cancel_occurrence",
+                                                 "move_occurrence"};
+    for (const auto& [key, value] : body.items()) {
+        if (!kKnown.contains(key)) {
+            return "unknown field '" + key + "'";
+        }
+    }
+    for (auto [name, out] : {std::pair<const char*, std::string*>{"room", &row.room},
+                             {"title", &row.title},
+                             {"agenda", &row.agenda},
+                             {"rrule", &row.rrule},
+                             {"start", &row.dtstart_local},
+                             {"tz", &row.tz},
+                             {"join_kind", &row.join_kind},
+                             {"join_info", &row.join_info},
+                             {"hosts", &row.hosts}}) {
+        if (auto e = text_field(name, *out); !e.empty()) {
+            return e;
+        }
+    }
+    if (auto e = int_field("capacity", row.capacity); !e.empty()) {
+        return e;
+    }
+    if (auto e = int_field("duration_minutes", row.duration_min); !e.empty()) {
+        return e;
+    }
+    if (body.contains("texts")) {
+        const auto& t = body["texts"];
+        if (!t.is_object()) {
+            return "field 'texts' must be an object of language → {title, agenda}";
+        }
+        for (const auto& [lang, v] : t.items()) {
+            if (lang.size() < 2 || lang.size() > 5 || !v.is_object() || !v.value("title", json("")).is_string() ||
+                !v.value("agenda", json("")).is_string()) {
+                return "field 'texts." + lang + "' must be {\"title\": \"…\", \"agenda\": \"…\"}";
+            }
+            texts.push_back({lang, v.value("title", std::string()), v.value("agenda", std::string())});
+        }
+    }
+    if (creating) {
+        for (auto [name, value] : {std::pair<const char*, const std::string*>{"room", &row.room},
+                                   {"title", &row.title},
+                                   {"rrule", &row.rrule},
+                                   {"start", &row.dtstart_local}}) {
+            if (value->empty()) {
+                return std::string("field '") + name + "' is required";
+            }
+        }
+    }
+    return {};
+}
+
+json series_json(const store::ForumSeriesRow& row, store::ForumRepository& repo, std::int64_t now_ms) {
+    json j{{"id", row.id},
+           {"room", row.room},
+           {"title", row.title},
+           {"agenda", row.agenda},
+           {"rrule", row.rrule},
+           {"tz", row.tz},
+           {"start", row.dtstart_local},
+           {"duration_minutes", row.duration_min},
+           {"capacity", row.capacity},
+           {"join_kind", row.join_kind},
+           {"join_info", row.join_info},
+           {"hosts", row.hosts},
+           {"cancelled", row.cancelled},
+           {"sequence", row.sequence}};
+    const auto overrides = repo.overrides(row.id);
+    json ov = json::array();
+    for (const auto& o : overrides) {
+        json item{{"occurrence", o.original_local},
+                  {"kind", o.kind == store::ForumOverrideKind::kCancel ? "cancel" : "move"}};
+        if (o.kind == store::ForumOverrideKind::kMove) {
+            item["moved_to"] = o.moved_to_local;
+        }
+        ov.push_back(item);
+    }
+    j["overrides"] = ov;
+    json texts = json::object();
+    for (const auto& t : repo.texts(row.id)) {
+        texts[t.language] = {{"title", t.title}, {"agenda", t.agenda}};
+    }
+    j["texts"] = texts;
+    json next = json::array();
+    if (!row.cancelled) {
+        if (auto series = events::series_of(row, overrides)) {
+            for (const auto& occ :
+                 forums::next_occurrences(*series, forums::Instant{std::chrono::seconds{now_ms / 1000}}, 5)) {
+                next.push_back({{"start", forums::format_utc_iso(occ.start)},
+                                {"local", local_iso(occ.local)},
+                                {"occurrence", local_iso(occ.original)},
+                                {"rsvp", events::occurrence_token(row.id, occ.original)}});
+            }
+        }
+    }
+    j["next"] = next;
+    return j;
+}
+
+}  // namespace
+
+bool bearer_matches(std::string_view header, const core::Secret& token) {
+    constexpr std::string_view kScheme = "Bearer ";
+    if (token.empty() || header.size() <= kScheme.size()) {
+        return false;
+    }
+    // The scheme is case-insensitive (RFC 7235); the token is compared in constant time.
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(header[i])) != std::tolower(static_cast<unsigned char>(kScheme[i]))) {
+            return false;
+        }
+    }
+    return core::constant_time_equal(header.substr(kScheme.size()), token.reveal());
+}
+
+ForumsFeedHandler::ForumsFeedHandler(events::DbWriter& writer, events::ForumsFeature& forums)
+    : writer_(writer), forums_(forums) {}
+
+boost::asio::awaitable<Response> ForumsFeedHandler::handle(Request request, SteadyTime /*started*/) {
+    const std::string target(request.target());
+    const std::string_view path = std::string_view(target).substr(0, target.find('?'));
+    constexpr std::string_view kPrefix = "/forums/";
+    constexpr std::string_view kSuffix = ".ics";
+    if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::head) {
+        auto res = text_response(bhttp::status::method_not_allowed, "use GET\n");
+        res.set(bhttp::field::allow, "GET, HEAD");
+        co_return res;
+    }
+    if (!path.starts_with(kPrefix) || !path.ends_with(kSuffix) || path.size() <= kPrefix.size() + kSuffix.size()) {
+        co_return text_response(bhttp::status::not_found, "not found: use /forums/{room}.ics\n");
+    }
+    const std::string room(path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size()));
+    if (!valid_room_id(room)) {
+        co_return text_response(bhttp::status::not_found, "unknown room\n");
+    }
+    std::int64_t only = 0;
+    if (const auto s = query_param(target, "series"); !s.empty()) {
+        const auto id = to_id(s);
+        if (!id) {
+            co_return text_response(bhttp::status::bad_request, "series must be a positive integer\n");
+        }
+        only = *id;
+    }
+    std::function<std::optional<std::string>(store::Database&)> work = [this, room, only](store::Database& db) {
+        return forums_.calendar(db.sql(), room, only);
+    };
+    const auto feed = co_await writer_.run<std::optional<std::string>>(std::move(work));
+    if (!feed) {
+        co_return text_response(bhttp::status::not_found, "unknown room\n");
+    }
+    auto res = text_response(bhttp::status::ok, *feed, "text/calendar; charset=utf-8");
+    res.set(bhttp::field::content_disposition, "inline; filename=\"" + room + ".ics\"");
+    co_return res;
+}
+
+ForumsAdminHandler::ForumsAdminHandler(events::DbWriter& writer, events::ForumsFeature& forums,
+                                       const core::Clock& clock, core::Secret admin_token)
+    : writer_(writer), forums_(forums), clock_(clock), admin_token_(std::move(admin_token)) {}
+
+boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, SteadyTime /*started*/) {
+    if (!bearer_matches(request[bhttp::field::authorization], admin_token_)) {
+        auto res = render(json_error(401, "missing or wrong bearer token"));
+        res.set(bhttp::field::www_authenticate, "Bearer");
+        co_return res;
+    }
+    const std::string target(request.target());
+    const std::string path = target.substr(0, target.find('?'));
+    constexpr std::string_view kBase = "/api/v1/forums";
+    std::optional<std::int64_t> id;
+    if (path != kBase && path != std::string(kBase) + "/") {
+        if (!path.starts_with(std::string(kBase) + "/")) {
+            co_return render(json_error(404, "not found"));
+        }
+        id = to_id(std::string_view(path).substr(kBase.size() + 1));
+        if (!id) {
+            co_return render(json_error(404, "not found: use /api/v1/forums/{id}"));
+        }
+    }
+    const auto method = request.method();
+    json body;
+    if (method == bhttp::verb::post || method == bhttp::verb::patch) {
+        body = json::parse(request.body(), nullptr, false);
+        if (body.is_discarded()) {
+            co_return render(json_error(400, "the body is not valid JSON"));
+        }
+    }
+    const std::int64_t now_ms = core::to_unix_ms(clock_.now());
+    const std::string room = query_param(target, "room");
+    const std::string occurrence = query_param(target, "occurrence");
+
+    std::function<Outcome(store::Database&)> work;
+    if (method == bhttp::verb::get) {
+        work = [this, id, room, now_ms](store::Database& db) -> Outcome {
+            store::ForumRepository repo(db.sql());
+            if (id) {
+                const auto row = repo.find_series(*id);
+                if (!row) {
+                    return json_error(404, "no forum series " + std::to_string(*id));
+                }
+                return {200, series_json(*row, repo, now_ms).dump() + "\n"};
+            }
+            json list = json::array();
+            for (const auto& row : repo.list_series(room, false)) {
+                list.push_back(series_json(row, repo, now_ms));
+            }
+            return {200, json{{"forums", list}}.dump() + "\n"};
+        };
+    } else if (method == bhttp::verb::post && !id) {
+        work = [this, body, now_ms](store::Database& db) -> Outcome {
+            store::ForumSeriesRow row;
+            std::vector<store::ForumText> texts;
+            if (auto e = apply_fields(body, row, texts, true); !e.empty()) {
+                return json_error(400, e);
+            }
+            if (body.contains("cancel_occurrence") || body.contains("move_occurrence")) {
+                return json_error(400, "cancel_occurrence and move_occurrence belong in a PATCH");
+            }
+            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+            store::JobRepository jobs(db.sql());
+            auto created = forums_.create_series(db.sql(), jobs, now_ms, row, texts);
+            if (!created) {
+                return json_error(400, created.error().message);
+            }
+            store::ForumRepository repo(db.sql());
+            auto out = series_json(*repo.find_series(*created), repo, now_ms);
+            tx.commit();
+            return {201, out.dump() + "\n"};
+        };
+    } else if (method == bhttp::verb::patch && id) {
+        work = [this, body, id, now_ms](store::Database& db) -> Outcome {
+            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+            store::JobRepository jobs(db.sql());
+            store::ForumRepository repo(db.sql());
+            auto row = repo.find_series(*id);
+            if (!row) {
+                return json_error(404, "no forum series " + std::to_string(*id));
+            }
+            std::vector<store::ForumText> texts;
+            if (auto e = apply_fields(body, *row, texts, false); !e.empty()) {
+                return json_error(400, e);
+            }
+            if (body.contains("cancel_occurrence")) {
+                const auto& v = body["cancel_occurrence"];
+                auto local = v.is_string() ? forums::parse_local_iso(v.get<std::string>())
+                                           : forums::ParseResult<forums::LocalTime>(forums::ParseError{"not a string"});
+                if (!local) {
+                    return json_error(400, "cancel_occurrence: " + local.error().message);
+                }
+                if (auto r = forums_.cancel_occurrence(db.sql(), jobs, now_ms, *id, *local); !r) {
+                    return json_error(400, r.error().message);
+                }
+            } else if (body.contains("move_occurrence")) {
+                const auto& v = body["move_occurrence"];
+                if (!v.is_object() || !v.value("from", json()).is_string() || !v.value("to", json()).is_string()) {
+                    return json_error(400, "move_occurrence must be {\"from\": LOCAL_ISO, \"to\": LOCAL_ISO}");
+                }
+                auto from = forums::parse_local_iso(v["from"].get<std::string>());
+                auto to = forums::parse_local_iso(v["to"].get<std::string>());
+                if (!from || !to) {
+                    return json_error(400, "move_occurrence: " + (!from ? from.error() : to.error()).message);
+                }
+                if (auto r = forums_.move_occurrence(db.sql(), jobs, now_ms, *id, *from, *to); !r) {
+                    return json_error(400, r.error().message);
+                }
+            } else {
+                if (auto r = forums_.update_series(db.sql(), jobs, now_ms, *row, texts); !r) {
+                    return json_error(400, r.error().message);
+                }
+            }
+            auto out = series_json(*repo.find_series(*id), repo, now_ms);
+            tx.commit();
+            return {200, out.dump() + "\n"};
+        };
+    } else if (method == bhttp::verb::delete_ && id) {
+        work = [this, id, occurrence, now_ms](store::Database& db) -> Outcome {
+            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+            store::JobRepository jobs(db.sql());
+            if (!occurrence.empty()) {
+                auto local = forums::parse_local_iso(occurrence);
+                if (!local) {
+                    return json_error(400, "occurrence: " + local.error().message);
+                }
+                if (auto r = forums_.cancel_occurrence(db.sql(), jobs, now_ms, *id, *local); !r) {
+                    return json_error(404, r.error().message);
+                }
+            } else if (auto r = forums_.cancel_series(db.sql(), jobs, now_ms, *id); !r) {
+                return json_error(404, r.error().message);
+            }
+            tx.commit();
+            return {200, json{{"cancelled", *id}}.dump() + "\n"};
+        };
+    } else {
+        auto res = render(json_error(405, id ? "use GET, PATCH or DELETE on /api/v1/forums/{id}"
+                                             : "use GET or POST on /api/v1/forums"));
+        res.set(bhttp::field::allow, id ? "GET, PATCH, DELETE" : "GET, POST");
+        co_return res;
+    }
+    // Errors are caught on the writer thread: no try block around a co_await (GCC 12 coroutine bug).
+    std::function<Outcome(store::Database&)> guarded = [work = std::move(work)](store::Database& db) -> Outcome {
+        try {
+            return work(db);
+        } catch (const std::exception& e) {
+            core::logger("http")->error("forums admin failed error={}", e.what());
+            return json_error(500, "internal error");
+        }
+    };
+    const Outcome outcome = co_await writer_.run<Outcome>(std::move(guarded));
+    co_return render(outcome);
+}
+
+}  // namespace delvex::http

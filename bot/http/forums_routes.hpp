@@ -1,0 +1,45 @@
+#pragma once
+
+// The forums' HTTP edges: the public calendar feed GET /forums/{room}.ics and the admin API
+// /api/v1/forums (bearer DELVEX_ADMIN_TOKEN). Thin: parse, run the feature's operation on the writer
+// thread in one transaction, render.
+
+#include "bot/core/clock.hpp"
+#include "bot/core/redact.hpp"
+#include "bot/events/db_writer.hpp"
+#include "bot/events/forums_feature.hpp"
+#include "bot/http/server.hpp"
+
+namespace delvex::http {
+
+/// GET /forums/{room}.ics[?series=ID]: the room's forum series as an iCalendar feed (text/calendar).
+class ForumsFeedHandler final : public Handler {
+public:
+    ForumsFeedHandler(events::DbWriter& writer, events::ForumsFeature& forums);
+    boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
+
+private:
+    events::DbWriter& writer_;
+    events::ForumsFeature& forums_;
+};
+
+/// POST/GET/PATCH/DELETE /api/v1/forums[/{id}]: JSON in and out; 401 without the right bearer token,
+/// 400 with a message naming the bad field.
+class ForumsAdminHandler final : public Handler {
+public:
+    ForumsAdminHandler(events::DbWriter& writer, events::ForumsFeature& forums, const core::Clock& clock,
+                       core::Secret admin_token);
+    boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
+
+private:
+    events::DbWriter& writer_;
+    events::ForumsFeature& forums_;
+    const core::Clock& clock_;
+    core::Secret admin_token_;
+};
+
+/// Whether an Authorization header value carries `token` as a bearer token (compared in constant time).
+/// An empty token never matches: the admin API is closed until one is configured.
+bool bearer_matches(std::string_view header, const core::Secret& token);
+
+}  // namespace delvex::http
