@@ -13,6 +13,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -185,6 +186,10 @@ int run_demo(const DemoOptions& options, std::istream& in, std::ostream& out) {
             std::filesystem::remove(options.db_path + suffix);
         }
     }
+
+    // One person types every simulated member: let each member's answers come in one burst (Meta allows
+    // bursts of up to 45 per recipient) rather than paced one per 6 s, so the chat reads in order.
+    ::setenv("DELVEX_RECIPIENT_BURST", "45", 0);
 
     asio::io_context fake_ioc{1};
     whatsapp::FakeGraphOptions fake_options;

@@ -11,6 +11,7 @@
 #include "bot/app/commands.hpp"
 #include "bot/app/config.hpp"
 #include "bot/app/demo.hpp"
+#include "bot/app/members.hpp"
 #include "bot/app/service.hpp"
 #include "bot/core/clock.hpp"
 #include "forums/cli.hpp"
@@ -65,6 +66,22 @@ int main(int argc, char** argv) {
     backup->add_option("--db", backup_db, "Database to copy (default: DELVEX_DB or the config's database)");
     backup->add_option("--config", backup_config, "YAML config file naming the database");
 
+    auto* members = cli.add_subcommand("members", "Bring in members of the existing WhatsApp groups");
+    members->require_subcommand(1);
+    std::optional<std::string> members_config;
+    members->add_option("--config", members_config, "YAML config file naming the database");
+    std::string members_file;
+    auto* members_import = members->add_subcommand("import", "Import FILE.csv (wa_id,alias,room,language,role)");
+    members_import->add_option("file", members_file, "CSV file with the header wa_id,alias,room,language,role")
+        ->required();
+    app::MemberImport new_member;
+    auto* members_add = members->add_subcommand("add", "Add one member (asked for consent on first message)");
+    members_add->add_option("--wa-id", new_member.wa_id, "Phone number (with or without +) or BSUID")->required();
+    members_add->add_option("--alias", new_member.alias, "Name shown to the room")->required();
+    members_add->add_option("--room", new_member.room, "Room id from config/regions.yaml")->required();
+    members_add->add_option("--language", new_member.language, "en, fr, es, pt or sw (default: from the number)");
+    members_add->add_option("--role", new_member.role, "member (default), moderator or admin");
+
     CLI11_PARSE(cli, argc, argv);
 
     try {
@@ -88,6 +105,12 @@ int main(int argc, char** argv) {
         }
         if (backup->parsed()) {
             return app::run_backup(app::process_env(), backup_config, backup_db, backup_to, std::cout, std::cerr);
+        }
+        if (members_import->parsed()) {
+            return app::run_members_import(app::process_env(), members_config, members_file, std::cout, std::cerr);
+        }
+        if (members_add->parsed()) {
+            return app::run_members_add(app::process_env(), members_config, new_member, std::cout, std::cerr);
         }
         if (academy_check->parsed()) {
             return academy::run_check(academy_dir, std::cout, std::cerr);

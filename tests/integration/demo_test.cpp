@@ -83,5 +83,29 @@ TEST(Demo, KeepsTheConversationAcrossRuns) {
     EXPECT_EQ(out.find("Karibu"), std::string::npos) << out;
 }
 
+TEST(Demo, TwoSimulatedMembersJoinOneRoomAndTalk) {
+    testing::TempDir dir;
+    int code = -1;
+    // Choices are answered by number: language (the guess comes first, English second), room (the one
+    // suggested for the number first), then a name and the consent button.
+    const auto out = run_demo(dir,
+                              "hello\n2\n1\nMama Dhahabu\n1\n"
+                              "/as +255700000002 Baraka\n"
+                              "hi\n2\n1\nBaraka\n1\n"
+                              "/as +254700000001 Amina\n"
+                              "Who is going to the forum on Thursday?\n"
+                              "/as +255700000002 Baraka\n"
+                              "I am, with two friends.\n"
+                              "/quit\n",
+                              code);
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("[bot → Amina] Welcome to East Africa, *Mama Dhahabu*!"), std::string::npos) << out;
+    EXPECT_NE(out.find("[bot → Baraka] *Mama Dhahabu* · East Africa\nWho is going to the forum on Thursday?"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("[bot → Amina] *Baraka* · East Africa\nI am, with two friends."), std::string::npos) << out;
+    EXPECT_LT(out.find("Who is going"), out.find("[Baraka] > I am")) << out;
+}
+
 }  // namespace
 }  // namespace delvex
