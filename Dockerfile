@@ -27,9 +27,9 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDELVEX_WERR
  && cmake --build build --target delvex delvex_tests
 # The tests open a thousand loopback connections (tests/integration/abuse_test.cpp) and bind 127.0.0.1:0.
 # They run as an unprivileged user: the file-mode tests mean nothing for root, who can read anything.
-RUN useradd --system --create-home tester \
+RUN useradd --system --create-home --shell /bin/sh tester \
  && chown -R tester /src \
- && su tester -c 'cd /src/build && ctest --output-on-failure -j2 --timeout 600' \
+ && runuser -u tester -- ctest --test-dir /src/build --output-on-failure -j2 --timeout 600 \
  && strip --strip-debug -o /src/delvex build/delvex
 
 FROM debian:12-slim AS runtime
@@ -54,10 +54,12 @@ ENV DELVEX_HOME=/opt/delvex \
     DELVEX_LISTEN=0.0.0.0:8080
 # The database (and its -wal/-shm files, created 0600) lives here; back it up with `delvex backup`.
 VOLUME ["/var/lib/delvex"]
-USER delvex
+# Numeric, so that orchestrators can verify runAsNonRoot.
+USER 10001:10001
 WORKDIR /var/lib/delvex
 EXPOSE 8080
-# /healthz answers 200 once the service is ready to take webhooks (database open, port bound).
+# /healthz answers 200 once the service is ready to take webhooks (database open, port bound). If you
+# change DELVEX_LISTEN's port, change it here too.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD curl -fsS --max-time 4 http://127.0.0.1:8080/healthz || exit 1
 # SIGTERM (docker stop) stops accepting, answers what is in flight and exits 0.
