@@ -1,0 +1,106 @@
+#include "bot/events/academy_feature.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "bot/academy/loader.hpp"
+#include "bot/core/log.hpp"
+#include "bot/core/redact.hpp"
+#include "bot/delivery/codec.hpp"
+
+namespace delvex::events {
+namespace {
+
+academy::Learner learner_of(const store::MemberRow& member) {
+    academy::Learner l;
+    l.member_id = member.id;
+    l.member_key = member.member_key;
+    l.language = member.language.empty() ? "en" : member.language;
+    l.last_inbound = member.last_inbound;
+    return l;
+}
+
+}  // namespace
+
+Academy::Academy(std::shared_ptr<const academy::Engine> engine)
+    : engine_(std::move(engine)), log_(core::logger("academy")) {}
+
+Academy::~Academy() = default;
+
+store::AcademyRepository& Academy::repo(SQLite::Database& db) {
+    if (repo_db_ != &db || !repo_) {
+        repo_ = std::make_unique<store::AcademyRepository>(db);
+        repo_db_ = &db;
+    }
+    return *repo_;
+}
+
+void Academy::apply(Context& ctx, const std::string& member_key, const std::string& key_base,
+                    academy::Effects& fx) {
+    for (std::size_t i = 0; i < fx.messages.size(); ++i) {
+        core::OutgoingMessage message;
+        message.to = delivery::recipient_of(member_key);
+        message.body = std::move(fx.messages[i]);
+        // No template is mapped for "academy": outside the 24 h window a lesson message waits (held) rather
+        // than costing a paid template.
+        ctx.outbox.send(key_base + ":" + std::to_string(i), message, "academy");
+    }
+    for (const auto& job : fx.jobs) {
+        if (!ctx.jobs.reschedule(job.key, job.due_ms, job.expires_ms)) {
+            ctx.jobs.schedule(job.key, job.kind, job.due_ms, job.expires_ms, job.payload, ctx.now_ms);
+        }
+    }
+}
+
+bool Academy::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
+    auto fx = engine_->on_message(repo(ctx.db), learner_of(member), message, ctx.now_ms);
+    apply(ctx, member.member_key, "academy:" + message.id, fx);
+    return fx.handled;
+}
+
+void Academy::on_job(Context& ctx, const store::Job& job) {
+    const std::string member_key = academy::Engine::job_member(job.payload);
+    store::MemberRepository members(ctx.db);
+    const auto member = members.find(member_key);
+    if (!member) {
+        return;  // forgotten since
+    }
+    auto fx = engine_->on_job(repo(ctx.db), learner_of(*member), job.kind, job.payload, ctx.now_ms);
+    if (fx.messages.empty() && job.kind == "academy.nudge") {
+        log_->debug("nudge not sent member={} (window closed or learner active)", core::redact(member_key));
+    }
+    apply(ctx, member_key, job.key, fx);
+}
+
+void Academy::forget(Context& ctx, const store::MemberRow& member) {
+    engine_->forget(repo(ctx.db), learner_of(member));
+}
+
+void Academy::describe(Context& ctx, const store::MemberRow& member, std::vector<std::string>& lines) {
+    for (auto& line : engine_->describe(repo(ctx.db), learner_of(member))) {
+        lines.push_back(std::move(line));
+    }
+}
+
+void Academy::menu(Context& /*ctx*/, const store::MemberRow& member, std::vector<core::ListRow>& rows) {
+    rows.push_back(engine_->menu_row(member.language.empty() ? "en" : member.language));
+}
+
+std::shared_ptr<const academy::Engine> load_academy(const std::string& dir, const core::Catalog& catalog,
+                                                    academy::EngineOptions options) {
+    if (!std::filesystem::is_directory(dir)) {
+        throw std::runtime_error("academy content folder not found: " + dir);
+    }
+    auto content = academy::load_content(dir);
+    for (const auto& d : content.diagnostics) {
+        if (d.severity == academy::Severity::kError) {
+            throw std::runtime_error("academy content: " + academy::format_diagnostic(d, dir) +
+                                     " (run `delvex academy check " + dir + "`)");
+        }
+    }
+    return std::make_shared<const academy::Engine>(std::move(content), catalog, std::move(options));
+}
+
+}  // namespace delvex::events
