@@ -1,7 +1,11 @@
 #include "bot/app/features.hpp"
 
 #include "bot/community/regions.hpp"
+#include "bot/events/forums_feature.hpp"
 #include "bot/events/rooms_feature.hpp"
+#include "bot/http/forums_routes.hpp"
+
+#include <cstdlib>
 
 namespace delvex::app {
 
@@ -17,7 +21,20 @@ FeatureSet make_features(const FeatureDeps& deps) {
     // in progress (forums, academy), and the rooms relay last, which takes whatever is left.
     set.order.push_back(&rooms->gate());
 
-    // (forums and academy are added here, between the gate and the rooms)
+    // Forums: moderators' flow and RSVP buttons; the calendar feed and the admin API.
+    events::ForumsSettings forum_settings;
+    if (const char* url = std::getenv("DELVEX_PUBLIC_URL"); url != nullptr) {
+        forum_settings.public_url = url;  // for the .ics document in RSVP confirmations
+    }
+    auto forums = std::make_unique<events::ForumsFeature>(std::make_unique<events::CommunityRooms>(rooms->regions()),
+                                                          forum_settings);
+    set.routes.emplace_back("/forums/", std::make_unique<http::ForumsFeedHandler>(deps.writer, *forums));
+    set.routes.emplace_back("/api/v1/forums", std::make_unique<http::ForumsAdminHandler>(
+                                                  deps.writer, *forums, deps.clock, deps.config.admin_token));
+    set.order.push_back(forums.get());
+    set.features.push_back(std::move(forums));
+
+    // (academy is added here, between the gate and the rooms)
 
     set.order.push_back(rooms.get());
     rooms->set_features(set.order);

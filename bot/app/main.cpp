@@ -14,6 +14,9 @@
 #include "bot/app/members.hpp"
 #include "bot/app/service.hpp"
 #include "bot/core/clock.hpp"
+#include "bot/community/regions.hpp"
+#include "bot/events/forums_feature.hpp"
+#include "bot/store/database.hpp"
 #include "forums/cli.hpp"
 
 int main(int argc, char** argv) {
@@ -51,6 +54,25 @@ int main(int argc, char** argv) {
     next->add_option("--tz", tz, "IANA time zone of the start, e.g. America/Lima")->required();
     next->add_option("--start", start, "Local start YYYY-MM-DDTHH:MM[:SS]")->required();
     next->add_option("--count", count, "How many occurrences")->capture_default_str();
+    events::ForumsCliOptions forum;
+    std::optional<std::string> forums_config;
+    forums->add_option("--config", forums_config, "YAML config file naming the database (default: DELVEX_DB)");
+    auto* forums_add = forums->add_subcommand("add", "Schedule a forum series in DELVEX_DB");
+    forums_add->add_option("--room", forum.room, "Room id from config/regions.yaml")->required();
+    forums_add->add_option("--title", forum.title, "Title")->required();
+    forums_add->add_option("--rrule", forum.rrule, "RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=1TH")->required();
+    forums_add->add_option("--start", forum.start, "First local start YYYY-MM-DDTHH:MM")->required();
+    forums_add->add_option("--tz", forum.tz, "IANA zone (default: the room's)");
+    forums_add->add_option("--agenda", forum.agenda, "Agenda");
+    forums_add->add_option("--join-kind", forum.join_kind, "link, place or call")->capture_default_str();
+    forums_add->add_option("--join", forum.join_info, "Call link or place");
+    forums_add->add_option("--capacity", forum.capacity, "Seats (0 = no limit)")->capture_default_str();
+    forums_add->add_option("--duration", forum.duration_min, "Minutes")->capture_default_str();
+    auto* forums_list = forums->add_subcommand("list", "List forum series with their next occurrence");
+    forums_list->add_option("--room", forum.room, "Only this room");
+    auto* forums_cancel = forums->add_subcommand("cancel", "Cancel a series, or one occurrence of it");
+    forums_cancel->add_option("--id", forum.id, "Series id")->required();
+    forums_cancel->add_option("--occurrence", forum.occurrence, "Only this local start YYYY-MM-DDTHH:MM");
 
     auto* academy = cli.add_subcommand("academy", "ASM Academy tools");
     academy->require_subcommand(1);
@@ -102,6 +124,20 @@ int main(int argc, char** argv) {
         }
         if (next->parsed()) {
             return forums::run_forums_next(rrule, tz, start, count, std::cout, std::cerr);
+        }
+        if (forums_add->parsed() || forums_list->parsed() || forums_cancel->parsed()) {
+            const auto config = app::load_config(forums_config, app::process_env(), false);
+            const auto regions = community::Regions::load(config.home + "/config/regions.yaml");
+            events::ForumsFeature feature(std::make_unique<events::CommunityRooms>(regions));
+            store::Database db(store::DatabaseOptions{config.db_path, true, 5000, false});
+            const auto now_ms = core::to_unix_ms(core::SystemClock().now());
+            if (forums_add->parsed()) {
+                return events::run_forums_add(db.sql(), feature, forum, now_ms, std::cout, std::cerr);
+            }
+            if (forums_list->parsed()) {
+                return events::run_forums_list(db.sql(), feature, forum, now_ms, std::cout, std::cerr);
+            }
+            return events::run_forums_cancel(db.sql(), feature, forum, now_ms, std::cout, std::cerr);
         }
         if (backup->parsed()) {
             return app::run_backup(app::process_env(), backup_config, backup_db, backup_to, std::cout, std::cerr);

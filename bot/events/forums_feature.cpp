@@ -13,6 +13,8 @@
 
 #include "bot/core/outgoing.hpp"
 #include "bot/delivery/codec.hpp"
+#include "bot/community/regions.hpp"
+#include "bot/store/community_repository.hpp"
 #include "bot/store/repositories.hpp"
 #include "forums/recurrence.hpp"
 
@@ -275,6 +277,53 @@ std::string format_when(const core::Catalog& catalog, std::string_view language,
 
 ForumsFeature::ForumsFeature(RoomDirectory& rooms, ForumsSettings settings)
     : rooms_(rooms), settings_(std::move(settings)) {}
+
+ForumsFeature::ForumsFeature(std::unique_ptr<RoomDirectory> rooms, ForumsSettings settings)
+    : owned_rooms_(std::move(rooms)), rooms_(*owned_rooms_), settings_(std::move(settings)) {}
+
+std::vector<std::string> CommunityRooms::rooms() const {
+    std::vector<std::string> out;
+    for (const auto& room : regions_.rooms()) {
+        out.push_back(room.id);
+    }
+    return out;
+}
+
+bool CommunityRooms::has_room(std::string_view room) const {
+    return regions_.find(room) != nullptr;
+}
+
+std::string CommunityRooms::zone(std::string_view room) const {
+    const auto* r = regions_.find(room);
+    return r != nullptr ? r->time_zone : std::string("UTC");
+}
+
+std::string CommunityRooms::name(std::string_view room, std::string_view language) const {
+    const auto* r = regions_.find(room);
+    return r != nullptr ? r->name(language) : std::string(room);
+}
+
+std::vector<ForumMember> CommunityRooms::members(SQLite::Database& db, std::string_view room) {
+    store::CommunityRepository repo(db);
+    std::vector<ForumMember> out;
+    for (auto& m : repo.room_members(room, 0)) {
+        out.push_back({std::move(m.key), std::move(m.language)});
+    }
+    return out;
+}
+
+bool CommunityRooms::is_moderator(SQLite::Database& db, std::string_view room, std::string_view member_key) {
+    if (regions_.is_configured_moderator(room, member_key)) {
+        return true;
+    }
+    store::CommunityRepository repo(db);
+    for (const auto& m : repo.moderators(room)) {
+        if (m.key == member_key) {
+            return true;
+        }
+    }
+    return false;
+}
 
 ForumResult<forums::Series> ForumsFeature::check(const store::ForumSeriesRow& row, std::int64_t now_ms) const {
     if (!rooms_.has_room(row.room)) {

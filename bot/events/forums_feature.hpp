@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,10 @@
 #include "forums/ical.hpp"
 #include "forums/result.hpp"
 #include "forums/series.hpp"
+
+namespace delvex::community {
+class Regions;
+}
 
 namespace delvex::events {
 
@@ -45,6 +50,22 @@ public:
     /// Active members who may receive messages.
     virtual std::vector<ForumMember> members(SQLite::Database& db, std::string_view room) = 0;
     virtual bool is_moderator(SQLite::Database& db, std::string_view room, std::string_view member_key) = 0;
+};
+
+/// The rooms of config/regions.yaml with their members and moderators from the rooms' tables.
+class CommunityRooms final : public RoomDirectory {
+public:
+    /// `regions` must outlive this object (the rooms feature owns it).
+    explicit CommunityRooms(const community::Regions& regions) : regions_(regions) {}
+    std::vector<std::string> rooms() const override;
+    bool has_room(std::string_view room) const override;
+    std::string zone(std::string_view room) const override;
+    std::string name(std::string_view room, std::string_view language) const override;
+    std::vector<ForumMember> members(SQLite::Database& db, std::string_view room) override;
+    bool is_moderator(SQLite::Database& db, std::string_view room, std::string_view member_key) override;
+
+private:
+    const community::Regions& regions_;
 };
 
 struct ForumsSettings {
@@ -111,6 +132,8 @@ int run_forums_cancel(SQLite::Database& db, ForumsFeature& forums, const ForumsC
 class ForumsFeature final : public Feature {
 public:
     ForumsFeature(RoomDirectory& rooms, ForumsSettings settings = {});
+    /// Owns its room directory.
+    ForumsFeature(std::unique_ptr<RoomDirectory> rooms, ForumsSettings settings = {});
 
     std::string_view name() const override { return "forums"; }
     bool on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) override;
@@ -175,6 +198,7 @@ private:
     void notify_seat(Context& ctx, store::ForumRepository& repo, const store::ForumSeriesRow& row,
                      const forums::Occurrence& occ, const std::string& occ_name);
 
+    std::unique_ptr<RoomDirectory> owned_rooms_;
     RoomDirectory& rooms_;
     ForumsSettings settings_;
 };
