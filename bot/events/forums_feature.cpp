@@ -664,11 +664,12 @@ void ForumsFeature::run_announce(Context& ctx, const store::Job& job, bool sched
                                : "forums.announce:" + token + ":" + std::to_string(occ->start.time_since_epoch().count());
     const auto texts = repo.texts(k->id);
     std::unordered_map<std::string, core::OutgoingMessage> messages;  // by language and zone
+    const auto own_zones = repo.member_zones();
     for (const auto& m : rooms_.members(ctx.db, row->room)) {
         const auto lang = language_or_en(m.language);
         const auto* zone = series->zone;
-        if (auto own = repo.member_zone(m.member_key)) {
-            zone = zone_or(*own, zone);
+        if (auto own = own_zones.find(m.member_key); own != own_zones.end()) {
+            zone = zone_or(own->second, zone);
         }
         auto [it, fresh] = messages.try_emplace(lang + "|" + zone->name());
         if (fresh) {

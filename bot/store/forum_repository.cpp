@@ -359,6 +359,15 @@ void ForumRepository::set_member_zone(std::string_view member_key, std::string_v
     q.exec();
 }
 
+std::map<std::string, std::string, std::less<>> ForumRepository::member_zones() {
+    SQLite::Statement q(db_, "SELECT member_key, tz FROM forum_member_zones");
+    std::map<std::string, std::string, std::less<>> out;
+    while (q.executeStep()) {
+        out.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
+    }
+    return out;
+}
+
 std::int64_t ForumRepository::rsvp_count(std::string_view member_key) {
     SQLite::Statement q(db_, "SELECT count(*) FROM forum_rsvps WHERE member_key = :m");
     q.bind(":m", std::string(member_key));

@@ -8,6 +8,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -126,6 +127,8 @@ public:
     /// The member's own zone, if they set one.
     std::optional<std::string> member_zone(std::string_view member_key);
     void set_member_zone(std::string_view member_key, std::string_view tz);
+    /// Every member's own zone, by member key (one query, for a fan-out to a whole room).
+    std::map<std::string, std::string, std::less<>> member_zones();
 
     /// How many RSVPs the member has (for "my data").
     std::int64_t rsvp_count(std::string_view member_key);
