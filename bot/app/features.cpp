@@ -1,8 +1,10 @@
 #include "bot/app/features.hpp"
 
 #include "bot/community/regions.hpp"
+#include "bot/events/academy_feature.hpp"
 #include "bot/events/forums_feature.hpp"
 #include "bot/events/rooms_feature.hpp"
+#include "bot/http/certificates_routes.hpp"
 #include "bot/http/forums_routes.hpp"
 
 #include <cstdlib>
@@ -34,7 +36,17 @@ FeatureSet make_features(const FeatureDeps& deps) {
     set.order.push_back(forums.get());
     set.features.push_back(std::move(forums));
 
-    // (academy is added here, between the gate and the rooms)
+    // Academy: lessons, quizzes, certificates; GET /certificates/{code} and the media files steps offer.
+    academy::EngineOptions academy_options;
+    const std::string academy_dir = deps.config.home + "/academy-content";
+    if (const char* url = std::getenv("DELVEX_PUBLIC_URL"); url != nullptr && *url != '\0') {
+        academy_options.media_base_url = std::string(url) + "/academy/media";
+    }
+    auto academy = std::make_unique<events::Academy>(events::load_academy(academy_dir, deps.catalog, academy_options));
+    set.routes.emplace_back("/certificates/", std::make_unique<http::CertificatesHandler>(deps.writer));
+    set.routes.emplace_back("/academy/media/", std::make_unique<http::AcademyMediaHandler>(academy->engine(), academy_dir));
+    set.order.push_back(academy.get());
+    set.features.push_back(std::move(academy));
 
     set.order.push_back(rooms.get());
     rooms->set_features(set.order);

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <ctime>
+#include <fstream>
 #include <functional>
 #include <optional>
+#include <sstream>
 
 #include "bot/academy/engine.hpp"
 #include "bot/store/academy_repository.hpp"
@@ -65,6 +67,44 @@ boost::asio::awaitable<Response> CertificatesHandler::handle(Request request, St
                            {"date", date_of(cert->issued_ms)},
                            {"valid", true}};
     co_return json(bhttp::status::ok, body);
+}
+
+AcademyMediaHandler::AcademyMediaHandler(const academy::Engine& engine, std::string content_dir)
+    : content_dir_(std::move(content_dir)) {
+    for (const auto& m : engine.modules()) {
+        for (const auto& l : m.lessons) {
+            for (const auto& s : l.steps) {
+                if (!s.media.path.empty()) {
+                    files_[m.folder + "/" + s.media.path] = s.media.mime_type;
+                }
+            }
+        }
+    }
+}
+
+boost::asio::awaitable<Response> AcademyMediaHandler::handle(Request request, SteadyTime /*started*/) {
+    if (request.method() != bhttp::verb::get) {
+        auto res = text_response(bhttp::status::method_not_allowed, "use GET\n");
+        res.set(bhttp::field::allow, "GET");
+        co_return res;
+    }
+    const std::string_view target = request.target();
+    const std::string_view path = target.substr(0, target.find('?'));
+    constexpr std::string_view kPrefix = "/academy/media/";
+    // Only files a step names: no path from the request ever reaches the file system unchecked.
+    const auto it = path.starts_with(kPrefix) ? files_.find(path.substr(kPrefix.size())) : files_.end();
+    if (it == files_.end()) {
+        co_return text_response(bhttp::status::not_found, "not found\n");
+    }
+    std::ifstream in(content_dir_ + "/" + it->first, std::ios::binary);
+    if (!in) {
+        co_return text_response(bhttp::status::not_found, "not found\n");
+    }
+    std::ostringstream data;
+    data << in.rdbuf();
+    auto res = text_response(bhttp::status::ok, data.str(), it->second.empty() ? "application/octet-stream" : it->second);
+    res.set(bhttp::field::cache_control, "public, max-age=86400");
+    co_return res;
 }
 
 }  // namespace delvex::http
