@@ -131,6 +131,15 @@ Rooms::Rooms(community::Regions regions, const core::Catalog& catalog, RoomsSett
 
 Rooms::~Rooms() = default;
 
+store::CommunityRepository& Rooms::repository(Context& ctx) {
+    // Prepared once per connection: the consumer and the scheduler share the writer thread's connection.
+    if (repo_ == nullptr || repo_db_ != &ctx.db) {
+        repo_ = std::make_unique<store::CommunityRepository>(ctx.db);
+        repo_db_ = &ctx.db;
+    }
+    return *repo_;
+}
+
 Feature& Rooms::gate() {
     return *gate_;
 }
@@ -143,7 +152,7 @@ std::string Rooms::text(std::string_view lang, std::string_view key,
 // ---- the gate ---------------------------------------------------------------------------------------------
 
 bool Rooms::gate_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
-    store::CommunityRepository repo(ctx.db);
+    auto& repo = repository(ctx);
     auto me = repo.profile(member.member_key);
     if (!me) {
         return true;  // the consumer files every sender first; nothing sensible to do otherwise
@@ -233,8 +242,11 @@ void Rooms::onboard(Turn& t, bool prompt_only) {
             const bool known = std::any_of(kLanguages.begin(), kLanguages.end(),
                                            [&](const Language& l) { return l.code == chosen; });
             if (!known) {
-                // The very first message gets the welcome; a later one just the question again.
-                send_languages(t, "welcome");
+                // The very first message gets the welcome; a later one the question again, unless it was
+                // just asked ("Hello" "I am Juma" "from Geita" get one answer, not three).
+                if (!asked_recently(t)) {
+                    send_languages(t, "welcome");
+                }
                 return;
             }
             repo.set_language(t.me.id, chosen);
@@ -262,7 +274,9 @@ void Rooms::onboard(Turn& t, bool prompt_only) {
                 room = find_room(typed, t.lang());
             }
             if (room == nullptr) {
-                send_rooms(t, "rooms.room_prompt");
+                if (!asked_recently(t)) {
+                    send_rooms(t, "rooms.room_prompt");
+                }
                 return;
             }
             if (!repo.join(room->id, t.me.id, t.ctx.now_ms, repo.last_post_id(room->id))) {
@@ -327,12 +341,18 @@ void Rooms::onboard(Turn& t, bool prompt_only) {
                 t.say("rooms.declined", text(t.lang(), "rooms.declined"));
                 return;
             }
-            send_consent(t);
+            if (!asked_recently(t)) {
+                send_consent(t);
+            }
             return;
         }
         case Stage::kActive:
             return;
     }
+}
+
+bool Rooms::asked_recently(Turn& t) const {
+    return t.ctx.now_ms - t.repo.last_queued_ms(t.me.key) < settings_.reask_after_ms;
 }
 
 void Rooms::send_languages(Turn& t, const std::string& logical_key) {
@@ -390,6 +410,10 @@ void Rooms::send_rooms(Turn& t, const std::string& body_key) {
 void Rooms::send_consent(Turn& t) {
     core::ReplyButtons b;
     b.body = text(t.lang(), "rooms.consent", {{"alias", t.me.alias}});
+    if (t.me.imported) {
+        // Brought in from the old WhatsApp groups: this is the first they hear from the bot.
+        b.body = clip(community::welcome_message(catalog_, t.lang(), t.msg.sender.profile_name) + "\n\n" + b.body, 1024);
+    }
     b.buttons.push_back({"rooms:consent:yes", clip(text(t.lang(), "rooms.agree"), 20)});
     b.buttons.push_back({"rooms:consent:no", clip(text(t.lang(), "rooms.decline"), 20)});
     t.send("rooms.consent", b);
@@ -493,7 +517,7 @@ void Rooms::catch_up(Turn& t) {
 // ---- the rooms --------------------------------------------------------------------------------------------
 
 bool Rooms::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
-    store::CommunityRepository repo(ctx.db);
+    auto& repo = repository(ctx);
     auto me = repo.profile(member.member_key);
     if (!me || me->stopped || me->stage != Stage::kActive) {
         return true;
@@ -749,7 +773,7 @@ bool Rooms::command(Turn& t, const community::ParsedCommand& parsed) {
 }
 
 void Rooms::describe(Context& ctx, const store::MemberRow& member, std::vector<std::string>& lines) {
-    store::CommunityRepository repo(ctx.db);
+    auto& repo = repository(ctx);
     const auto me = repo.profile(member.member_key);
     if (!me) {
         return;
@@ -1196,7 +1220,7 @@ void Rooms::digest(Context& ctx, const std::string& room_id) {
     if (room == nullptr) {
         return;
     }
-    store::CommunityRepository repo(ctx.db);
+    auto& repo = repository(ctx);
     const std::string day = local_day(room->time_zone, ctx.now_ms);
     std::size_t templates = 0;
     std::size_t texts = 0;

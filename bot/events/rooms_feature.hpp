@@ -28,6 +28,9 @@ struct RoomsSettings {
     int digest_hour = 18;
     /// The longest catch-up or digest text (WhatsApp allows 4,096 characters).
     std::size_t max_text = 3800;
+    /// During onboarding, a message that does not answer the question gets the question again only if
+    /// it was not asked this recently.
+    std::int64_t reask_after_ms = 2 * 60 * 1000;
 };
 
 class RoomsGate;
@@ -54,6 +57,7 @@ private:
     friend class RoomsGate;
     struct Turn;
 
+    store::CommunityRepository& repository(Context& ctx);
     bool gate_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
     void onboard(Turn& t, bool prompt_only = false);
     void catch_up(Turn& t);
@@ -69,6 +73,7 @@ private:
     void erase(Turn& t);
     void plan_digest(Context& ctx, const std::string& room_id);
 
+    bool asked_recently(Turn& t) const;
     void send_menu(Turn& t);
     void send_rooms(Turn& t, const std::string& body_key);
     void send_languages(Turn& t, const std::string& logical_key);
@@ -86,6 +91,8 @@ private:
     community::CommandTable commands_;
     std::vector<Feature*> features_;
     std::unique_ptr<Feature> gate_;
+    std::unique_ptr<store::CommunityRepository> repo_;  // writer thread only
+    const SQLite::Database* repo_db_ = nullptr;
     std::shared_ptr<spdlog::logger> log_;
 };
 

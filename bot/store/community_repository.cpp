@@ -444,6 +444,13 @@ std::vector<Post> CommunityRepository::held_posts(std::string_view room) {
     return out;
 }
 
+std::int64_t CommunityRepository::last_queued_ms(std::string_view member_key) {
+    SQLite::Statement q(db_, "SELECT coalesce(max(created_ms), 0) FROM outbox WHERE recipient = :key");
+    q.bind(":key", std::string(member_key));
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+}
+
 std::string CommunityRepository::copy_wamid(std::int64_t post_id, std::string_view member_key) {
     ResetOnExit guard{copy_wamid_};
     copy_wamid_.bind(":key", "rooms.relay:" + std::to_string(post_id));

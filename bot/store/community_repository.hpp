@@ -139,6 +139,9 @@ public:
     std::int64_t count_after(std::string_view room, std::int64_t after, std::int64_t except);
     std::vector<Post> held_posts(std::string_view room);
 
+    /// When the last message to this member was queued (0 if never).
+    std::int64_t last_queued_ms(std::string_view member_key);
+
     /// The wamid of the relayed copy of a post that went to a member (empty if not sent yet).
     std::string copy_wamid(std::int64_t post_id, std::string_view member_key);
 

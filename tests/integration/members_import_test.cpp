@@ -85,7 +85,7 @@ TEST(MembersImport, ABadFileNamesEveryProblemByLineAndImportsNothing) {
                             "254700000001,Other,east-africa,sw,member\n");
     EXPECT_EQ(run.code, 1) << run.out;
     const std::string file = dir.file("members.csv");
-    for (const std::string expected :
+    for (const std::string& expected : std::vector<std::string>
          {file + ":3: wa_id", file + ":4: alias 'amina' repeats line 2", file + ":5: room 'atlantis'",
           file + ":6: language 'de'", file + ":7: role 'boss'", file + ":8: alias must not hold a link",
           file + ":9: wa_id repeats line 2", "nothing was imported"}) {

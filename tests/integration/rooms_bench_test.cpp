@@ -15,6 +15,7 @@
 #include "bot/delivery/codec.hpp"
 #include "bot/store/community_repository.hpp"
 #include "bot/store/database.hpp"
+#include "bot/store/repositories.hpp"
 #include "tests/support/harness.hpp"
 
 namespace delvex {

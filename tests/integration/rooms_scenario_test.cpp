@@ -128,7 +128,11 @@ TEST_F(RoomsScenario, OnboardingAsksLanguageRoomAliasConsentAndResumesWhereItSto
     EXPECT_NE(got[1].text.find("Which regional room"), std::string::npos) << got[1].text;
     EXPECT_EQ(got[1].options.front(), "East Africa");  // suggested for +254
 
-    // Leaving half-way and coming back with anything: the same question again.
+    // Another message right away is not asked the question twice ("Hello" "I am Amina" …).
+    say(amina, "I am Amina from Geita");
+    EXPECT_EQ(to(amina).size(), 2u);
+    // Leaving half-way and coming back later with anything: the same question again.
+    clock.advance(3min);
     say(amina, "sorry, what?");
     got = to(amina);
     ASSERT_EQ(got.size(), 3u);
@@ -149,6 +153,7 @@ TEST_F(RoomsScenario, OnboardingAsksLanguageRoomAliasConsentAndResumesWhereItSto
     // Restart the service in the middle: the member resumes at consent.
     harness->stop_service();
     harness->start_service();
+    clock.advance(1h);
     say(amina, "hmm");
     EXPECT_NE(to(amina).back().text.find("Do you agree?"), std::string::npos) << to(amina).back().text;
     choose(amina, "rooms:consent:yes", "I agree");
@@ -294,9 +299,14 @@ TEST_F(RoomsScenario, StopInTheMiddleOfAnythingStopsEverythingAndStartUndoesIt) 
     say(chloe, "Hello again");
     EXPECT_EQ(to(amina).back().text, "*Chloe* · East Africa\nHello again");
     say(baraka, "voltar");
+    // Two texts at once to one member may be coalesced into one message by the governor.
     const auto got = to(baraka);
-    EXPECT_NE(got[got.size() - 2].text.find("bom ter você de volta"), std::string::npos) << got[got.size() - 2].text;
-    EXPECT_NE(got.back().text.find("Escolha um nome"), std::string::npos) << got.back().text;
+    std::string since_start;
+    for (std::size_t i = after_stop; i < got.size(); ++i) {
+        since_start += got[i].text + "\n";
+    }
+    EXPECT_NE(since_start.find("bom ter você de volta"), std::string::npos) << since_start;
+    EXPECT_LT(since_start.find("bom ter você de volta"), since_start.find("Escolha um nome")) << since_start;
 }
 
 TEST_F(RoomsScenario, AfterForgetMeNeitherTheNumberNorTheAliasIsAnywhereInTheDatabaseFile) {
