@@ -1112,13 +1112,16 @@ void Engine::review_answer(Turn& t, const std::string& step_id, std::string_view
 // ---------------------------------------------------------------------------------------------------------
 // Jobs
 
-// One waiting nudge per member, moved forward on every step; its key changes after it ran, because a job
-// key is used once.
-void Engine::plan_nudge(Turn& t) const {
+// One waiting nudge per member. Activity does not move it (an UPDATE per answer would cost more than the
+// rest of the answer): when it comes due and the learner was active meanwhile, it plans the next one for
+// `nudge_after_days` after that activity. A job key is used once, hence the counter in it.
+void Engine::plan_nudge(Turn& t, std::int64_t due) const {
     if (options_.nudge_after_days <= 0) {
         return;
     }
-    const std::int64_t due = t.now_ms + options_.nudge_after_days * kDayMs;
+    if (due == 0) {
+        due = t.now_ms + options_.nudge_after_days * kDayMs;
+    }
     t.fx.jobs.push_back(JobPlan{"academy.nudge:m" + std::to_string(t.learner.member_id) + ":" +
                                     std::to_string(t.session.nudges),
                                 "academy.nudge", due, due + kDayMs, t.learner.member_key});
@@ -1162,7 +1165,14 @@ Effects Engine::nudge(Turn& t) const {
     const Profile* pr = t.profile();
     auto p = pr ? t.store.progress(pr->id, t.session.module_id) : std::nullopt;
     const std::int64_t idle_ms = options_.nudge_after_days * kDayMs;
-    if (!window_open || !p || p->status != Status::kInProgress || t.now_ms - p->updated_ms < idle_ms) {
+    if (!p || p->status != Status::kInProgress) {
+        return std::move(t.fx);
+    }
+    if (t.now_ms - p->updated_ms < idle_ms) {
+        plan_nudge(t, p->updated_ms + idle_ms);  // active since it was planned
+        return std::move(t.fx);
+    }
+    if (!window_open) {
         return std::move(t.fx);
     }
     const Module* m = find_module(p->module_id);

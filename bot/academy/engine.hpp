@@ -27,7 +27,7 @@ struct Learner {
     std::int64_t last_inbound = 0;  ///< unix seconds of the member's last message (the 24 h window)
 };
 
-/// A timer the engine wants: scheduled under `key` (moved to the new time if it is still waiting).
+/// A timer the engine wants, scheduled under `key` unless a job with that key exists.
 struct JobPlan {
     std::string key;
     std::string kind;  ///< "academy.nudge", "academy.review"
@@ -117,7 +117,7 @@ private:
     void verify(Turn& t, std::string_view code) const;
     void pause(Turn& t) const;
     void review_answer(Turn& t, const std::string& step_id, std::string_view choice) const;
-    void plan_nudge(Turn& t) const;
+    void plan_nudge(Turn& t, std::int64_t due = 0) const;
     void plan_review(Turn& t, const Progress& p, int attempt) const;
     Effects nudge(Turn& t) const;
     Effects review(Turn& t, std::string_view payload) const;

@@ -48,9 +48,7 @@ void Academy::apply(Context& ctx, const std::string& member_key, const std::stri
         ctx.outbox.send(key_base + ":" + std::to_string(i), message, "academy");
     }
     for (const auto& job : fx.jobs) {
-        if (!ctx.jobs.reschedule(job.key, job.due_ms, job.expires_ms)) {
-            ctx.jobs.schedule(job.key, job.kind, job.due_ms, job.expires_ms, job.payload, ctx.now_ms);
-        }
+        ctx.jobs.schedule(job.key, job.kind, job.due_ms, job.expires_ms, job.payload, ctx.now_ms);
     }
 }
 

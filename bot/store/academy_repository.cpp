@@ -100,9 +100,17 @@ AcademyRepository::AcademyRepository(SQLite::Database& db)
       profile_(db, "SELECT id, member_key, name, consent_ms, created_ms FROM academy_profiles WHERE id = :id"),
       progress_(db, std::string("SELECT ") + kProgressColumns +
                         " FROM academy_progress WHERE profile_id = :profile AND module_id = :module"),
-      save_progress_(db, std::string("INSERT OR REPLACE INTO academy_progress (") + kProgressColumns +
+      // An upsert rather than INSERT OR REPLACE: a learner's row is updated in place on every answer, not
+      // deleted and inserted again.
+      save_progress_(db, std::string("INSERT INTO academy_progress (") + kProgressColumns +
                              ") VALUES (:profile, :module, :version, :plan, :position, :tries, :total, :right, "
-                             ":pass, :status, :score, :attempts, :started, :updated, :completed)"),
+                             ":pass, :status, :score, :attempts, :started, :updated, :completed) "
+                             "ON CONFLICT (profile_id, module_id) DO UPDATE SET module_version = excluded.module_version, "
+                             "plan = excluded.plan, position = excluded.position, tries_used = excluded.tries_used, "
+                             "quiz_total = excluded.quiz_total, quiz_right = excluded.quiz_right, "
+                             "pass_mark = excluded.pass_mark, status = excluded.status, score = excluded.score, "
+                             "attempts = excluded.attempts, started_ms = excluded.started_ms, "
+                             "updated_ms = excluded.updated_ms, completed_ms = excluded.completed_ms"),
       answer_(db,
               "INSERT INTO academy_answers (profile_id, module_id, step_id, answer, correct, at_ms) "
               "VALUES (:profile, :module, :step, :answer, :correct, :at)") {}

@@ -399,6 +399,17 @@ TEST(AcademyEngine, NudgesArePlannedOnActivityAndSentOnlyWhenIdleAndInsideTheWin
     EXPECT_NE(joined(fx).find("is waiting"), std::string::npos);
     EXPECT_TRUE(has_id(fx, "academy:resume"));
     (void)learner_then;
+    // After activity, a due nudge sends nothing and plans the next one for three days after that activity.
+    r.tap("academy:resume");
+    fx = r.tap("academy:next:ld-intro");
+    ASSERT_EQ(fx.jobs.size(), 1u);
+    EXPECT_EQ(fx.jobs[0].key, "academy.nudge:m7:2");
+    r.now += kDay;
+    fx = r.engine.on_job(r.store, r.learner, "academy.nudge", r.learner.member_key, r.now);
+    EXPECT_TRUE(fx.messages.empty());
+    ASSERT_EQ(fx.jobs.size(), 1u);
+    EXPECT_EQ(fx.jobs[0].key, "academy.nudge:m7:3");
+    EXPECT_EQ(fx.jobs[0].due_ms, r.now - kDay + 3 * kDay);
 }
 
 TEST(AcademyEngine, AReviewQuestionComesInsideTheWindowOrIsRetriedTheNextDay) {
