@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "bot/academy/loader.hpp"
@@ -15,6 +16,7 @@
 #include "bot/app/service.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/community/regions.hpp"
+#include "bot/events/academy_feature.hpp"
 #include "bot/events/forums_feature.hpp"
 #include "bot/store/database.hpp"
 #include "forums/cli.hpp"
@@ -79,6 +81,14 @@ int main(int argc, char** argv) {
     std::string academy_dir = "academy-content";
     auto* academy_check = academy->add_subcommand("check", "Validate Academy content; non-zero exit on errors");
     academy_check->add_option("dir", academy_dir, "Content folder")->capture_default_str();
+    bool academy_csv = false;
+    std::optional<std::string> academy_db;
+    std::optional<std::string> academy_config;
+    auto* academy_export =
+        academy->add_subcommand("export", "Learners' progress per room and module as CSV (no phone numbers)");
+    academy_export->add_flag("--csv", academy_csv, "CSV on standard output (the only format)");
+    academy_export->add_option("--db", academy_db, "Database (default: DELVEX_DB or the config's database)");
+    academy_export->add_option("--config", academy_config, "YAML config file naming the database");
 
     std::string backup_to;
     std::optional<std::string> backup_db;
@@ -150,6 +160,16 @@ int main(int argc, char** argv) {
         }
         if (academy_check->parsed()) {
             return academy::run_check(academy_dir, std::cout, std::cerr);
+        }
+        if (academy_export->parsed()) {
+            const std::string path =
+                academy_db ? *academy_db : app::load_config(academy_config, app::process_env(), false).db_path;
+            if (!std::filesystem::exists(path)) {
+                std::cerr << "delvex: no database at " << path << '\n';
+                return 2;
+            }
+            store::Database db(store::DatabaseOptions{path, true, 5000, true});
+            return events::run_academy_export(db.sql(), std::cout, std::cerr);
         }
     } catch (const app::ConfigError& e) {
         std::cerr << "delvex: config: " << e.what() << '\n';

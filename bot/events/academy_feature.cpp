@@ -2,13 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <filesystem>
+#include <map>
+#include <ostream>
 #include <stdexcept>
 
 #include "bot/academy/loader.hpp"
 #include "bot/core/log.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/delivery/codec.hpp"
+#include "bot/store/community_repository.hpp"
 
 namespace delvex::events {
 namespace {
@@ -22,7 +26,71 @@ academy::Learner learner_of(const store::MemberRow& member) {
     return l;
 }
 
+std::string iso_time(std::int64_t ms) {
+    if (ms <= 0) {
+        return {};
+    }
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+const char* status_name(academy::Status s) {
+    switch (s) {
+        case academy::Status::kPassed:
+            return "passed";
+        case academy::Status::kFailed:
+            return "failed";
+        case academy::Status::kInProgress:
+            break;
+    }
+    return "in_progress";
+}
+
 }  // namespace
+
+std::string csv_field(std::string_view value) {
+    std::string v(value);
+    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')) {
+        v.insert(v.begin(), '\'');
+    }
+    if (v.find_first_of(",\"\n\r") == std::string::npos) {
+        return v;
+    }
+    std::string out = "\"";
+    for (char c : v) {
+        out += c;
+        if (c == '"') {
+            out += '"';
+        }
+    }
+    out += '"';
+    return out;
+}
+
+int run_academy_export(SQLite::Database& db, std::ostream& out, std::ostream& /*err*/) {
+    store::AcademyRepository academy(db);
+    store::CommunityRepository community(db);
+    out << "learner,room,module,module_version,status,score,step,steps,attempts,certificate,started,updated,"
+           "completed\n";
+    std::map<std::string, std::string> rooms;  // member key → current room
+    for (const auto& r : academy.export_rows()) {
+        auto it = rooms.find(r.member_key);
+        if (it == rooms.end()) {
+            const auto profile = community.profile(r.member_key);
+            it = rooms.emplace(r.member_key, profile ? profile->current_room : std::string()).first;
+        }
+        out << csv_field(r.learner) << ',' << csv_field(it->second) << ',' << csv_field(r.module_id) << ','
+            << r.module_version << ',' << status_name(r.status) << ',' << (r.score >= 0 ? std::to_string(r.score) : "")
+            << ',' << std::min(r.position + 1, r.steps) << ',' << r.steps << ',' << r.attempts << ','
+            << r.certificate << ',' << iso_time(r.started_ms) << ',' << iso_time(r.updated_ms) << ','
+            << iso_time(r.completed_ms) << '\n';
+    }
+    return 0;
+}
 
 Academy::Academy(std::shared_ptr<const academy::Engine> engine)
     : engine_(std::move(engine)), log_(core::logger("academy")) {}

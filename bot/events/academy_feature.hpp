@@ -4,6 +4,7 @@
 // store. Runs on the writer thread inside the event's savepoint, so a learner's progress and the next step
 // it queues commit together.
 
+#include <iosfwd>
 #include <memory>
 #include <string>
 
@@ -46,5 +47,14 @@ private:
 /// the first `file:line: message` when the content has errors.
 std::shared_ptr<const academy::Engine> load_academy(const std::string& dir, const core::Catalog& catalog,
                                                     academy::EngineOptions options = {});
+
+/// `delvex academy export --csv`: learners' progress per room and module as CSV on `out` (header
+/// learner,room,module,module_version,status,score,step,steps,attempts,certificate,started,updated,completed;
+/// times in UTC ISO 8601). Never a phone number. Returns the exit code.
+int run_academy_export(SQLite::Database& db, std::ostream& out, std::ostream& err);
+
+/// One CSV field: quoted when needed, and a leading = + - @ defused so that a spreadsheet shows a learner's
+/// chosen name as text instead of running it as a formula.
+std::string csv_field(std::string_view value);
 
 }  // namespace delvex::events
