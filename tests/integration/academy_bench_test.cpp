@@ -17,6 +17,7 @@
 #include <iostream>
 #include <thread>
 
+#include "bot/app/features.hpp"
 #include "bot/events/academy_feature.hpp"
 #include "bot/store/academy_repository.hpp"
 #include "bot/store/community_repository.hpp"
@@ -293,6 +294,72 @@ TEST(AcademyBench, DISABLED_FeatureAloneAppliesTenThousandAnswers) {
     std::sort(per_second.begin(), per_second.end());
     std::cout << "[ bench academy alone ] learners=" << n << " median " << per_second[per_second.size() / 2]
               << " answers/s (state, answer, nudge job and next step committed, 64 per transaction)" << std::endl;
+}
+
+// Where the rest of an answer's time goes: the same answers through every feature in the service's order
+// (rooms gate, forums, academy, …), as the inbox consumer asks them, still without HTTP or the inbox.
+TEST(AcademyBench, DISABLED_AllFeaturesApplyTenThousandAnswers) {
+    const int n = env_int("DELVEX_BENCH_LEARNERS", 10000);
+    const int rounds = env_int("DELVEX_BENCH_ROUNDS", 3);
+    testing::TempDir dir;
+    testing::TempDir home;
+    namespace fs = std::filesystem;
+    fs::create_symlink(fs::path(DELVEX_SOURCE_DIR) / "config", fs::path(home.path()) / "config");
+    fs::create_symlink(fs::path(DELVEX_SOURCE_DIR) / "tests/fixtures/academy/learner",
+                       fs::path(home.path()) / "academy-content");
+    const auto seed_path = dir.file("seed.db");
+    seed(seed_path, n);
+    const auto catalog = core::Catalog::load(std::string(DELVEX_SOURCE_DIR) + "/config/locales");
+    app::Config config;
+    config.home = home.path();
+    core::SystemClock clock;
+    events::DbWriter writer(store::DatabaseOptions{dir.file("writer.db"), false});
+    std::vector<double> per_second;
+    for (int round = 0; round < rounds; ++round) {
+        const auto path = dir.file("round" + std::to_string(round) + ".db");
+        fs::copy_file(seed_path, path);
+        store::Database db(store::DatabaseOptions{path, false});
+        auto set = app::make_features(app::FeatureDeps{config, catalog, clock, writer});
+        const auto features = set.pointers();
+        store::MemberRepository members(db.sql());
+        store::OutboxRepository outbox_repo(db.sql());
+        store::JobRepository jobs(db.sql());
+        std::vector<store::MemberRow> rows;
+        for (int i = 0; i < n; ++i) {
+            rows.push_back(*members.find(member_key(i)));
+        }
+        int handled = 0;
+        const auto start = SteadyClock::now();
+        for (int i = 0; i < n;) {
+            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+            for (int k = 0; k < 64 && i < n; ++k, ++i) {
+                const auto now_ms = core::to_unix_ms(std::chrono::system_clock::now());
+                events::Outbox outbox(outbox_repo, now_ms);
+                events::Context ctx{db.sql(), catalog, now_ms, outbox, jobs};
+                core::InboundMessage m;
+                m.id = "wamid.all" + std::to_string(i);
+                m.sender.wa_id = member_key(i);
+                m.type = core::MessageType::kInteractive;
+                m.interactive = core::InteractiveType::kButtonReply;
+                m.reply_id = "academy:ans:ld-q1:wet";
+                for (auto* f : features) {
+                    if (f->on_message(ctx, rows[static_cast<std::size_t>(i)], m)) {
+                        handled += f->name() == "academy" ? 1 : 0;
+                        break;
+                    }
+                }
+            }
+            tx.commit();
+        }
+        const double took = std::chrono::duration<double>(SteadyClock::now() - start).count();
+        EXPECT_EQ(handled, n);
+        per_second.push_back(n / took);
+        std::cout << "[ bench academy all features ] round " << round << ": " << n / took << " answers/s, "
+                  << took * 1e6 / n << " us per answer" << std::endl;
+    }
+    std::sort(per_second.begin(), per_second.end());
+    std::cout << "[ bench academy all features ] learners=" << n << " median " << per_second[per_second.size() / 2]
+              << " answers/s (every feature in the service's order, 64 per transaction)" << std::endl;
 }
 
 }  // namespace
