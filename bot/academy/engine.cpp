@@ -602,6 +602,7 @@ void Engine::continue_module(Turn& t, std::string prefix) const {
     send_step(t, *p, std::move(prefix));
     p->updated_ms = t.now_ms;
     t.store.save_progress(*p);
+    plan_nudge(t);
 }
 
 // Sends the step at p.position, after skipping steps that vanished from the content since the learner

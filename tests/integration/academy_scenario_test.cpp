@@ -12,6 +12,7 @@
 
 #include "bot/store/academy_repository.hpp"
 #include "bot/store/database.hpp"
+#include "bot/store/job_repository.hpp"
 #include "tests/support/harness.hpp"
 
 namespace delvex {
@@ -209,6 +210,71 @@ TEST_F(AcademyScenario, StartAnswerRightAndWrongRestartResumePassCertifyAndVerif
     EXPECT_EQ(testing::http_request(harness->port(), "GET", "/certificates/ZZZZ2222").status, 404);
     EXPECT_EQ(testing::http_request(harness->port(), "GET", "/certificates/not-a-code").status, 404);
     EXPECT_EQ(testing::http_request(harness->port(), "POST", "/certificates/" + code).status, 405);
+}
+
+TEST_F(AcademyScenario, NudgesOnlyInsideTheWindowAndAReviewQuestionAWeekAfterPassing) {
+    say("hello");
+    tap("rooms:lang:en", true);
+    tap("rooms:room:east-africa", true);
+    say("Amina Gold");
+    tap("rooms:consent:yes");
+    say("learn");
+    say("Amina");
+    tap("academy:consent:yes");
+    tap("academy:mod:learner-demo", true);
+    say("pause");
+    auto jobs_in = [&](int state) {
+        store::Database db({dir.file("academy.db"), false, 5000, true});
+        store::JobRepository jobs(db.sql());
+        return jobs.count(static_cast<store::JobState>(state));
+    };
+    auto run_jobs = [&] {
+        harness->service().run_scheduler();
+        ASSERT_TRUE(testing::eventually([&] { return harness->service().quiet(); }, 20s));
+    };
+
+    // Three idle days and no message from the member since: the window is closed, the nudge is dropped.
+    auto mark = sent().size();
+    clock.advance(72h + 1h);
+    run_jobs();
+    EXPECT_EQ(since(mark).find("is waiting"), std::string::npos) << since(mark);
+    EXPECT_EQ(sent().size(), mark);
+    EXPECT_EQ(jobs_in(0), 0);  // nothing waiting: it ran (and sent nothing)
+
+    // Back to the lesson, then paused again; the member keeps chatting in the room, so the window is open
+    // when the next nudge comes due three days later.
+    tap("academy:resume");
+    say("pause");
+    clock.advance(60h);
+    say("hello everyone, the rain stopped");
+    mark = sent().size();
+    clock.advance(12h + 1h);
+    run_jobs();
+    EXPECT_NE(since(mark).find("is waiting"), std::string::npos) << since(mark);
+    ASSERT_TRUE(offered("academy:resume"));
+
+    // Finish the module; a review question comes about a week later, inside the window.
+    tap("academy:resume");
+    tap("academy:next:ld-intro");
+    tap("academy:next:ld-picture");
+    tap("academy:ans:ld-practice:true");
+    tap("academy:ans:ld-q1:wet");
+    tap("academy:ans:ld-q2:retort", true);
+    say("mercury");
+    tap("academy:ans:ld-q4:false");
+    EXPECT_NE(since(mark).find("Well done"), std::string::npos);
+    clock.advance(24h * 6 + 12h);
+    say("good morning room");
+    mark = sent().size();
+    clock.advance(12h + 1h);
+    run_jobs();
+    EXPECT_NE(since(mark).find("Quick review"), std::string::npos) << since(mark);
+    const auto ids = last_ids();
+    ASSERT_FALSE(ids.empty());
+    ASSERT_TRUE(ids[0].starts_with("academy:rev:")) << ids[0];
+    mark = sent().size();
+    tap(ids[0], ids[0].find("ld-q2") != std::string::npos);
+    EXPECT_GT(sent().size(), mark);
 }
 
 }  // namespace
