@@ -81,6 +81,23 @@ std::int64_t to_int(std::string_view s) {
     return r.ec == std::errc() && r.ptr == s.data() + s.size() ? v : -1;
 }
 
+/// A typed certificate code, as far as chat can tell: one or two words of 6 to 10 letters and digits
+/// together ("7kq2 m9xa", "7KQ2-M9XA").
+bool looks_like_code(std::string_view normalized) {
+    std::size_t letters = 0;
+    std::size_t spaces = 0;
+    for (char c : normalized) {
+        if (c == ' ') {
+            ++spaces;
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            ++letters;
+        } else {
+            return false;
+        }
+    }
+    return spaces <= 1 && letters >= 6 && letters <= 10;
+}
+
 /// Puts a short text (feedback) before an interactive body when both fit in one message; otherwise
 /// returns the text to send on its own first.
 std::string join_body(std::string& prefix, const std::string& body) {
@@ -320,7 +337,8 @@ Effects Engine::on_message(LearnerStore& store, const Learner& learner, const co
         const std::string norm = normalize_answer(message.text);
         const auto space = norm.find(' ');
         const std::string first = norm.substr(0, space);
-        if (space != std::string::npos && keyword("verify", first)) {
+        // "verify" and a code-like word only: a room message that merely starts with the word stays a post.
+        if (space != std::string::npos && keyword("verify", first) && looks_like_code(norm.substr(space + 1))) {
             t.fx.handled = true;
             verify(t, std::string_view(norm).substr(space + 1));
         } else if (t.session.mode == Mode::kAwaitName) {
@@ -332,7 +350,8 @@ Effects Engine::on_message(LearnerStore& store, const Learner& learner, const co
         } else if (keyword("start", norm)) {
             t.fx.handled = true;
             start(t);
-        } else if (keyword("progress", norm) && t.session.mode != Mode::kIdle) {
+        } else if (keyword("progress", norm) &&
+                   (t.session.mode != Mode::kIdle || !store.profiles(learner.member_key).empty())) {
             t.fx.handled = true;
             progress_report(t);
         } else if (t.session.mode == Mode::kLesson) {

@@ -299,6 +299,9 @@ TEST(AcademyEngine, PassingGivesACertificateThatVerifiesInChatInAnyLanguage) {
     EXPECT_NE(joined(fx).find("Poussière et mercure"), std::string::npos);
     fx = other.say("thibitisha ZZZZ2222");
     EXPECT_NE(joined(fx).find("Aucun certificat"), std::string::npos);
+    // A room post that merely starts with the word is not a verification.
+    EXPECT_FALSE(other.say("verify the pit walls before the rain").handled);
+    EXPECT_FALSE(other.say("progress").handled);  // not a learner: the word is the room's
 }
 
 TEST(AcademyEngine, BelowThePassMarkOffersATryAgainThatStartsAFreshAttempt) {
