@@ -5,7 +5,7 @@
 //     lesson files and the `delvex academy check` binary);
 //   - a secret file readable by others (0644): tests/unit/app/config_test.cpp (extended here to group bits,
 //     symlinks and every secret key);
-//   - moderator and admin role checks: with the features that define those actions (rooms, forums admin API).
+//   - moderator role checks: with the rooms commands that define those actions.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -170,9 +170,8 @@ BinaryRun run_delvex(const std::string& args) {
 
 // --- the admin token is compared in constant time ---
 
-// No admin endpoint is guarded by this file's tests yet (the forums admin API is being written beside
-// this); its bearer check must call core::constant_time_equal, which is what is tested here, plus a guard
-// that no secret is compared with == anywhere.
+// The comparison itself, plus a guard that no secret is compared with == anywhere in bot/ (the admin API's
+// bearer check is exercised through the service in the next test).
 TEST(Security, TokensAreComparedOnlyByConstantTimeEqual) {
     EXPECT_TRUE(core::constant_time_equal("s3cret-admin-token", "s3cret-admin-token"));
     EXPECT_FALSE(core::constant_time_equal("s3cret-admin-token", "s3cret-admin-tokeN"));
@@ -196,6 +195,38 @@ TEST(Security, TokensAreComparedOnlyByConstantTimeEqual) {
                           << ": a secret compared with " << it->str() << "; use core::constant_time_equal";
         }
     }
+}
+
+// The admin API (/api/v1/forums) through the real service: the bearer check is the one place the admin
+// token is compared, via http::bearer_matches → core::constant_time_equal.
+TEST(Security, TheAdminApiOpensOnlyForTheExactBearerToken) {
+    testing::TempDir dir;
+    ServiceHarness h(dir.file("d.db"));
+    // No token configured: the admin API is closed, even to an empty bearer.
+    EXPECT_EQ(testing::http_request(h.port(), "GET", "/api/v1/forums").status, 401);
+    EXPECT_EQ(testing::http_request(h.port(), "GET", "/api/v1/forums", {}, {{"Authorization", "Bearer "}}).status,
+              401);
+
+    const std::string token = "admin-token-7f3a9c1e5b2d4f6a8c0e";
+    h.stop_service();
+    h.config().admin_token = core::Secret(token);
+    h.start_service();
+    auto status = [&](const std::string& authorization) {
+        std::map<std::string, std::string> headers;
+        if (!authorization.empty()) {
+            headers["Authorization"] = authorization;
+        }
+        return testing::http_request(h.port(), "GET", "/api/v1/forums", {}, headers).status;
+    };
+    EXPECT_EQ(status(""), 401);
+    EXPECT_EQ(status("Bearer " + token.substr(0, token.size() - 1)), 401);  // a prefix
+    EXPECT_EQ(status("Bearer " + token + "0"), 401);                        // longer
+    EXPECT_EQ(status("Bearer " + token.substr(0, token.size() - 1) + "F"), 401);
+    EXPECT_EQ(status("Basic " + token), 401);
+    EXPECT_EQ(status(token), 401);
+    EXPECT_EQ(status("Bearer  " + token), 401);  // the token is compared exactly, spaces included
+    EXPECT_NE(status("Bearer " + token), 401);
+    EXPECT_NE(status("bearer " + token), 401);  // the scheme is case-insensitive (RFC 7235)
 }
 
 // --- no secret and no full phone number in any log line (error paths; the happy path is in
