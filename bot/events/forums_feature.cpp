@@ -1100,6 +1100,15 @@ bool ForumsFeature::on_flow(Context& ctx, const store::MemberRow& member, const 
     if (!flow_reply && !keyword && !(draft && is_text)) {
         return false;
     }
+    if (!flow_reply && !keyword) {
+        // Text is an answer only where the flow asked a question in words; elsewhere (menus, buttons) the
+        // moderator has moved on: the draft ends and the message goes to the room as usual.
+        static const std::set<std::string> kTyped = {"title", "ordinal", "weekday", "time", "join_info"};
+        if (!kTyped.contains(draft->step)) {
+            repo.delete_draft(member.member_key);
+            return false;
+        }
+    }
     auto rooms = moderated_rooms(ctx, member.member_key);
     if (rooms.empty()) {
         if (draft) {

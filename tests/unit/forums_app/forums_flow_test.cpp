@@ -125,6 +125,21 @@ TEST_F(ForumsFlowTest, TypedPatternAndOneDateCancelled) {
     EXPECT_FALSE(repo.find_series(all[0].id)->cancelled);
 }
 
+TEST_F(ForumsFlowTest, AModeratorWhoMovesOnFromTheMenuPostsAsUsual) {
+    turn("5100000001", "forum");
+    ASSERT_TRUE(handled);
+    turn("5100000001", "Good morning everyone");
+    EXPECT_FALSE(handled) << "free text at a menu is a post for the room, not an answer";
+    store::ForumRepository repo(db.sql());
+    EXPECT_FALSE(repo.draft("5100000001").has_value());
+    // A draft left for more than 30 minutes lapses too.
+    turn("5100000001", "forum");
+    turn("5100000001", "", "forums:flow:new");
+    clock.advance(std::chrono::minutes(31));
+    turn("5100000001", "A title typed much later");
+    EXPECT_FALSE(handled);
+}
+
 TEST_F(ForumsFlowTest, MembersWhoAreNotModeratorsAreLeftToTheRooms) {
     turn("5100000002", "forum");
     EXPECT_FALSE(handled);
