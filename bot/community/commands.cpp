@@ -73,14 +73,17 @@ std::string fold(std::string_view text) {
         }
         out += static_cast<char>(c < 0x80 ? std::tolower(c) : c);
     }
-    std::string_view v = trim(out);
-    while (!v.empty() && (v.back() == '.' || v.back() == '!' || v.back() == '?' || v.back() == ',')) {
+    // Spaces and punctuation around the words, in any mix ("stop !", "/ menu", "ok?? ").
+    std::string_view v = out;
+    constexpr std::string_view kTrailing = " \t\n\r.!?,";
+    constexpr std::string_view kLeading = " \t\n\r/#";
+    while (!v.empty() && kTrailing.find(v.back()) != std::string_view::npos) {
         v.remove_suffix(1);
     }
-    while (!v.empty() && (v.front() == '/' || v.front() == '#')) {
+    while (!v.empty() && kLeading.find(v.front()) != std::string_view::npos) {
         v.remove_prefix(1);
     }
-    return std::string(trim(v));
+    return std::string(v);
 }
 
 const std::vector<std::pair<std::string_view, Command>>& CommandTable::names() {

@@ -1175,9 +1175,6 @@ void Rooms::moderate(Turn& t, Command command, const std::string& argument) {
                                                      : MembershipState::kBanned;
     const char* action = command == Command::kSilence ? "silence" : command == Command::kRemove ? "remove" : "ban";
     repo.set_membership_state(room_id, target->id, state);
-    if (state != MembershipState::kSilenced && target->current_room == room_id) {
-        repo.set_current_room(target->id, "");
-    }
     repo.log_action(t.me.id, action, room_id, target->id, target->alias, t.ctx.now_ms);
     if (!target->stopped) {
         t.ctx.outbox.text(std::string("rooms.moderated:") + action + ":" + t.msg.id, target->key,

@@ -8,6 +8,7 @@
 #include <date/date.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -342,6 +343,9 @@ TEST_F(RoomsScenario, AfterForgetMeNeitherTheNumberNorTheAliasIsAnywhereInTheDat
     {
         SQLite::Database db(dir.file("rooms.db"), SQLite::OPEN_READWRITE);
         db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        if (std::getenv("DELVEX_KEEP_DB") != nullptr) {
+            std::filesystem::copy_file(dir.file("rooms.db"), std::getenv("DELVEX_KEEP_DB"));
+        }
     }
     for (const char* suffix : {"", "-wal", "-shm"}) {
         std::ifstream in(dir.file(std::string("rooms.db") + suffix), std::ios::binary);
@@ -356,6 +360,112 @@ TEST_F(RoomsScenario, AfterForgetMeNeitherTheNumberNorTheAliasIsAnywhereInTheDat
             EXPECT_NE(bytes.find("Good point"), std::string::npos);
         }
     }
+}
+
+/// A home folder like the repository's, but with its own regions.yaml.
+std::string home_with_regions(const testing::TempDir& dir, const std::string& regions_yaml) {
+    namespace fs = std::filesystem;
+    const fs::path home = dir.file("home");
+    fs::create_directories(home / "config");
+    for (const char* name : {"locales", "templates.yaml", "delivery.yaml"}) {
+        fs::create_symlink(fs::path(DELVEX_SOURCE_DIR) / "config" / name, home / "config" / name);
+    }
+    fs::create_symlink(fs::path(DELVEX_SOURCE_DIR) / "academy-content", home / "academy-content");
+    std::ofstream(home / "config" / "regions.yaml") << regions_yaml;
+    return home.string();
+}
+
+TEST_F(RoomsScenario, ModeratorsApproveHeldPostsHandleReportsAndOnlyModeratorsCan) {
+    harness->stop_service();
+    harness->config().home = home_with_regions(dir,
+                                               "rooms:\n"
+                                               "  - id: east-africa\n"
+                                               "    names: {en: East Africa, sw: Afrika Mashariki}\n"
+                                               "    time_zone: Africa/Nairobi\n"
+                                               "    languages: [sw, en]\n"
+                                               "    countries: [\"254\", \"255\"]\n"
+                                               "    moderators: [\"+254700000009\"]\n"
+                                               "    hold_first_posts: 1\n");
+    harness->start_service();
+    const Member mod{"254700000009", "Neema"};
+    onboard(mod, "en", "east-africa", "Neema Mod");
+    onboard(amina, "en", "east-africa", "Amina");
+    onboard(baraka, "en", "east-africa", "Baraka");
+
+    // A new member's first post waits for a moderator.
+    say(amina, "My first post: where to buy retorts?");
+    EXPECT_NE(to(amina).back().text.find("waits for a moderator"), std::string::npos) << to(amina).back().text;
+    EXPECT_EQ(count_containing(baraka, "retorts"), 0u);
+    const auto held = to(mod).back();
+    ASSERT_EQ(held.type, "interactive");
+    EXPECT_NE(held.text.find("A post waits in East Africa, by *Amina*"), std::string::npos) << held.text;
+    EXPECT_EQ(held.options, (std::vector<std::string>{"Approve", "Reject"}));
+    const auto approve_id = std::get<core::ReplyButtons>(held.message.body).buttons.at(0).id;
+
+    // A member who is not a moderator cannot approve, by button or by words.
+    choose(baraka, approve_id, "Approve");
+    EXPECT_NE(to(baraka).back().text.find("Only the moderators"), std::string::npos) << to(baraka).back().text;
+    EXPECT_EQ(count_containing(baraka, "retorts"), 0u);
+    say(baraka, "approve " + approve_id.substr(approve_id.rfind(':') + 1));
+    EXPECT_EQ(count_containing(baraka, "retorts"), 0u);  // his words are his own (held) first post
+
+    // The moderator approves: the post reaches the room.
+    choose(mod, approve_id, "Approve");
+    EXPECT_EQ(to(baraka).back().text, "*Amina* · East Africa\nMy first post: where to buy retorts?");
+    EXPECT_NE(to(mod).back().text.find("approved"), std::string::npos);
+
+    // Her next post goes straight through; Baraka reports it, anonymously.
+    say(amina, "Second post, no wait this time");
+    const auto copy = to(baraka).back();
+    EXPECT_EQ(copy.text, "*Amina* · East Africa\nSecond post, no wait this time");
+    reply_to(baraka, copy.wamid, "report");
+    EXPECT_NE(to(baraka).back().text.find("They do not know who reported"), std::string::npos);
+    const auto report = to(mod).back();
+    EXPECT_NE(report.text.find("Report in East Africa"), std::string::npos) << report.text;
+    EXPECT_NE(report.text.find("*Amina*"), std::string::npos);
+    EXPECT_EQ(report.text.find("Baraka"), std::string::npos) << report.text;
+    EXPECT_EQ(report.raw_json.find(baraka.wa_id), std::string::npos);
+    EXPECT_EQ(count_containing(amina, "report"), 0u);  // the word "report" is not relayed
+
+    // HOLD: her posts wait again; BAN: she cannot post at all. Baraka cannot do either.
+    say(baraka, "ban Amina");
+    EXPECT_EQ(count_containing(amina, "banned"), 0u);
+    say(mod, "hold Amina");
+    EXPECT_NE(to(mod).back().text.find("now wait for approval"), std::string::npos) << to(mod).back().text;
+    say(amina, "Third post");
+    EXPECT_EQ(count_containing(baraka, "Third post"), 0u);
+    say(mod, "ban amina");
+    EXPECT_NE(to(amina).back().text.find("banned you from East Africa"), std::string::npos) << to(amina).back().text;
+    say(amina, "Fourth post");
+    EXPECT_NE(to(amina).back().text.find("You cannot post in East Africa"), std::string::npos);
+    EXPECT_EQ(count_containing(baraka, "Fourth post"), 0u);
+
+    // ANNOUNCE reaches the whole room; every action is in the audit log.
+    say(mod, "announce Forum on Thursday at 15:00");
+    EXPECT_NE(to(baraka).back().text.find("📢 Announcement · East Africa\nForum on Thursday at 15:00"),
+              std::string::npos)
+        << to(baraka).back().text;
+    harness->stop_service();
+    SQLite::Database db(dir.file("rooms.db"));
+    store::CommunityRepository repo(db);
+    EXPECT_EQ(repo.count_actions("approve"), 1);
+    EXPECT_EQ(repo.count_actions("report"), 1);
+    EXPECT_EQ(repo.count_actions("silence"), 1);
+    EXPECT_EQ(repo.count_actions("ban"), 1);
+    EXPECT_EQ(repo.count_actions("announce"), 1);
+}
+
+TEST_F(RoomsScenario, AFloodOfPostsIsRefusedOncePerWindowWithAClearMessage) {
+    onboard(amina, "en", "east-africa", "Amina");
+    onboard(baraka, "en", "east-africa", "Baraka");
+    for (int i = 1; i <= 12; ++i) {
+        say(amina, "post number " + std::to_string(i));
+    }
+    EXPECT_EQ(count_containing(baraka, "post number"), 10u);
+    EXPECT_EQ(count_containing(amina, "Please slow down: at most 10 posts in 10 minutes"), 1u);
+    clock.advance(11min);
+    say(amina, "post number 13");
+    EXPECT_EQ(count_containing(baraka, "post number 13"), 1u);
 }
 
 }  // namespace
