@@ -57,4 +57,23 @@ int run_send(const EnvLookup& env, const std::string& to, const std::string& tex
     return 0;
 }
 
+int run_outbox_failed(const EnvLookup& env, int limit, std::ostream& out, std::ostream& err) {
+    if (limit < 1 || limit > 100000) {
+        err << "delvex outbox failed: --limit must be 1 to 100000\n";
+        return 2;
+    }
+    const auto db_path = env("DELVEX_DB").value_or("delvex.db");
+    store::Database db(store::DatabaseOptions{db_path, true, 5000, true});
+    store::OutboxRepository outbox(db.sql());
+    const auto counts = outbox.counts();
+    out << "outbox of " << db_path << ": " << counts.queued << " queued, " << counts.sent << " sent, "
+        << counts.delivered << " delivered, " << counts.read << " read, " << counts.failed << " failed, "
+        << counts.held << " held for a digest\n";
+    for (const auto& row : outbox.failed(limit)) {
+        out << row.id << '\t' << core::redact(row.recipient) << '\t' << row.logical_key << '\t' << row.kind << '\t'
+            << row.attempts << " attempt(s)\t" << (row.last_error.empty() ? "-" : row.last_error) << '\n';
+    }
+    return 0;
+}
+
 }  // namespace delvex::app

@@ -12,6 +12,10 @@ namespace delvex::app {
 int run_send(const EnvLookup& env, const std::string& to, const std::string& text, std::ostream& out,
              std::ostream& err);
 
+/// `delvex outbox failed`: the messages that failed for good, newest first, with their reasons (numbers
+/// shown by their last digits only). Returns the exit code.
+int run_outbox_failed(const EnvLookup& env, int limit, std::ostream& out, std::ostream& err);
+
 /// Normalises a WhatsApp id typed by a person: "+254 700-000 001" → "254700000001"; a BSUID stays as it
 /// is. Returns empty if it is neither a plausible number (7–15 digits) nor a BSUID.
 std::string normalize_wa_id(const std::string& input);

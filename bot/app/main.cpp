@@ -114,6 +114,12 @@ int main(int argc, char** argv) {
     members_add->add_option("--language", new_member.language, "en, fr, es, pt or sw (default: from the number)");
     members_add->add_option("--role", new_member.role, "member (default), moderator or admin");
 
+    auto* outbox = cli.add_subcommand("outbox", "What the sender did: counts and failed messages");
+    outbox->require_subcommand(1);
+    int failed_limit = 50;
+    auto* outbox_failed = outbox->add_subcommand("failed", "Messages that failed for good, newest first, and why");
+    outbox_failed->add_option("--limit", failed_limit, "How many to list")->capture_default_str();
+
     CLI11_PARSE(cli, argc, argv);
 
     try {
@@ -151,6 +157,9 @@ int main(int argc, char** argv) {
         }
         if (backup->parsed()) {
             return app::run_backup(app::process_env(), backup_config, backup_db, backup_to, std::cout, std::cerr);
+        }
+        if (outbox_failed->parsed()) {
+            return app::run_outbox_failed(app::process_env(), failed_limit, std::cout, std::cerr);
         }
         if (members_import->parsed()) {
             return app::run_members_import(app::process_env(), members_config, members_file, std::cout, std::cerr);
