@@ -26,6 +26,12 @@ using forums::LocalTime;
 
 constexpr std::string_view kPurpose = "forum";
 constexpr std::string_view kRsvpPrefix = "forums:rsvp:";
+constexpr std::string_view kAttendPrefix = "forums:attend:";
+constexpr std::string_view kFeedbackPrefix = "forums:feedback:";
+/// A follow-up found due later than this after its forum ended (downtime) is dropped: too late to ask.
+constexpr std::int64_t kFollowupUsefulMs = 3LL * 24 * 60 * 60 * 1000;
+/// The 24 h customer-service window (seconds).
+constexpr std::int64_t kWindowSeconds = 24 * 60 * 60;
 
 std::int64_t to_ms(Instant t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -502,12 +508,15 @@ void ForumsFeature::plan(SQLite::Database& db, store::JobRepository& jobs, std::
     const std::string ids = std::to_string(id);
     const std::string reminder_prefix = "forums.reminder:" + ids + ":";
     const std::string announce_prefix = "forums.announce:" + ids + ":";
+    const std::string followup_prefix = "forums.followup:" + ids + ":";
 
     // What is waiting now, by slot (kind, occurrence, offset) regardless of the sequence in its key: a slot
     // whose time has just passed but was still waiting is kept (due now) rather than lost to an edit.
     auto waiting = jobs.waiting(reminder_prefix);
     const auto announces = jobs.waiting(announce_prefix);
     waiting.insert(waiting.end(), announces.begin(), announces.end());
+    const auto followups = jobs.waiting(followup_prefix);
+    waiting.insert(waiting.end(), followups.begin(), followups.end());
     std::set<std::string> waiting_slots;
     for (const auto& job : waiting) {
         if (const auto k = parse_job_key(job.key)) {
@@ -523,14 +532,15 @@ void ForumsFeature::plan(SQLite::Database& db, store::JobRepository& jobs, std::
             const auto until = now + std::chrono::duration_cast<std::chrono::seconds>(settings_.horizon);
             const std::string seq = std::to_string(row->sequence);
             const auto want = [&](const std::string& key, const std::string& kind, const std::string& occ,
-                                  std::int64_t offset_min, std::int64_t due_ms, std::int64_t start_ms) {
+                                  std::int64_t offset_min, std::int64_t due_ms, std::int64_t start_ms,
+                                  std::int64_t expires_ms) {
                 if (due_ms < now_ms) {
                     if (!waiting_slots.contains(kind + "|" + occ + "|" + std::to_string(offset_min))) {
                         return;
                     }
                     due_ms = now_ms;
                 }
-                jobs.schedule(key, kind, due_ms, start_ms, std::to_string(start_ms / 1000), now_ms);
+                jobs.schedule(key, kind, due_ms, expires_ms, std::to_string(start_ms / 1000), now_ms);
                 desired.insert(key);
             };
             for (const auto& occ : forums::occurrences_between(*series, now, until)) {
@@ -539,11 +549,21 @@ void ForumsFeature::plan(SQLite::Database& db, store::JobRepository& jobs, std::
                 for (const auto offset : settings_.reminder_offsets) {
                     const auto due = start_ms - std::chrono::duration_cast<std::chrono::milliseconds>(offset).count();
                     want(reminder_prefix + seq + ":" + occ_name + ":" + std::to_string(offset.count()) + "m",
-                         "forums.reminder", occ_name, offset.count(), due, start_ms);
+                         "forums.reminder", occ_name, offset.count(), due, start_ms, start_ms);
                 }
                 const auto due =
                     start_ms - std::chrono::duration_cast<std::chrono::milliseconds>(settings_.announce_before).count();
-                want(announce_prefix + seq + ":" + occ_name, "forums.announce", occ_name, 0, due, start_ms);
+                want(announce_prefix + seq + ":" + occ_name, "forums.announce", occ_name, 0, due, start_ms, start_ms);
+            }
+            // The follow-up (did you attend? feedback) is due when an occurrence ends, so occurrences under
+            // way now are still planned; it stays useful for kFollowupUsefulMs after the end.
+            const auto duration = std::chrono::minutes(std::max(row->duration_min, 0));
+            for (const auto& occ : forums::occurrences_between(*series, now - duration, until)) {
+                const auto occ_name = forums::format_local_basic(occ.original);
+                const auto start_ms = to_ms(occ.start);
+                const auto end_ms = start_ms + std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+                want(followup_prefix + seq + ":" + occ_name, "forums.followup", occ_name, 0, end_ms, start_ms,
+                     end_ms + kFollowupUsefulMs);
             }
         }
     }
@@ -581,6 +601,8 @@ void ForumsFeature::on_job(Context& ctx, const store::Job& job) {
         run_announce(ctx, job, true);
     } else if (job.kind == "forums.notice") {
         run_notice(ctx, job);
+    } else if (job.kind == "forums.followup") {
+        run_followup(ctx, job);
     } else {
         throw std::runtime_error("forums: unknown job kind " + job.kind);
     }
@@ -752,6 +774,12 @@ void ForumsFeature::run_notice(Context& ctx, const store::Job& job) {
 bool ForumsFeature::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
     if (message.reply_id.starts_with(kRsvpPrefix)) {
         return on_rsvp(ctx, member, message, std::string_view(message.reply_id).substr(kRsvpPrefix.size()));
+    }
+    if (message.reply_id.starts_with(kAttendPrefix) || message.reply_id.starts_with(kFeedbackPrefix)) {
+        return on_followup_reply(ctx, member, message);
+    }
+    if (on_after(ctx, member, message)) {
+        return true;
     }
     return on_flow(ctx, member, message);
 }
@@ -1542,6 +1570,273 @@ std::optional<std::string> ForumsFeature::calendar(SQLite::Database& db, std::st
     }
     cal.stamp = from_ms(stamp_ms);
     return forums::write_ical(cal);
+}
+
+// After the forum: the follow-up job asks those who said Going or Maybe whether they came (and, if so, for a
+// 1–5 rating); moderators mark attendance by alias and post a recap (text or voice note) to the room.
+namespace {
+
+/// How far back "the last forum" of a moderator's rooms is looked for (attendance marks, recaps).
+constexpr std::int64_t kRecentMs = 7LL * 24 * 60 * 60 * 1000;
+
+bool window_open(SQLite::Database& db, const std::string& member_key, std::int64_t now_ms) {
+    store::MemberRepository members(db);
+    const auto m = members.find(member_key);
+    return m && m->last_inbound > 0 && m->last_inbound + kWindowSeconds > now_ms / 1000;
+}
+
+/// The most recent occurrence that has begun (within kRecentMs) among the series of `rooms`.
+struct RecentForum {
+    store::ForumSeriesRow row;
+    forums::Occurrence occ;
+};
+
+std::optional<RecentForum> recent_forum(store::ForumRepository& repo, const std::vector<std::string>& rooms,
+                                        std::int64_t now_ms) {
+    std::optional<RecentForum> best;
+    for (const auto& room : rooms) {
+        for (auto& row : repo.list_series(room, false)) {
+            const auto series = series_of(row, repo.overrides(row.id));
+            if (!series) {
+                continue;
+            }
+            const auto found = forums::occurrences_between(*series, from_ms(now_ms - kRecentMs),
+                                                           from_ms(now_ms) + std::chrono::seconds{1});
+            for (const auto& occ : found) {
+                if (to_ms(occ.start) <= now_ms && (!best || occ.start > best->occ.start)) {
+                    best = RecentForum{row, occ};
+                }
+            }
+        }
+    }
+    return best;
+}
+
+/// The word after a keyword ("attended Maria" → "Maria"); nullopt if `text` does not start with it.
+std::optional<std::string> after_word(const std::string& text, const std::string& lowered, std::string_view word) {
+    if (word.empty() || !lowered.starts_with(word) || lowered.size() <= word.size() || lowered[word.size()] != ' ') {
+        return std::nullopt;
+    }
+    auto rest = trim(std::string_view(text).substr(word.size()));
+    if (!rest.empty() && rest.front() == '@') {
+        rest.erase(0, 1);
+    }
+    return rest;
+}
+
+}  // namespace
+
+void ForumsFeature::run_followup(Context& ctx, const store::Job& job) {
+    const auto k = parse_job_key(job.key);
+    if (!k) {
+        throw std::runtime_error("forums: bad followup key " + job.key);
+    }
+    store::ForumRepository repo(ctx.db);
+    const auto row = repo.find_series(k->id);
+    if (!row || row->cancelled || row->sequence != k->seq) {
+        return;  // superseded by an edit; the re-plan made its own job
+    }
+    auto series = series_of(*row, repo.overrides(k->id));
+    auto original = forums::parse_local_basic(k->occ);
+    if (!series || !original) {
+        throw std::runtime_error("forums: series " + std::to_string(k->id) + " no longer parses");
+    }
+    const auto occ = resolve_occurrence(*series, *original);
+    if (!occ) {
+        return;  // that occurrence was cancelled
+    }
+    const auto token = occurrence_token(k->id, occ->original);
+    const auto texts = repo.texts(k->id);
+    // Keyed by occurrence only: a re-planned job (new sequence) never asks the same member twice.
+    const auto key = "forums.attend:" + token;
+    for (const auto& r : repo.reminder_recipients(k->id, k->occ)) {
+        // No template for this question: outside the member's 24 h window they are simply not asked.
+        if (!window_open(ctx.db, r.member_key, ctx.now_ms)) {
+            continue;
+        }
+        const auto lang = language_or_en(r.language);
+        const auto* zone = zone_or(r.tz, series->zone);
+        const auto loc = localized(*row, texts, lang);
+        core::ReplyButtons b;
+        b.body = ctx.catalog.text(lang, "forums.attend_ask",
+                                  {{"title", loc.title}, {"when", format_when(ctx.catalog, lang, occ->start, *zone)}});
+        b.buttons.push_back({std::string(kAttendPrefix) + token + ":Y", clip(ctx.catalog.text(lang, "forums.attend_yes"), 20)});
+        b.buttons.push_back({std::string(kAttendPrefix) + token + ":N", clip(ctx.catalog.text(lang, "forums.attend_no"), 20)});
+        core::OutgoingMessage m;
+        m.to = delivery::recipient_of(r.member_key);
+        m.body = std::move(b);
+        ctx.outbox.send(key, m, "forums.followup");
+    }
+}
+
+bool ForumsFeature::on_followup_reply(Context& ctx, const store::MemberRow& member,
+                                      const core::InboundMessage& message) {
+    const bool attend = message.reply_id.starts_with(kAttendPrefix);
+    const auto rest = std::string_view(message.reply_id).substr(attend ? kAttendPrefix.size() : kFeedbackPrefix.size());
+    const auto colon = rest.rfind(':');
+    if (colon == std::string_view::npos) {
+        return true;  // ours, but not a reply we ever sent
+    }
+    const auto token = rest.substr(0, colon);
+    const auto parsed = parse_occurrence_token(token);
+    const auto answer = rest.substr(colon + 1);
+    if (!parsed) {
+        return true;
+    }
+    store::ForumRepository repo(ctx.db);
+    const auto row = repo.find_series(parsed->first);
+    if (!row) {
+        return true;
+    }
+    const auto lang = language_or_en(member.language);
+    const auto occ_name = forums::format_local_basic(parsed->second);
+    const auto loc = localized(*row, repo.texts(row->id), lang);
+    const auto reply_key = "forums.followup:" + message.id;
+    if (attend) {
+        if (answer == "Y") {
+            repo.mark_attendance(row->id, occ_name, member.member_key, 2, ctx.now_ms);
+            core::ListMessage list;
+            list.body = ctx.catalog.text(lang, "forums.feedback_ask", {{"title", loc.title}});
+            list.button = clip(ctx.catalog.text(lang, "forums.feedback_button"), 20);
+            core::ListSection section;
+            for (int n = 1; n <= 5; ++n) {
+                const auto ns = std::to_string(n);
+                section.rows.push_back({std::string(kFeedbackPrefix) + std::string(token) + ":" + ns,
+                                        clip(ns + " " + ctx.catalog.text(lang, "forums.feedback_" + ns), 24), {}});
+            }
+            list.sections.push_back(std::move(section));
+            core::OutgoingMessage m;
+            m.to = delivery::recipient_of(member.member_key);
+            m.body = std::move(list);
+            ctx.outbox.send("forums.feedback_ask:" + std::string(token), m);
+        } else if (answer == "N") {
+            ctx.outbox.text(reply_key, member.member_key, ctx.catalog.text(lang, "forums.attend_noted_no"));
+        }
+        return true;
+    }
+    const auto n = to_int(answer);
+    if (!n || *n < 1 || *n > 5) {
+        return true;
+    }
+    repo.save_feedback(row->id, occ_name, member.member_key, static_cast<int>(*n), "", ctx.now_ms);
+    ctx.outbox.text(reply_key, member.member_key,
+                    ctx.catalog.text(lang, "forums.feedback_thanks", {{"n", std::to_string(*n)}}));
+    return true;
+}
+
+bool ForumsFeature::on_after(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
+    const bool is_text = message.type == core::MessageType::kText;
+    const auto lang = language_or_en(member.language);
+    store::ForumRepository repo(ctx.db);
+
+    // The message after "recap": the recap itself (a text, or a voice note / audio).
+    auto draft = repo.draft(member.member_key);
+    if (draft && draft->step == "recap") {
+        repo.delete_draft(member.member_key);
+        const bool audio = message.type == core::MessageType::kAudio && message.media && !message.media->id.empty();
+        const bool text = is_text && !trim(message.text).empty();
+        if (ctx.now_ms - draft->updated_ms > kDraftLifetimeMs || (!audio && !text)) {
+            return false;  // lapsed, or not a recap: an ordinary post
+        }
+        const auto data = decode_draft(draft->data);
+        const auto id = data.contains("series") ? to_int(data.at("series")) : std::nullopt;
+        const auto row = id ? repo.find_series(*id) : std::nullopt;
+        if (!row || !data.contains("occ")) {
+            return false;
+        }
+        repo.add_recap(row->id, data.at("occ"), member.member_key, audio ? "audio" : "text",
+                       audio ? message.media->id : message.text, ctx.now_ms);
+        const auto n = relay_recap(ctx, *row, member.member_key, message);
+        ctx.outbox.text("forums.recap_sent:" + message.id, member.member_key,
+                        ctx.catalog.text(lang, "forums.recap_sent",
+                                         {{"n", std::to_string(n)}, {"room", rooms_.name(row->room, lang)}}));
+        return true;
+    }
+    if (!is_text) {
+        return false;
+    }
+    const auto text = trim(message.text);
+    const auto word = lower_ascii(text);
+    const bool recap = word == "recap" || word == lower_ascii(ctx.catalog.text(lang, "forums.recap_keyword"));
+    auto alias = after_word(text, word, "attended");
+    if (!alias) {
+        alias = after_word(text, word, lower_ascii(ctx.catalog.text(lang, "forums.attended_keyword")));
+    }
+    if (alias && (alias->empty() || alias->find(' ') != std::string::npos)) {
+        alias.reset();  // "attended" followed by a sentence, not an alias: an ordinary post
+    }
+    if (!recap && !alias) {
+        return false;
+    }
+    const auto rooms = moderated_rooms(ctx, member.member_key);
+    if (rooms.empty()) {
+        return false;  // not a moderator: the words are an ordinary post
+    }
+    const auto recent = recent_forum(repo, rooms, ctx.now_ms);
+    if (!recent) {
+        ctx.outbox.text("forums.after:" + message.id, member.member_key, ctx.catalog.text(lang, "forums.no_recent"));
+        return true;
+    }
+    const auto loc = localized(recent->row, repo.texts(recent->row.id), lang);
+    const auto occ_name = forums::format_local_basic(recent->occ.original);
+    if (recap) {
+        repo.save_draft({member.member_key, "recap",
+                         encode_draft({{"series", std::to_string(recent->row.id)}, {"occ", occ_name}}), ctx.now_ms});
+        ctx.outbox.text("forums.after:" + message.id, member.member_key,
+                        ctx.catalog.text(lang, "forums.recap_ask", {{"title", loc.title}}));
+        return true;
+    }
+    store::CommunityRepository community(ctx.db);
+    const auto who = community.by_alias(*alias);
+    if (!who) {
+        ctx.outbox.text("forums.after:" + message.id, member.member_key,
+                        ctx.catalog.text(lang, "forums.attended_unknown", {{"alias", *alias}}));
+        return true;
+    }
+    repo.mark_attendance(recent->row.id, occ_name, who->key, 1, ctx.now_ms);
+    const auto* zone = zone_or(rooms_.zone(recent->row.room), forums::find_zone("UTC").value());
+    ctx.outbox.text("forums.after:" + message.id, member.member_key,
+                    ctx.catalog.text(lang, "forums.attended_done",
+                                     {{"alias", who->alias},
+                                      {"title", loc.title},
+                                      {"when", format_when(ctx.catalog, lang, recent->occ.start, *zone)}}));
+    return true;
+}
+
+std::size_t ForumsFeature::relay_recap(Context& ctx, const store::ForumSeriesRow& row, const std::string& author,
+                                       const core::InboundMessage& message) {
+    // Members whose 24 h window is open get the recap now. The others do not get it at all: a recap is not
+    // worth a paid template and the rooms' digest does not carry forum recaps (it stays in forum_recaps).
+    store::ForumRepository repo(ctx.db);
+    const auto texts = repo.texts(row.id);
+    const bool audio = message.type == core::MessageType::kAudio;
+    const auto key = "forums.recap:" + message.id;
+    std::size_t sent = 0;
+    for (const auto& m : rooms_.members(ctx.db, row.room)) {
+        if (m.member_key == author || !window_open(ctx.db, m.member_key, ctx.now_ms)) {
+            continue;
+        }
+        const auto lang = language_or_en(m.language);
+        const auto label = ctx.catalog.text(lang, "forums.recap_label", {{"title", localized(row, texts, lang).title}});
+        core::OutgoingMessage out;
+        out.to = delivery::recipient_of(m.member_key);
+        if (audio) {
+            // No caption on audio: the label goes just before, as the rooms relay does.
+            core::OutgoingMessage head;
+            head.to = out.to;
+            head.body = core::OutgoingText{label + "\n" + ctx.catalog.text(lang, "forums.recap_voice"), false};
+            ctx.outbox.send("forums.recaphead:" + message.id, head, std::string(kPurpose));
+            core::OutgoingMedia media;
+            media.kind = core::MediaKind::kAudio;
+            media.source = core::MediaSource::by_id(message.media->id);
+            out.body = media;
+        } else {
+            out.body = core::OutgoingText{label + "\n" + trim(message.text), false};
+        }
+        ctx.outbox.send(key, out, std::string(kPurpose));
+        ++sent;
+    }
+    return sent;
 }
 
 }  // namespace delvex::events

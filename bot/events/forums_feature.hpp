@@ -195,6 +195,12 @@ private:
     void run_reminder(Context& ctx, const store::Job& job);
     void run_announce(Context& ctx, const store::Job& job, bool scheduled);
     void run_notice(Context& ctx, const store::Job& job);
+    // After the forum: attendance, feedback and the moderator's recap.
+    void run_followup(Context& ctx, const store::Job& job);
+    bool on_followup_reply(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
+    bool on_after(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
+    std::size_t relay_recap(Context& ctx, const store::ForumSeriesRow& row, const std::string& author,
+                            const core::InboundMessage& message);
     void notify_seat(Context& ctx, store::ForumRepository& repo, const store::ForumSeriesRow& row,
                      const forums::Occurrence& occ, const std::string& occ_name);
 
