@@ -1650,7 +1650,8 @@ void ForumsFeature::run_followup(Context& ctx, const store::Job& job) {
     // Keyed by occurrence only: a re-planned job (new sequence) never asks the same member twice.
     const auto key = "forums.attend:" + token;
     for (const auto& r : repo.reminder_recipients(k->id, k->occ)) {
-        // No template for this question: outside the member's 24 h window they are simply not asked.
+        // No template for this question (purpose "forums.followup" has none): outside the member's 24 h
+        // window they are simply not asked.
         if (!window_open(ctx.db, r.member_key, ctx.now_ms)) {
             continue;
         }
@@ -1807,6 +1808,7 @@ std::size_t ForumsFeature::relay_recap(Context& ctx, const store::ForumSeriesRow
                                        const core::InboundMessage& message) {
     // Members whose 24 h window is open get the recap now. The others do not get it at all: a recap is not
     // worth a paid template and the rooms' digest does not carry forum recaps (it stays in forum_recaps).
+    // Its purpose "forums.recap" has no template, so a window that closes before delivery holds it.
     store::ForumRepository repo(ctx.db);
     const auto texts = repo.texts(row.id);
     const bool audio = message.type == core::MessageType::kAudio;
@@ -1825,7 +1827,7 @@ std::size_t ForumsFeature::relay_recap(Context& ctx, const store::ForumSeriesRow
             core::OutgoingMessage head;
             head.to = out.to;
             head.body = core::OutgoingText{label + "\n" + ctx.catalog.text(lang, "forums.recap_voice"), false};
-            ctx.outbox.send("forums.recaphead:" + message.id, head, std::string(kPurpose));
+            ctx.outbox.send("forums.recaphead:" + message.id, head, "forums.recap");
             core::OutgoingMedia media;
             media.kind = core::MediaKind::kAudio;
             media.source = core::MediaSource::by_id(message.media->id);
@@ -1833,7 +1835,7 @@ std::size_t ForumsFeature::relay_recap(Context& ctx, const store::ForumSeriesRow
         } else {
             out.body = core::OutgoingText{label + "\n" + trim(message.text), false};
         }
-        ctx.outbox.send(key, out, std::string(kPurpose));
+        ctx.outbox.send(key, out, "forums.recap");
         ++sent;
     }
     return sent;
