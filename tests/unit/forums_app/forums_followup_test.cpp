@@ -218,6 +218,9 @@ TEST_F(ForumsFollowupTest, RecapOrAttendedFromANonModeratorIsAnOrdinaryPost) {
     EXPECT_FALSE(say(db, feature, catalog, after, "5100000002", "We talked about retorts.", "wamid.r4"));
     EXPECT_EQ(count("SELECT count(*) FROM forum_recaps"), 0);
     EXPECT_EQ(count("SELECT count(*) FROM forum_drafts"), 0);
+    // The rooms' own words stay theirs, even from a moderator ("résumé" is the digest in French).
+    EXPECT_FALSE(say(db, feature, catalog, after, "5100000004", "résumé", "wamid.r6"));
+    EXPECT_FALSE(say(db, feature, catalog, after, "5100000001", "digest", "wamid.r7"));
     // A moderator's sentence starting with the word is a post too, not an alias.
     EXPECT_FALSE(say(db, feature, catalog, after, "5100000001", "attended the whole forum, thanks all", "wamid.r5"));
 }
