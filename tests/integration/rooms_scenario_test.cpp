@@ -468,5 +468,31 @@ TEST_F(RoomsScenario, AFloodOfPostsIsRefusedOncePerWindowWithAClearMessage) {
     EXPECT_EQ(count_containing(baraka, "post number 13"), 1u);
 }
 
+TEST_F(RoomsScenario, StopWinsOverALessonInProgress) {
+    onboard(amina, "en", "east-africa", "Amina");
+    onboard(baraka, "en", "east-africa", "Baraka");
+    say(amina, "learn");
+    say(amina, "Amina");  // the learner profile on this phone
+    choose(amina, "academy:consent:yes", "Yes");
+    choose(amina, "academy:mod:pit-safety", "Safety at the pit");
+    const auto in_lesson = to(amina);
+    ASSERT_FALSE(in_lesson.empty());
+    const auto* buttons = std::get_if<core::ReplyButtons>(&in_lesson.back().message.body);
+    ASSERT_NE(buttons, nullptr) << in_lesson.back().text;  // a lesson step with Next / Repeat / Menu
+    const std::string next = buttons->buttons.at(0).id;
+    ASSERT_TRUE(next.starts_with("academy:")) << next;
+
+    say(amina, "STOP");
+    EXPECT_NE(to(amina).back().text.find("no more messages"), std::string::npos) << to(amina).back().text;
+    const auto after = to(amina).size();
+    choose(amina, next, "Next");  // the lesson does not go on
+    say(amina, "Is this on the quiz?");  // nor does anything reach the room
+    clock.advance(5 * 24h);  // nor do nudges for the unfinished lesson
+    harness->service().run_scheduler();
+    settle();
+    EXPECT_EQ(to(amina).size(), after);
+    EXPECT_EQ(count_containing(baraka, "quiz"), 0u);
+}
+
 }  // namespace
 }  // namespace delvex
