@@ -202,8 +202,9 @@ bool Engine::keyword(std::string_view key, std::string_view normalized) const {
     return false;
 }
 
-std::string Engine::job_member(std::string_view payload) {
-    return std::string(payload.substr(0, payload.find('\n')));
+std::int64_t Engine::job_member(std::string_view payload) {
+    const std::string_view first = payload.substr(0, payload.find('\n'));
+    return first.starts_with('m') ? to_int(first.substr(1)) : -1;
 }
 
 std::string Engine::new_code() const {
@@ -379,11 +380,8 @@ Effects Engine::on_message(LearnerStore& store, const Learner& learner, const co
     return std::move(t.fx);
 }
 
+// Every start asks who is learning: on a shared phone the last learner is a poor guess.
 void Engine::start(Turn& t) const {
-    if (t.profile() == nullptr) {
-        ask_profile(t);
-        return;
-    }
     ask_profile(t);
 }
 
@@ -460,7 +458,9 @@ void Engine::take_name(Turn& t, std::string_view text) const {
     std::string name = trim(text);
     // Names show as buttons, so they must be short and on one line.
     std::replace(name.begin(), name.end(), '\n', ' ');
-    if (name.empty() || chars(name) > kMaxNameChars || !limits::utf8_length(name)) {
+    // A name equal to the "Someone new" button would make two buttons with one title (WhatsApp refuses it).
+    if (name.empty() || chars(name) > kMaxNameChars || !limits::utf8_length(name) ||
+        normalize_answer(name) == normalize_answer(tr(t, "who.new"))) {
         t.text(tr(t, "name.bad"));
         return;
     }
@@ -1144,7 +1144,7 @@ void Engine::plan_nudge(Turn& t, std::int64_t due) const {
     }
     t.fx.jobs.push_back(JobPlan{"academy.nudge:m" + std::to_string(t.learner.member_id) + ":" +
                                     std::to_string(t.session.nudges),
-                                "academy.nudge", due, due + kDayMs, t.learner.member_key});
+                                "academy.nudge", due, due + kDayMs, "m" + std::to_string(t.learner.member_id)});
 }
 
 void Engine::plan_review(Turn& t, const Progress& p, int attempt) const {
@@ -1155,7 +1155,7 @@ void Engine::plan_review(Turn& t, const Progress& p, int attempt) const {
     t.fx.jobs.push_back(JobPlan{"academy.review:" + std::to_string(p.profile_id) + ":" + p.module_id + ":" +
                                     std::to_string(p.attempts) + ":" + std::to_string(attempt),
                                 "academy.review", due, due + kDayMs,
-                                t.learner.member_key + "\n" + std::to_string(p.profile_id) + "\n" + p.module_id +
+                                "m" + std::to_string(t.learner.member_id) + "\n" + std::to_string(p.profile_id) + "\n" + p.module_id +
                                     "\n" + std::to_string(attempt)});
 }
 
@@ -1269,9 +1269,7 @@ void Engine::forget(LearnerStore& store, const Learner& learner) const {
     for (const auto& p : store.profiles(learner.member_key)) {
         store.remove_profile(p.id);
     }
-    Session s;
-    s.member_key = learner.member_key;
-    store.save_session(s);
+    store.remove_session(learner.member_key);
 }
 
 }  // namespace delvex::academy

@@ -73,11 +73,13 @@ public:
     /// "My data" lines about what the Academy holds for this member.
     std::vector<std::string> describe(LearnerStore& store, const Learner& learner) const;
 
-    /// Erases every profile of the member (progress, answers); certificates lose the link and the name.
+    /// Erases every profile of the member (progress, answers) and the session; certificates lose the link
+    /// and the name.
     void forget(LearnerStore& store, const Learner& learner) const;
 
-    /// The member key a job payload names (both job kinds start with it).
-    static std::string job_member(std::string_view payload);
+    /// The member id a job payload names (both job kinds start with "m<id>"), or -1. Payloads carry the
+    /// members table id, never a phone number: a forgotten member's number must leave no trace in jobs.
+    static std::int64_t job_member(std::string_view payload);
 
     /// A new certificate code: 8 characters from an alphabet without 0/O or 1/I.
     std::string new_code() const;

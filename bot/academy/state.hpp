@@ -89,6 +89,7 @@ public:
     /// The member's session, or a fresh one (not yet stored) when there is none.
     virtual Session session(const std::string& member_key) = 0;
     virtual void save_session(const Session& session) = 0;
+    virtual void remove_session(const std::string& member_key) = 0;
 
     virtual std::vector<Profile> profiles(const std::string& member_key) = 0;
     virtual std::optional<Profile> profile(std::int64_t id) = 0;

@@ -127,12 +127,12 @@ bool Academy::on_message(Context& ctx, const store::MemberRow& member, const cor
 }
 
 void Academy::on_job(Context& ctx, const store::Job& job) {
-    const std::string member_key = academy::Engine::job_member(job.payload);
-    store::MemberRepository members(ctx.db);
-    const auto member = members.find(member_key);
-    if (!member) {
+    const auto profile = store::CommunityRepository(ctx.db).profile(academy::Engine::job_member(job.payload));
+    const auto member = profile ? store::MemberRepository(ctx.db).find(profile->key) : std::nullopt;
+    if (!member || profile->forgotten) {
         return;  // forgotten since
     }
+    const std::string& member_key = member->member_key;
     auto fx = engine_->on_job(repo(ctx.db), learner_of(*member), job.kind, job.payload, ctx.now_ms);
     if (fx.messages.empty() && job.kind == "academy.nudge") {
         log_->debug("nudge not sent member={} (window closed or learner active)", core::redact(member_key));

@@ -147,6 +147,12 @@ void AcademyRepository::save_session(const academy::Session& s) {
     save_session_.exec();
 }
 
+void AcademyRepository::remove_session(const std::string& member_key) {
+    SQLite::Statement q(db_, "DELETE FROM academy_sessions WHERE member_key = :key");
+    q.bind(":key", member_key);
+    q.exec();
+}
+
 std::vector<academy::Profile> AcademyRepository::profiles(const std::string& member_key) {
     SQLite::Statement q(db_,
                         "SELECT id, member_key, name, consent_ms, created_ms FROM academy_profiles "

@@ -39,6 +39,7 @@ public:
 
     academy::Session session(const std::string& member_key) override;
     void save_session(const academy::Session& session) override;
+    void remove_session(const std::string& member_key) override;
 
     std::vector<academy::Profile> profiles(const std::string& member_key) override;
     std::optional<academy::Profile> profile(std::int64_t id) override;

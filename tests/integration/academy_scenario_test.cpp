@@ -210,6 +210,14 @@ TEST_F(AcademyScenario, StartAnswerRightAndWrongRestartResumePassCertifyAndVerif
     EXPECT_EQ(testing::http_request(harness->port(), "GET", "/certificates/ZZZZ2222").status, 404);
     EXPECT_EQ(testing::http_request(harness->port(), "GET", "/certificates/not-a-code").status, 404);
     EXPECT_EQ(testing::http_request(harness->port(), "POST", "/certificates/" + code).status, 405);
+
+    // The media a step offers is served for the Graph API to fetch; nothing else under the content folder.
+    const auto png = testing::http_request(harness->port(), "GET", "/academy/media/demo/media/dot.png");
+    EXPECT_EQ(png.status, 200);
+    ASSERT_EQ(png.headers.count("Content-Type"), 1u);
+    EXPECT_EQ(png.headers.at("Content-Type"), "image/png");
+    EXPECT_EQ(testing::http_request(harness->port(), "GET", "/academy/media/demo/module.yaml").status, 404);
+    EXPECT_EQ(testing::http_request(harness->port(), "GET", "/academy/media/demo/../../../etc/passwd").status, 404);
 }
 
 TEST_F(AcademyScenario, NudgesOnlyInsideTheWindowAndAReviewQuestionAWeekAfterPassing) {

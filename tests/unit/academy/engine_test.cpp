@@ -368,6 +368,8 @@ TEST(AcademyEngine, ASharedPhoneHoldsProfilesEachWithItsOwnProgressAndConsent) {
     EXPECT_NE(joined(fx).find("Who is learning today?"), std::string::npos);
     EXPECT_TRUE(has_id(fx, "academy:who:new"));
     r.tap("academy:who:new");
+    fx = r.say("someone NEW");  // would make two buttons with one title
+    EXPECT_NE(joined(fx).find("short name"), std::string::npos) << joined(fx);
     fx = r.say("Baraka");
     EXPECT_TRUE(has_id(fx, "academy:consent:yes"));  // the new profile's own consent
     r.tap("academy:consent:yes");
@@ -388,7 +390,8 @@ TEST(AcademyEngine, NudgesArePlannedOnActivityAndSentOnlyWhenIdleAndInsideTheWin
     EXPECT_EQ(fx.jobs[0].kind, "academy.nudge");
     EXPECT_EQ(fx.jobs[0].key, "academy.nudge:m7:0");
     EXPECT_EQ(fx.jobs[0].due_ms, r.now + 3 * kDay);
-    EXPECT_EQ(Engine::job_member(fx.jobs[0].payload), r.learner.member_key);
+    EXPECT_EQ(Engine::job_member(fx.jobs[0].payload), r.learner.member_id);
+    EXPECT_EQ(fx.jobs[0].payload.find(r.learner.member_key), std::string::npos);
     // Due three days later; the member last wrote two days ago (window closed): dropped.
     const auto learner_then = r.learner;
     r.now += 3 * kDay;
@@ -398,7 +401,7 @@ TEST(AcademyEngine, NudgesArePlannedOnActivityAndSentOnlyWhenIdleAndInsideTheWin
     EXPECT_EQ(r.store.session(r.learner.member_key).nudges, 1);
     // The member chats in the room an hour ago (window open) but the lesson is still idle: nudged.
     r.learner.last_inbound = (r.now - 3600 * 1000) / 1000;
-    fx = r.engine.on_job(r.store, r.learner, "academy.nudge", r.learner.member_key, r.now);
+    fx = r.engine.on_job(r.store, r.learner, "academy.nudge", "m7", r.now);
     EXPECT_NE(joined(fx).find("is waiting"), std::string::npos);
     EXPECT_TRUE(has_id(fx, "academy:resume"));
     (void)learner_then;
@@ -408,7 +411,7 @@ TEST(AcademyEngine, NudgesArePlannedOnActivityAndSentOnlyWhenIdleAndInsideTheWin
     ASSERT_EQ(fx.jobs.size(), 1u);
     EXPECT_EQ(fx.jobs[0].key, "academy.nudge:m7:2");
     r.now += kDay;
-    fx = r.engine.on_job(r.store, r.learner, "academy.nudge", r.learner.member_key, r.now);
+    fx = r.engine.on_job(r.store, r.learner, "academy.nudge", "m7", r.now);
     EXPECT_TRUE(fx.messages.empty());
     ASSERT_EQ(fx.jobs.size(), 1u);
     EXPECT_EQ(fx.jobs[0].key, "academy.nudge:m7:3");
@@ -504,6 +507,7 @@ TEST(AcademyEngine, ForgetRemovesProfilesAndAnonymisesCertificates) {
     EXPECT_TRUE(r.store.profile_rows.empty());
     EXPECT_TRUE(r.store.progress_rows.empty());
     EXPECT_EQ(r.store.certificates["ABCDEFGH"].learner_name, "");
+    EXPECT_TRUE(r.store.sessions.empty());
 }
 
 }  // namespace

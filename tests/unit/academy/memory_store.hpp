@@ -21,6 +21,7 @@ public:
         return s;
     }
     void save_session(const Session& s) override { sessions[s.member_key] = s; }
+    void remove_session(const std::string& member_key) override { sessions.erase(member_key); }
 
     std::vector<Profile> profiles(const std::string& member_key) override {
         std::vector<Profile> out;
