@@ -627,9 +627,15 @@ void Engine::continue_module(Turn& t, std::string prefix) const {
 // Sends the step at p.position, after skipping steps that vanished from the content since the learner
 // started (their version's plan keeps the order; a removed id continues at the next one that exists).
 void Engine::send_step(Turn& t, Progress& p, std::string prefix) const {
+    bool skipped = false;
     while (p.position < static_cast<int>(p.plan.size()) && locate(p.plan[static_cast<std::size_t>(p.position)]).step == nullptr) {
         ++p.position;
         p.tries_used = 0;
+        skipped = true;
+    }
+    if (skipped && p.position < static_cast<int>(p.plan.size())) {
+        // Keep the stored position on the step being shown, so that its buttons are the current ones.
+        t.store.save_progress(p);
     }
     if (p.position >= static_cast<int>(p.plan.size())) {
         finish(t, p, std::move(prefix));

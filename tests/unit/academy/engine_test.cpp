@@ -358,6 +358,28 @@ TEST(AcademyEngine, AContentChangeKeepsTheStartedVersionAndSkipsAVanishedStep) {
     for (const auto& id : p.plan) {
         EXPECT_NE(id, "ld-added");
     }
+    // An older message's button shows the current step; the current step's button moves on.
+    fx = later.tap("academy:repeat:ld-intro");
+    EXPECT_NE(joined(fx).find("Water on the rock"), std::string::npos);
+    fx = later.tap("academy:ans:ld-practice:true");
+    EXPECT_NE(joined(fx).find("Right!"), std::string::npos) << joined(fx);
+    EXPECT_EQ(later.progress().position, 3);
+}
+
+TEST(AcademyEngine, AVanishedTextStepNeverTrapsTheLearner) {
+    Rig r;
+    r.enrol();  // at ld-intro
+    const auto store = r.store;
+    Content v2 = fixture_content();
+    auto& steps = v2.modules.front().lessons.front().steps;
+    steps.erase(steps.begin());  // ld-intro is gone; ld-picture (a media step with Next) comes next
+    Rig later({}, std::move(v2));
+    later.store = store;
+    auto fx = later.tap("academy:repeat:ld-intro");  // the old message's button
+    EXPECT_NE(joined(fx).find("A wet drill"), std::string::npos) << joined(fx);
+    fx = later.tap("academy:next:ld-picture");
+    EXPECT_NE(joined(fx).find("Water on the rock"), std::string::npos) << joined(fx);
+    EXPECT_EQ(later.progress().position, 2);
 }
 
 TEST(AcademyEngine, ASharedPhoneHoldsProfilesEachWithItsOwnProgressAndConsent) {
