@@ -433,9 +433,21 @@ void Engine::choose_profile(Turn& t, std::int64_t profile_id) const {
         ask_profile(t);
         return;
     }
+    const std::int64_t previous = t.session.profile_id;
     t.session.profile_id = p->id;
     t.profile_cache = p;
     t.dirty();
+    if (previous != 0 && previous != p->id) {
+        // The module in the session was the other learner's; this one's own open module, if any.
+        t.session.module_id.clear();
+        std::int64_t latest = 0;
+        for (const auto& g : t.store.progress_of(p->id)) {
+            if (g.status == Status::kInProgress && g.updated_ms >= latest) {
+                latest = g.updated_ms;
+                t.session.module_id = g.module_id;
+            }
+        }
+    }
     if (p->consent_ms == 0) {
         t.session.mode = Mode::kAwaitConsent;
         core::ReplyButtons b;
@@ -446,10 +458,18 @@ void Engine::choose_profile(Turn& t, std::int64_t profile_id) const {
         return;
     }
     t.session.mode = Mode::kIdle;
+    resume_or_list(t);
+}
+
+// After the profile (and consent) questions: straight back to the module chosen before them or left open,
+// but never into a fresh attempt of a module already finished.
+void Engine::resume_or_list(Turn& t) const {
     if (!t.session.module_id.empty()) {
-        // A module was chosen (or open) before the profile question: go straight back to it.
-        open_module(t, t.session.module_id, false);
-        return;
+        const auto g = t.store.progress(t.session.profile_id, t.session.module_id);
+        if (!g || g->status == Status::kInProgress) {
+            open_module(t, t.session.module_id, false);
+            return;
+        }
     }
     module_list(t);
 }
@@ -504,11 +524,7 @@ void Engine::consent(Turn& t, bool yes) const {
     t.profile_cache->consent_ms = t.now_ms;
     t.session.mode = Mode::kIdle;
     t.dirty();
-    if (!t.session.module_id.empty()) {
-        open_module(t, t.session.module_id, false);
-        return;
-    }
-    module_list(t);
+    resume_or_list(t);
 }
 
 std::string Engine::status_text(Turn& t, const Module& m, const std::optional<Progress>& p) const {

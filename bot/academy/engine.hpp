@@ -106,6 +106,7 @@ private:
     void choose_profile(Turn& t, std::int64_t profile_id) const;
     void take_name(Turn& t, std::string_view text) const;
     void consent(Turn& t, bool yes) const;
+    void resume_or_list(Turn& t) const;
     void module_list(Turn& t, std::string prefix = {}) const;
     void open_module(Turn& t, const std::string& module_id, bool restart) const;
     void continue_module(Turn& t, std::string prefix) const;

@@ -280,6 +280,11 @@ TEST(AcademyEngine, PassingGivesACertificateThatVerifiesInChatInAnyLanguage) {
     EXPECT_NE(joined(fx).find(cert.code), std::string::npos);
     EXPECT_NE(joined(fx).find("100%"), std::string::npos);
     EXPECT_EQ(r.progress().status, Status::kPassed);
+    // Coming back to the Academy later shows the list; it does not start the finished module again.
+    const auto again = r.say("learn");
+    const auto back = r.tap(ids(again.messages.back())[0]);
+    EXPECT_TRUE(has_id(back, "academy:mod:learner-demo"));
+    EXPECT_EQ(r.progress().status, Status::kPassed);
     // A review is planned about a week later.
     ASSERT_FALSE(fx.jobs.empty());
     EXPECT_EQ(fx.jobs.back().kind, "academy.review");
@@ -394,7 +399,8 @@ TEST(AcademyEngine, ASharedPhoneHoldsProfilesEachWithItsOwnProgressAndConsent) {
     EXPECT_NE(joined(fx).find("short name"), std::string::npos) << joined(fx);
     fx = r.say("Baraka");
     EXPECT_TRUE(has_id(fx, "academy:consent:yes"));  // the new profile's own consent
-    r.tap("academy:consent:yes");
+    fx = r.tap("academy:consent:yes");
+    EXPECT_TRUE(has_id(fx, "academy:mod:learner-demo"));  // the list, not Amina's open module
     fx = r.tap("academy:mod:learner-demo");
     EXPECT_NE(joined(fx).find("Step 1 of 7"), std::string::npos);
     fx = r.say("learn");
