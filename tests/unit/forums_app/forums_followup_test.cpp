@@ -176,7 +176,7 @@ TEST_F(ForumsFollowupTest, JobPlannedAtTheEndAsksThoseGoingOrMaybeOnceInsideThei
         tx.commit();
     }
     EXPECT_EQ(queued("forums.attend:").size(), 1u);
-    EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'forums.followup' AND key LIKE '%" + occ + "'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'forums.followup' AND job_key LIKE '%" + occ + "'"), 1);
 }
 
 TEST_F(ForumsFollowupTest, YesIsStoredAndFollowedByTheRatingWhichIsStored) {
