@@ -320,7 +320,7 @@ Effects Engine::on_message(LearnerStore& store, const Learner& learner, const co
         } else if (verb == "ans") {
             answer(t, arg, arg2, false);
         } else if (verb == "rev") {
-            review_answer(t, arg, arg2);
+            review_answer(t, arg, arg2, parts.size() > 3 ? to_int(parts[3]) : 0);
         } else if (verb == "media") {
             show_media(t, arg);
         } else if (verb == "progress") {
@@ -725,16 +725,19 @@ void Engine::send_step(Turn& t, Progress& p, std::string prefix) const {
             return;
         }
         case StepKind::kQuestion: {
-            t.send(render_question(t, at, std::move(prefix), false));
+            t.send(render_question(t, at, std::move(prefix), 0));
             return;
         }
     }
 }
 
-core::OutgoingBody Engine::render_question(Turn& t, const Located& at, std::string prefix, bool review) const {
+core::OutgoingBody Engine::render_question(Turn& t, const Located& at, std::string prefix,
+                                           std::int64_t review_profile) const {
     const Step& s = *at.step;
     const Question& q = s.question;
-    const std::string verb = review ? "academy:rev:" : "academy:ans:";
+    const std::string verb = review_profile != 0 ? "academy:rev:" : "academy:ans:";
+    // A review answer names its learner: on a shared phone someone else may be in a lesson meanwhile.
+    const std::string suffix = review_profile != 0 ? ":" + std::to_string(review_profile) : std::string();
     std::string prompt = q.prompt.in(t.lang);
     if (q.style == QuestionStyle::kTyped) {
         std::string body = prefix.empty() ? prompt : prefix + "\n\n" + prompt;
@@ -752,7 +755,7 @@ core::OutgoingBody Engine::render_question(Turn& t, const Located& at, std::stri
                           limits::kListButton);
         core::ListSection section;
         for (const auto& o : q.options) {
-            section.rows.push_back({verb + s.id + ":" + o.id, cut(o.title.in(t.lang), limits::kRowTitle),
+            section.rows.push_back({verb + s.id + ":" + o.id + suffix, cut(o.title.in(t.lang), limits::kRowTitle),
                                     cut(o.description.in(t.lang), limits::kRowDescription)});
         }
         list.sections.push_back(std::move(section));
@@ -763,11 +766,11 @@ core::OutgoingBody Engine::render_question(Turn& t, const Located& at, std::stri
     b.header.text = cut(at.lesson->title.in(t.lang), limits::kHeaderText);
     b.body = body;
     if (q.style == QuestionStyle::kTrueFalse) {
-        b.buttons.push_back({verb + s.id + ":true", cut(tr(t, "button.true"), limits::kButtonTitle)});
-        b.buttons.push_back({verb + s.id + ":false", cut(tr(t, "button.false"), limits::kButtonTitle)});
+        b.buttons.push_back({verb + s.id + ":true" + suffix, cut(tr(t, "button.true"), limits::kButtonTitle)});
+        b.buttons.push_back({verb + s.id + ":false" + suffix, cut(tr(t, "button.false"), limits::kButtonTitle)});
     } else {
         for (const auto& o : q.options) {
-            b.buttons.push_back({verb + s.id + ":" + o.id, cut(o.title.in(t.lang), limits::kButtonTitle)});
+            b.buttons.push_back({verb + s.id + ":" + o.id + suffix, cut(o.title.in(t.lang), limits::kButtonTitle)});
         }
     }
     return b;
@@ -1110,7 +1113,8 @@ void Engine::pause(Turn& t) const {
     t.send(std::move(b));
 }
 
-void Engine::review_answer(Turn& t, const std::string& step_id, std::string_view choice) const {
+void Engine::review_answer(Turn& t, const std::string& step_id, std::string_view choice,
+                           std::int64_t profile_id) const {
     const Located at = locate(step_id);
     if (at.step == nullptr || at.step->kind != StepKind::kQuestion) {
         return;
@@ -1134,9 +1138,10 @@ void Engine::review_answer(Turn& t, const std::string& step_id, std::string_view
             }
         }
     }
-    if (t.session.profile_id != 0) {
+    const auto pr = profile_id > 0 ? t.store.profile(profile_id) : std::nullopt;
+    if (pr && pr->member_key == t.learner.member_key) {
         t.store.record_answer(
-            AnswerRecord{t.session.profile_id, at.module->id, "review:" + step_id, cut(choice, 200), right, t.now_ms});
+            AnswerRecord{pr->id, at.module->id, "review:" + step_id, cut(choice, 200), right, t.now_ms});
     }
     std::string body = tr(t, right ? "answer.right" : "answer.wrong");
     if (!feedback.empty()) {
@@ -1263,12 +1268,9 @@ Effects Engine::review(Turn& t, std::string_view payload) const {
         return std::move(t.fx);
     }
     const auto pick = static_cast<std::size_t>((t.now_ms / kDayMs + profile_id) % static_cast<std::int64_t>(pool.size()));
-    // A review answer is filed under the profile that is active when it comes back: make it this one.
-    t.session.profile_id = profile_id;
-    t.dirty();
     const Module* m = find_module(module_id);
     std::string intro = tr(t, "review.intro", {{"name", pr->name}, {"module", m ? m->title.in(t.lang) : module_id}});
-    t.send(render_question(t, pool[pick], std::move(intro), true));
+    t.send(render_question(t, pool[pick], std::move(intro), profile_id));
     return std::move(t.fx);
 }
 

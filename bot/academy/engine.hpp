@@ -119,13 +119,15 @@ private:
     void progress_report(Turn& t) const;
     void verify(Turn& t, std::string_view code) const;
     void pause(Turn& t) const;
-    void review_answer(Turn& t, const std::string& step_id, std::string_view choice) const;
+    void review_answer(Turn& t, const std::string& step_id, std::string_view choice, std::int64_t profile_id) const;
     void plan_nudge(Turn& t, std::int64_t due = 0) const;
     void plan_review(Turn& t, const Progress& p, int attempt) const;
     Effects nudge(Turn& t) const;
     Effects review(Turn& t, std::string_view payload) const;
 
-    core::OutgoingBody render_question(Turn& t, const Located& at, std::string body_prefix, bool review) const;
+    /// A question as buttons, a list or a text; `review_profile` != 0 makes it a review question for that learner.
+    core::OutgoingBody render_question(Turn& t, const Located& at, std::string body_prefix,
+                                       std::int64_t review_profile) const;
     std::string status_text(Turn& t, const Module& m, const std::optional<Progress>& p) const;
     std::string tr(const Turn& t, std::string_view key,
                    const std::vector<std::pair<std::string, std::string>>& vars = {}) const;

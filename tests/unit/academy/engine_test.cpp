@@ -471,9 +471,12 @@ TEST(AcademyEngine, AReviewQuestionComesInsideTheWindowOrIsRetriedTheNextDay) {
     const auto rev = ids(fx.messages[0]);
     ASSERT_FALSE(rev.empty());
     EXPECT_TRUE(rev[0].starts_with("academy:rev:"));
+    const auto answers_before = r.store.answers.size();
     fx = r.tap(rev[0]);
     EXPECT_TRUE(fx.handled);
     EXPECT_FALSE(fx.messages.empty());
+    ASSERT_EQ(r.store.answers.size(), answers_before + 1);
+    EXPECT_EQ(r.store.answers.back().step_id.rfind("review:", 0), 0u);
 }
 
 TEST(AcademyEngine, LowDataOffersMediaWithItsSizeAndSendsItOnlyOnRequest) {
