@@ -46,7 +46,13 @@ CommunityRepository::CommunityRepository(SQLite::Database& db)
                 "latitude, longitude, reply_to, state, created_ms) VALUES (:room, :author, :wamid, :kind, :body, "
                 ":media, :mime, :filename, :voice, :lat, :lon, :reply_to, :state, :created) "
                 "ON CONFLICT (wamid) DO NOTHING"),
-      copy_wamid_(db, "SELECT coalesce(wamid, '') FROM outbox WHERE logical_key = :key AND recipient = :to") {}
+      copy_wamid_(db, "SELECT coalesce(wamid, '') FROM outbox WHERE logical_key = :key AND recipient = :to"),
+      memberships_(db,
+                   "SELECT room, role, state, joined_ms, seen_post FROM room_members WHERE member_id = :id "
+                   "ORDER BY joined_ms, room"),
+      count_after_(db,
+                   "SELECT count(*) FROM posts WHERE room = :room AND id > :after AND author_id <> :except "
+                   "AND state = 0") {}
 
 Profile CommunityRepository::read_profile(SQLite::Statement& q) {
     Profile p;
@@ -222,9 +228,8 @@ std::int64_t CommunityRepository::import_member(std::string_view key, std::strin
 }
 
 std::vector<Membership> CommunityRepository::memberships(std::int64_t member_id) {
-    SQLite::Statement q(db_,
-                        "SELECT room, role, state, joined_ms, seen_post FROM room_members WHERE member_id = :id "
-                        "ORDER BY joined_ms, room");
+    auto& q = memberships_;  // every message of every member asks (the gate's catch-up): prepared once
+    ResetOnExit guard{q};
     q.bind(":id", member_id);
     std::vector<Membership> out;
     while (q.executeStep()) {
@@ -424,9 +429,8 @@ std::vector<Post> CommunityRepository::posts_after(std::string_view room, std::i
 }
 
 std::int64_t CommunityRepository::count_after(std::string_view room, std::int64_t after, std::int64_t except) {
-    SQLite::Statement q(db_,
-                        "SELECT count(*) FROM posts WHERE room = :room AND id > :after AND author_id <> :except "
-                        "AND state = 0");
+    auto& q = count_after_;
+    ResetOnExit guard{q};
     q.bind(":room", std::string(room));
     q.bind(":after", after);
     q.bind(":except", except);

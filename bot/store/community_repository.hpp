@@ -166,6 +166,8 @@ private:
     SQLite::Statement set_seen_;
     SQLite::Statement add_post_;
     SQLite::Statement copy_wamid_;
+    SQLite::Statement memberships_;
+    SQLite::Statement count_after_;
 };
 
 }  // namespace delvex::store
