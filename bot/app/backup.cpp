@@ -80,23 +80,36 @@ BackupReport backup_database(const std::string& source, const std::string& targe
             // live file. The busy timeout covers the writer's short commits.
             SQLite::Database from(source, SQLite::OPEN_READONLY, 5000);
             SQLite::Database to(partial, SQLite::OPEN_READWRITE, 5000);
-            SQLite::Backup backup(to, from);
-            // All pages in one step, so inside one read transaction of the source: in WAL mode that is a
-            // snapshot which the service's writer does not wait for. Copying in several steps would let each
-            // commit of the service restart the copy, which under steady traffic might never finish.
-            for (int attempt = 0;; ++attempt) {
-                const int rc = backup.executeStep(-1);
-                if (rc == SQLITE_DONE) {
+            {
+                SQLite::Backup backup(to, from);
+                // All pages in one step, so inside one read transaction of the source: in WAL mode that is a
+                // snapshot which the service's writer does not wait for. Copying in several steps would let
+                // each commit of the service restart the copy, which under steady traffic might never finish.
+                for (int attempt = 0;; ++attempt) {
+                    const int rc = backup.executeStep(-1);
+                    if (rc == SQLITE_DONE) {
+                        break;
+                    }
+                    if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt == 500) {
+                        fail("the database stayed busy; try again");
+                    }
+                    sqlite3_sleep(10);  // a checkpoint or recovery holds the file; SQLite's advice: step again
+                }
+                report.pages = backup.getTotalPageCount();
+            }  // the backup handle is finished here: it must be, before the copy's journal mode can change
+            // The live file is in WAL mode and the copy inherits it; a backup is one self-contained file.
+            // SQLite answers the mode it ended in rather than failing, so check it.
+            std::string mode;
+            for (int attempt = 0; attempt < 100; ++attempt) {
+                mode = to.execAndGet("PRAGMA journal_mode = DELETE").getString();
+                if (mode == "delete") {
                     break;
                 }
-                if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt == 500) {
-                    fail("the database stayed busy; try again");
-                }
-                sqlite3_sleep(10);  // a checkpoint or recovery holds the file; SQLite's advice is to step again
+                sqlite3_sleep(10);
             }
-            report.pages = backup.getTotalPageCount();
-            // The live file is in WAL mode and the copy inherits it; a backup is one self-contained file.
-            to.exec("PRAGMA journal_mode = DELETE");
+            if (mode != "delete") {
+                fail("the copy stayed in journal mode " + mode);
+            }
             const std::string check = to.execAndGet("PRAGMA integrity_check").getString();
             if (check != "ok") {
                 fail("the copy failed its integrity check: " + check);
