@@ -771,6 +771,16 @@ void ForumsFeature::run_notice(Context& ctx, const store::Job& job) {
     }
 }
 
+store::ForumRepository& ForumsFeature::message_repo(SQLite::Database& db) {
+    // Every message of every member is looked at (a draft in progress?): prepare the statements once per
+    // connection, not per message.
+    if (message_repo_ == nullptr || message_repo_db_ != &db) {
+        message_repo_ = std::make_unique<store::ForumRepository>(db);
+        message_repo_db_ = &db;
+    }
+    return *message_repo_;
+}
+
 bool ForumsFeature::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
     if (message.reply_id.starts_with(kRsvpPrefix)) {
         return on_rsvp(ctx, member, message, std::string_view(message.reply_id).substr(kRsvpPrefix.size()));
@@ -1119,7 +1129,7 @@ bool ForumsFeature::on_flow(Context& ctx, const store::MemberRow& member, const 
     const auto word = lower_ascii(trim(message.text));
     const bool keyword = is_text && (word == "forum" || word == "forums" ||
                                      word == lower_ascii(ctx.catalog.text(lang, "forums.keyword")));
-    store::ForumRepository repo(ctx.db);
+    auto& repo = message_repo(ctx.db);
     auto draft = repo.draft(member.member_key);
     if (draft && ctx.now_ms - draft->updated_ms > kDraftLifetimeMs) {
         repo.delete_draft(member.member_key);
@@ -1728,7 +1738,7 @@ bool ForumsFeature::on_followup_reply(Context& ctx, const store::MemberRow& memb
 bool ForumsFeature::on_after(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
     const bool is_text = message.type == core::MessageType::kText;
     const auto lang = language_or_en(member.language);
-    store::ForumRepository repo(ctx.db);
+    auto& repo = message_repo(ctx.db);
 
     // The message after "recap": the recap itself (a text, or a voice note / audio).
     auto draft = repo.draft(member.member_key);

@@ -204,9 +204,13 @@ private:
     void notify_seat(Context& ctx, store::ForumRepository& repo, const store::ForumSeriesRow& row,
                      const forums::Occurrence& occ, const std::string& occ_name);
 
+    store::ForumRepository& message_repo(SQLite::Database& db);
+
     std::unique_ptr<RoomDirectory> owned_rooms_;
     RoomDirectory& rooms_;
     ForumsSettings settings_;
+    std::unique_ptr<store::ForumRepository> message_repo_;  // writer thread only
+    const SQLite::Database* message_repo_db_ = nullptr;
 };
 
 }  // namespace delvex::events
