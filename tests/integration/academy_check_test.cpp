@@ -2,34 +2,16 @@
 // broken folder, checking exit codes and the file:line output.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <string>
+
+#include "tests/support/process.hpp"
 
 namespace {
 
-struct BinaryRun {
-    int code = -1;
-    std::string output;  ///< stdout and stderr together
-};
+using BinaryRun = delvex::testing::CommandRun;
 
 BinaryRun run_delvex(const std::string& args) {
-    BinaryRun run;
-    const std::string command = std::string("'") + DELVEX_BINARY + "' " + args + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        return run;
-    }
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-        run.output.append(buffer.data(), n);
-    }
-    const int status = ::pclose(pipe);
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return delvex::testing::run_delvex(args);
 }
 
 const std::string kSource = DELVEX_SOURCE_DIR;

@@ -14,24 +14,14 @@
 #include "bot/store/community_repository.hpp"
 #include "bot/store/database.hpp"
 #include "tests/support/harness.hpp"
+#include "tests/support/process.hpp"
 
 namespace delvex {
 namespace {
 
 std::pair<int, std::string> run_delvex(const std::string& args) {
-    const std::string command = std::string("'") + DELVEX_BINARY + "' " + args + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        return {-1, {}};
-    }
-    std::string output;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-        output.append(buffer.data(), n);
-    }
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+    auto run = testing::run_delvex(args);
+    return {run.code, std::move(run.output)};
 }
 
 TEST(AcademyExport, ProgressPerRoomAndModuleWithoutPhoneNumbers) {

@@ -1,40 +1,26 @@
 // `delvex members import`: the real binary on a real SQLite file.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <SQLiteCpp/Database.h>
 
-#include <cstdio>
 #include <fstream>
 
 #include "bot/community/csv.hpp"
 #include "bot/store/community_repository.hpp"
 #include "bot/store/database.hpp"
 #include "tests/support/harness.hpp"
+#include "tests/support/process.hpp"
 
 namespace delvex {
 namespace {
 
-struct Run {
-    int code = -1;
-    std::string out;  // stdout and stderr
-};
-
-Run import(const testing::TempDir& dir, const std::string& csv) {
+testing::CommandRun import(const testing::TempDir& dir, const std::string& csv) {
     const auto file = dir.file("members.csv");
     std::ofstream(file, std::ios::binary) << csv;
-    const std::string command = "cd " + dir.path() + " && DELVEX_HOME=" + DELVEX_SOURCE_DIR + " DELVEX_DB=" +
-                                dir.file("m.db") + " timeout 60 " + DELVEX_BINARY + " members import " + file + " 2>&1";
-    Run run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    char buffer[4096];
-    while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
-        run.out += buffer;
-    }
-    const int status = pipe != nullptr ? ::pclose(pipe) : -1;
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    return testing::run_delvex("members import " + file, "cd " + dir.path() + " && DELVEX_HOME=" +
+                                                             std::string(DELVEX_SOURCE_DIR) + " DELVEX_DB=" +
+                                                             dir.file("m.db"));
 }
 
 TEST(MembersImport, ImportsEveryRowAsMembersWaitingForConsent) {
@@ -45,9 +31,9 @@ TEST(MembersImport, ImportsEveryRowAsMembersWaitingForConsent) {
                             "243810000002,\"Jean, le mineur\",Central Africa,,\r\n"
                             "\r\n"
                             "51987000003,Rosa,latin-america,es,member\r\n");
-    ASSERT_EQ(run.code, 0) << run.out;
-    EXPECT_NE(run.out.find("imported 3 member(s) (3 new"), std::string::npos) << run.out;
-    EXPECT_EQ(run.out.find("254700000001"), std::string::npos) << run.out;  // no full number in output
+    ASSERT_EQ(run.code, 0) << run.output;
+    EXPECT_NE(run.output.find("imported 3 member(s) (3 new"), std::string::npos) << run.output;
+    EXPECT_EQ(run.output.find("254700000001"), std::string::npos) << run.output;  // no full number in output
 
     store::Database db(store::DatabaseOptions{dir.file("m.db"), false});
     store::CommunityRepository repo(db.sql());
@@ -67,8 +53,8 @@ TEST(MembersImport, ImportsEveryRowAsMembersWaitingForConsent) {
 
     // Importing again is harmless: the same members, nobody duplicated.
     const auto again = import(dir, "wa_id,alias,room,language,role\n254700000001,Mama Dhahabu,east-africa,sw,\n");
-    ASSERT_EQ(again.code, 0) << again.out;
-    EXPECT_NE(again.out.find("0 new, 1 already known"), std::string::npos) << again.out;
+    ASSERT_EQ(again.code, 0) << again.output;
+    EXPECT_NE(again.output.find("0 new, 1 already known"), std::string::npos) << again.output;
 }
 
 TEST(MembersImport, ABadFileNamesEveryProblemByLineAndImportsNothing) {
@@ -83,23 +69,23 @@ TEST(MembersImport, ABadFileNamesEveryProblemByLineAndImportsNothing) {
                             "254700000006,Baraka,east-africa,sw,boss\n"
                             "254700000007,http://x.example,east-africa,sw,member\n"
                             "254700000001,Other,east-africa,sw,member\n");
-    EXPECT_EQ(run.code, 1) << run.out;
+    EXPECT_EQ(run.code, 1) << run.output;
     const std::string file = dir.file("members.csv");
     for (const std::string& expected : std::vector<std::string>
          {file + ":3: wa_id", file + ":4: alias 'amina' repeats line 2", file + ":5: room 'atlantis'",
           file + ":6: language 'de'", file + ":7: role 'boss'", file + ":8: alias must not hold a link",
           file + ":9: wa_id repeats line 2", "nothing was imported"}) {
-        EXPECT_NE(run.out.find(expected), std::string::npos) << expected << "\n" << run.out;
+        EXPECT_NE(run.output.find(expected), std::string::npos) << expected << "\n" << run.output;
     }
     store::Database db(store::DatabaseOptions{dir.file("m.db"), false});
     EXPECT_FALSE(store::CommunityRepository(db.sql()).profile("254700000001"));
 
     const auto header = import(dir, "number,alias\n1,2\n");
     EXPECT_EQ(header.code, 1);
-    EXPECT_NE(header.out.find(":1: the header lacks 'wa_id'"), std::string::npos) << header.out;
+    EXPECT_NE(header.output.find(":1: the header lacks 'wa_id'"), std::string::npos) << header.output;
     const auto quote = import(dir, "wa_id,alias,room,language,role\n254700000001,\"Amina,east-africa,sw,member\n");
     EXPECT_EQ(quote.code, 1);
-    EXPECT_NE(quote.out.find(":2: a quoted field is never closed"), std::string::npos) << quote.out;
+    EXPECT_NE(quote.output.find(":2: a quoted field is never closed"), std::string::npos) << quote.output;
 }
 
 TEST(Csv, QuotesLineBreaksAndErrors) {

@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -103,6 +105,26 @@ std::uint16_t wait_for_listen_port(const std::string& log_path, std::chrono::mil
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return 0;
+}
+
+CommandRun run_command(const std::string& shell_command) {
+    CommandRun run;
+    FILE* pipe = ::popen(shell_command.c_str(), "r");
+    if (pipe == nullptr) {
+        return run;
+    }
+    std::array<char, 4096> buffer{};
+    std::size_t n = 0;
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+        run.output.append(buffer.data(), n);
+    }
+    const int status = ::pclose(pipe);
+    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+CommandRun run_delvex(const std::string& args, const std::string& env) {
+    return run_command(env + (env.empty() ? "" : " ") + "timeout 120 '" + DELVEX_BINARY + "' " + args + " 2>&1");
 }
 
 }  // namespace delvex::testing

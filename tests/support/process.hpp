@@ -11,6 +11,17 @@
 namespace delvex::testing {
 
 /// The real `delvex` binary started as a child process, its stderr going to a file.
+/// What a shell command printed (stdout and stderr together, when the command says 2>&1) and its exit code
+/// (-1 if it did not exit normally). Commands are expected to bound their own time (e.g. `timeout 60`).
+struct CommandRun {
+    int code = -1;
+    std::string output;
+};
+CommandRun run_command(const std::string& shell_command);
+
+/// Runs the delvex binary under test with `args` (a shell fragment) and `env` ("NAME=value …" prefix).
+CommandRun run_delvex(const std::string& args, const std::string& env = {});
+
 class ChildProcess {
 public:
     ChildProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
