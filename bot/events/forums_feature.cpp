@@ -262,6 +262,38 @@ std::optional<forums::Occurrence> resolve_occurrence(const forums::Series& serie
     return occ;
 }
 
+/// What a reminder or follow-up job is about, as it stands now.
+struct JobTarget {
+    JobKey key;
+    store::ForumSeriesRow row;
+    forums::Series series;
+    forums::Occurrence occ;
+};
+
+/// The series and occurrence of a reminder or follow-up job; nullopt when the job is stale: the series was
+/// cancelled or edited since it was planned (the re-plan made its own jobs), or the occurrence was cancelled.
+/// Throws on a key or a stored series that cannot be read.
+std::optional<JobTarget> current_target(store::ForumRepository& repo, const store::Job& job, const char* what) {
+    const auto k = parse_job_key(job.key);
+    if (!k) {
+        throw std::runtime_error(std::string("forums: bad ") + what + " key " + job.key);
+    }
+    auto row = repo.find_series(k->id);
+    if (!row || row->cancelled || row->sequence != k->seq) {
+        return std::nullopt;
+    }
+    auto series = series_of(*row, repo.overrides(k->id));
+    const auto original = forums::parse_local_basic(k->occ);
+    if (!series || !original) {
+        throw std::runtime_error("forums: series " + std::to_string(k->id) + " no longer parses");
+    }
+    auto occ = resolve_occurrence(*series, *original);
+    if (!occ) {
+        return std::nullopt;
+    }
+    return JobTarget{*k, std::move(*row), std::move(*series), std::move(*occ)};
+}
+
 std::string format_when(const core::Catalog& catalog, std::string_view language, Instant t,
                         const date::time_zone& zone) {
     const auto info = forums::zone_info(zone, t);
@@ -609,24 +641,15 @@ void ForumsFeature::on_job(Context& ctx, const store::Job& job) {
 }
 
 void ForumsFeature::run_reminder(Context& ctx, const store::Job& job) {
-    const auto k = parse_job_key(job.key);
-    if (!k) {
-        throw std::runtime_error("forums: bad reminder key " + job.key);
-    }
     store::ForumRepository repo(ctx.db);
-    const auto row = repo.find_series(k->id);
-    if (!row || row->cancelled || row->sequence != k->seq) {
-        return;  // superseded by an edit; the re-plan made its own jobs
-    }
-    auto series = series_of(*row, repo.overrides(k->id));
-    auto original = forums::parse_local_basic(k->occ);
-    if (!series || !original) {
-        throw std::runtime_error("forums: series " + std::to_string(k->id) + " no longer parses");
-    }
-    const auto occ = resolve_occurrence(*series, *original);
-    if (!occ) {
+    const auto target = current_target(repo, job, "reminder");
+    if (!target) {
         return;
     }
+    const auto* k = &target->key;
+    const auto* row = &target->row;
+    const auto* series = &target->series;
+    const auto* occ = &target->occ;
     // After downtime a "1 day before" found due together with the "1 hour before" is redundant: only the
     // nearest reminder still due goes out.
     for (const auto offset : settings_.reminder_offsets) {
@@ -1637,24 +1660,15 @@ std::optional<std::string> after_word(const std::string& text, const std::string
 }  // namespace
 
 void ForumsFeature::run_followup(Context& ctx, const store::Job& job) {
-    const auto k = parse_job_key(job.key);
-    if (!k) {
-        throw std::runtime_error("forums: bad followup key " + job.key);
-    }
     store::ForumRepository repo(ctx.db);
-    const auto row = repo.find_series(k->id);
-    if (!row || row->cancelled || row->sequence != k->seq) {
-        return;  // superseded by an edit; the re-plan made its own job
+    const auto target = current_target(repo, job, "followup");
+    if (!target) {
+        return;
     }
-    auto series = series_of(*row, repo.overrides(k->id));
-    auto original = forums::parse_local_basic(k->occ);
-    if (!series || !original) {
-        throw std::runtime_error("forums: series " + std::to_string(k->id) + " no longer parses");
-    }
-    const auto occ = resolve_occurrence(*series, *original);
-    if (!occ) {
-        return;  // that occurrence was cancelled
-    }
+    const auto* k = &target->key;
+    const auto* row = &target->row;
+    const auto* series = &target->series;
+    const auto* occ = &target->occ;
     const auto token = occurrence_token(k->id, occ->original);
     const auto texts = repo.texts(k->id);
     // Keyed by occurrence only: a re-planned job (new sequence) never asks the same member twice.
