@@ -24,6 +24,7 @@ const std::set<std::string>& known_keys() {
         "database_durable",
         "io_threads",
         "log_level",
+        "public_url",
         "http.max_connections",
         "http.header_limit_bytes",
         "http.body_limit_bytes",
@@ -216,6 +217,7 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read(root, "database_durable", cfg.db_durable);
     read(root, "io_threads", cfg.io_threads);
     read(root, "log_level", cfg.log_level);
+    read(root, "public_url", cfg.public_url);
     constexpr long long kDay = 24 * 3600;
     read_size(root, "http.max_connections", cfg.http.max_connections, 1, 1'000'000);
     read_size(root, "http.header_limit_bytes", cfg.http.header_limit_bytes, 1024, 1024 * 1024);
@@ -243,6 +245,7 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
         listen = *v;
     }
     from_env("DELVEX_DB", cfg.db_path);
+    from_env("DELVEX_PUBLIC_URL", cfg.public_url);
     from_env("WHATSAPP_GRAPH_URL", cfg.graph_url);
     from_env("WHATSAPP_API_VERSION", cfg.api_version);
     from_env("WHATSAPP_PHONE_NUMBER_ID", cfg.phone_number_id);
@@ -278,6 +281,12 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     }
     if (cfg.api_version.empty() || cfg.api_version[0] != 'v') {
         fail("whatsapp.api_version (WHATSAPP_API_VERSION)", "'" + cfg.api_version + "' must look like v25.0");
+    }
+    while (cfg.public_url.ends_with('/')) {
+        cfg.public_url.pop_back();
+    }
+    if (!cfg.public_url.empty() && !cfg.public_url.starts_with("https://") && !cfg.public_url.starts_with("http://")) {
+        fail("public_url (DELVEX_PUBLIC_URL)", "'" + cfg.public_url + "' must start with https:// (or http:// for tests)");
     }
     if (cfg.io_threads < 1 || cfg.io_threads > 64) {
         fail("io_threads", "must be between 1 and 64");

@@ -34,6 +34,9 @@ struct Config {
     bool db_durable = true;
     int io_threads = 1;
     std::string log_level = "info";
+    /// The service's public https address (behind the TLS proxy), for links in messages: the forum's .ics,
+    /// Academy media. Empty: messages carry no links.
+    std::string public_url;
     HttpLimits http;
 
     std::string graph_url = "https://graph.facebook.com";

@@ -7,7 +7,6 @@
 #include "bot/http/certificates_routes.hpp"
 #include "bot/http/forums_routes.hpp"
 
-#include <cstdlib>
 
 namespace delvex::app {
 
@@ -25,9 +24,7 @@ FeatureSet make_features(const FeatureDeps& deps) {
 
     // Forums: moderators' flow and RSVP buttons; the calendar feed and the admin API.
     events::ForumsSettings forum_settings;
-    if (const char* url = std::getenv("DELVEX_PUBLIC_URL"); url != nullptr) {
-        forum_settings.public_url = url;  // for the .ics document in RSVP confirmations
-    }
+    forum_settings.public_url = deps.config.public_url;  // for the .ics document in RSVP confirmations
     auto forums = std::make_unique<events::ForumsFeature>(std::make_unique<events::CommunityRooms>(rooms->regions()),
                                                           forum_settings);
     set.routes.emplace_back("/forums/", std::make_unique<http::ForumsFeedHandler>(deps.writer, *forums));
@@ -39,8 +36,8 @@ FeatureSet make_features(const FeatureDeps& deps) {
     // Academy: lessons, quizzes, certificates; GET /certificates/{code} and the media files steps offer.
     academy::EngineOptions academy_options;
     const std::string academy_dir = deps.config.home + "/academy-content";
-    if (const char* url = std::getenv("DELVEX_PUBLIC_URL"); url != nullptr && *url != '\0') {
-        academy_options.media_base_url = std::string(url) + "/academy/media";
+    if (!deps.config.public_url.empty()) {
+        academy_options.media_base_url = deps.config.public_url + "/academy/media";
     }
     auto academy = std::make_unique<events::Academy>(events::load_academy(academy_dir, deps.catalog, academy_options));
     set.routes.emplace_back("/certificates/", std::make_unique<http::CertificatesHandler>(deps.writer));

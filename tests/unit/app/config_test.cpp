@@ -66,6 +66,15 @@ TEST(Config, MissingSecretNamesTheKey) {
               "WHATSAPP_APP_SECRET: missing (environment or whatsapp.app_secret_file)");
 }
 
+TEST(Config, PublicUrlComesFromTheEnvironmentAndMustBeHttp) {
+    auto vars = kWhatsApp;
+    vars["DELVEX_PUBLIC_URL"] = "https://delvex.example.org/";
+    EXPECT_EQ(load_config(std::nullopt, env_of(vars), true).public_url, "https://delvex.example.org");
+    vars["DELVEX_PUBLIC_URL"] = "delvex.example.org";
+    EXPECT_NE(error_of([&] { load_config(std::nullopt, env_of(vars), true); }).find("public_url (DELVEX_PUBLIC_URL)"),
+              std::string::npos);
+}
+
 TEST(Config, BadValuesNameTheKey) {
     testing::TempDir dir;
     auto vars = kWhatsApp;
