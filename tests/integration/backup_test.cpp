@@ -19,6 +19,7 @@
 #include "bot/store/outbox_repository.hpp"
 #include "bot/store/repositories.hpp"
 #include "tests/support/harness.hpp"
+#include "tests/support/process.hpp"
 
 namespace delvex {
 namespace {
@@ -51,27 +52,8 @@ void enqueue(store::OutboxRepository& outbox, int from, int n) {
     }
 }
 
-struct BinaryRun {
-    int code = -1;
-    std::string output;
-};
-
-BinaryRun run_delvex(const std::string& args, const std::string& env = {}) {
-    BinaryRun run;
-    const std::string command = env + "'" + DELVEX_BINARY + "' " + args + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        return run;
-    }
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-        run.output.append(buffer.data(), n);
-    }
-    const int status = ::pclose(pipe);
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
+using BinaryRun = testing::CommandRun;
+using testing::run_delvex;
 
 TEST(Backup, CopiesWhatIsCommittedWhileAWriterHoldsItsTransactionOpen) {
     testing::TempDir dir;

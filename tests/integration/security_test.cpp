@@ -146,27 +146,8 @@ private:
     std::ostringstream text_;
 };
 
-struct BinaryRun {
-    int code = -1;
-    std::string output;
-};
-
-BinaryRun run_delvex(const std::string& args) {
-    BinaryRun run;
-    const std::string command = std::string("'") + DELVEX_BINARY + "' " + args + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-        return run;
-    }
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-        run.output.append(buffer.data(), n);
-    }
-    const int status = ::pclose(pipe);
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
+using BinaryRun = testing::CommandRun;
+using testing::run_delvex;
 
 // --- the admin token is compared in constant time ---
 
