@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,7 @@ public:
 
 private:
     std::string secret_;
+    std::uint64_t id_;  ///< tells this verifier's key apart in the per-thread HMAC context cache
 };
 
 }  // namespace delvex::whatsapp

@@ -787,6 +787,25 @@ TEST(WireInbound, RefusesWithoutCrashingWhenNestingIsHostile) {
     EXPECT_EQ(split_envelope(in_string).outcome, EnvelopeOutcome::kOk);
 }
 
+TEST(WireInbound, NeverRefusesValidJsonTheFastParserCannotRead) {
+    // An integer beyond 64 bits is valid JSON; the splitter's parser may not read it. Either way the body is
+    // answered 200 (split, or kept whole in quarantine), never 400, which Meta would retry and then drop.
+    const std::string big = R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[]}],)"
+                            R"("n":123456789012345678901234567890123})";
+    EXPECT_NE(split_envelope(big).outcome, EnvelopeOutcome::kNotJson);
+    const std::string big_inside = R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{)"
+                                   R"("field":"messages","value":{"messages":[{"id":"wamid.BIG","from":"1",)"
+                                   R"("type":"text","text":{"body":"hi"},"n":-99999999999999999999999}]}}]}]})";
+    const Envelope envelope = split_envelope(big_inside);
+    EXPECT_NE(envelope.outcome, EnvelopeOutcome::kNotJson);
+    if (envelope.outcome == EnvelopeOutcome::kUnknownShape) {
+        EXPECT_NE(envelope.error.find("cannot read"), std::string::npos) << envelope.error;
+    }
+    // Broken UTF-8 and a truncated body are still not JSON.
+    EXPECT_EQ(split_envelope("{\"object\":\"\xff\xfe\"}").outcome, EnvelopeOutcome::kNotJson);
+    EXPECT_EQ(split_envelope(big.substr(0, big.size() - 1)).outcome, EnvelopeOutcome::kNotJson);
+}
+
 TEST(WireInbound, SplitsEveryCleanFixtureAndParsesEveryUpdate) {
     std::size_t files = 0;
     for (const auto& file : std::filesystem::directory_iterator(fixture_dir())) {
