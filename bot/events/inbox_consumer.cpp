@@ -42,13 +42,15 @@ struct InboxConsumer::Repos {
           members(db),
           outbox(db),
           jobs(db),
-          event(db, "event") {}
+          event(db, "event"),
+          share(db, "consumer_share") {}
     SQLite::Database& sql;
     store::InboxRepository inbox;
     store::MemberRepository members;
     store::OutboxRepository outbox;
     store::JobRepository jobs;
     store::Savepoint event;
+    store::Savepoint share;  // apply_within's part of the ingestor's transaction
 };
 
 InboxConsumer::InboxConsumer(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
@@ -63,9 +65,52 @@ void InboxConsumer::kick() {
     }
 }
 
+template <typename Stop>
+InboxConsumer::Tally InboxConsumer::apply_events(const std::vector<store::PendingEvent>& events, Stop stop) {
+    Tally tally;
+    for (const auto& event : events) {
+        if (stop(tally)) {
+            break;
+        }
+        const auto now_ms = core::to_unix_ms(clock_.now());
+        repos_->event.begin();
+        try {
+            tally.queued = apply(event) || tally.queued;
+            repos_->inbox.mark_done(event.id, now_ms,
+                                    static_cast<wire::UpdateKind>(event.kind) != wire::UpdateKind::kStatus);
+            repos_->event.release();
+            ++tally.applied;
+        } catch (const std::exception& e) {
+            // A bug or data we cannot handle: undo this event's partial effects, keep it as failed
+            // (visible to operators, never lost), and go on with the others.
+            repos_->event.rollback();
+            repos_->inbox.mark_failed(event.id, e.what(), now_ms);
+            log_->error("inbox event failed id={} member={} error={}", event.id,
+                        core::redact(event.member_key), e.what());
+            ++tally.failed;
+        }
+    }
+    return tally;
+}
+
+void InboxConsumer::publish(const Tally& tally) {
+    metrics_.events_applied.fetch_add(tally.applied, std::memory_order_relaxed);
+    metrics_.events_failed.fetch_add(tally.failed, std::memory_order_relaxed);
+    metrics_.inbox_backlog.fetch_sub(static_cast<std::int64_t>(tally.applied + tally.failed),
+                                     std::memory_order_relaxed);
+    if (tally.queued && on_outbox_) {
+        on_outbox_();
+    }
+}
+
 void InboxConsumer::consume(store::Database& db) {
     // Clear the flag first: a kick that lands while this pass runs schedules another, so nothing is missed.
     scheduled_.store(false);
+    if (yield_ && yield_()) {
+        // Webhooks are waiting: their group commit applies a share of the backlog (apply_within) and kicks
+        // again once it has committed, so a pass of our own now would only add a commit.
+        return;
+    }
     if (!repos_) {
         repos_ = std::make_unique<Repos>(db.sql());
     }
@@ -73,10 +118,6 @@ void InboxConsumer::consume(store::Database& db) {
     if (events.empty()) {
         return;
     }
-    bool queued = false;
-    bool cut_short = false;
-    std::uint64_t applied = 0;
-    std::uint64_t failed = 0;
     // The consumer's commits need not wait for the disk: if the machine loses power first, the effects
     // and the done-marks vanish together and the (durably stored) updates are applied again on restart.
     // Only the webhook commit, which gates Meta's 200, must be synced.
@@ -85,44 +126,53 @@ void InboxConsumer::consume(store::Database& db) {
         store::Database& db;
         ~RestoreSync() { db.set_synced(db.durable()); }
     } restore{db};
+    Tally tally;
     {
         SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        for (const auto& event : events) {
-            // Webhooks waiting for their commit come first (Meta wants its 200 fast; this work can wait):
-            // after a few events, hand the writer thread back to them.
-            if (applied + failed >= kMinChunk && yield_ && yield_()) {
-                cut_short = true;
-                break;
-            }
-            const auto now_ms = core::to_unix_ms(clock_.now());
-            repos_->event.begin();
-            try {
-                queued = apply(event) || queued;
-                repos_->inbox.mark_done(event.id, now_ms,
-                                        static_cast<wire::UpdateKind>(event.kind) != wire::UpdateKind::kStatus);
-                repos_->event.release();
-                ++applied;
-            } catch (const std::exception& e) {
-                // A bug or data we cannot handle: undo this event's partial effects, keep it as failed
-                // (visible to operators, never lost), and go on with the others.
-                repos_->event.rollback();
-                repos_->inbox.mark_failed(event.id, e.what(), now_ms);
-                log_->error("inbox event failed id={} member={} error={}", event.id,
-                            core::redact(event.member_key), e.what());
-                ++failed;
-            }
-        }
+        // Webhooks waiting for their commit come first (Meta wants its 200 fast; this work can wait):
+        // after a few events, hand the writer thread back to them.
+        tally = apply_events(events, [this](const Tally& t) {
+            return t.applied + t.failed >= kMinChunk && yield_ && yield_();
+        });
         tx.commit();
     }
-    metrics_.events_applied.fetch_add(applied, std::memory_order_relaxed);
-    metrics_.events_failed.fetch_add(failed, std::memory_order_relaxed);
-    metrics_.inbox_backlog.fetch_sub(static_cast<std::int64_t>(applied + failed), std::memory_order_relaxed);
-    if (queued && on_outbox_) {
-        on_outbox_();
-    }
-    if (cut_short || events.size() == static_cast<std::size_t>(kChunk)) {
+    publish(tally);
+    if (tally.applied + tally.failed < events.size() || events.size() == static_cast<std::size_t>(kChunk)) {
         kick();  // more to do; go to the back of the writer's queue so webhook commits can interleave
     }
+}
+
+void InboxConsumer::apply_within(store::Database& db, std::size_t budget) {
+    within_ = Tally{};
+    if (budget == 0) {
+        return;
+    }
+    if (!repos_) {
+        repos_ = std::make_unique<Repos>(db.sql());
+    }
+    auto& share = repos_->share;
+    try {
+        share.begin();
+        const auto events = repos_->inbox.pending(0, static_cast<int>(std::min<std::size_t>(budget, kChunk)));
+        within_ = apply_events(events, [](const Tally&) { return false; });
+        share.release();
+    } catch (const std::exception& e) {
+        // Only SQLite itself failing gets here (each event's own failure is handled in apply_events).
+        // Undo this share; the updates stay pending and the webhooks still commit.
+        try {
+            share.rollback();
+        } catch (const std::exception&) {
+        }
+        within_ = Tally{};
+        log_->error("applying updates beside a webhook commit failed: {}", e.what());
+    }
+}
+
+void InboxConsumer::settle(bool committed) {
+    if (committed) {
+        publish(within_);
+    }
+    within_ = Tally{};
 }
 
 bool InboxConsumer::apply(const store::PendingEvent& event) {

@@ -41,13 +41,30 @@ public:
     /// wins). Without any, a first-time sender just gets the plain welcome. Call before the first kick().
     void add_feature(Feature* feature) { features_.push_back(feature); }
 
+    /// Writer thread, inside the ingestor's open transaction, just before it commits a group of webhooks:
+    /// applies up to `budget` pending updates there, so that under a stream of webhooks the consumer keeps
+    /// pace in the same commits instead of paying for its own (one commit and one WAL write per cycle, not
+    /// two). Nothing escapes: a failure undoes only this share and leaves the updates pending.
+    /// `settle(committed)` must follow once the transaction has committed or failed.
+    void apply_within(store::Database& db, std::size_t budget);
+    void settle(bool committed);
+
     /// Updates applied per transaction at most, and at least before yielding.
     static constexpr int kChunk = 64;
     static constexpr std::uint64_t kMinChunk = 4;
 
 private:
     struct Repos;
+    struct Tally {
+        std::uint64_t applied = 0;
+        std::uint64_t failed = 0;
+        bool queued = false;
+    };
     void consume(store::Database& db);
+    /// Applies `events` in order, each in its own savepoint, until done or `stop()` says so.
+    template <typename Stop>
+    Tally apply_events(const std::vector<store::PendingEvent>& events, Stop stop);
+    void publish(const Tally& tally);
     /// Applies one update inside the caller's savepoint; returns true if it queued an outbound message.
     bool apply(const store::PendingEvent& event);
 
@@ -60,6 +77,7 @@ private:
     std::function<bool()> yield_;
     std::atomic<bool> scheduled_{false};
     std::unique_ptr<Repos> repos_;  // writer thread only
+    Tally within_;                  // writer thread only: applied inside the ingestor's open transaction
     std::shared_ptr<spdlog::logger> log_;
 };
 

@@ -82,10 +82,16 @@ void Ingestor::flush(store::Database& db) {
             stored += results[i].stored;
             duplicates += results[i].duplicates;
         }
+        if (ride_before_) {
+            ride_before_(db, stored);
+        }
         tx.commit();
     } catch (const std::exception& e) {
         // Nothing of this group is acknowledged: every POST in it gets a 500 and Meta sends it again.
         error = e.what();
+    }
+    if (ride_after_) {
+        ride_after_(error.empty());
     }
     if (error.empty()) {
         metrics_.group_commits.fetch_add(1, std::memory_order_relaxed);
@@ -100,7 +106,7 @@ void Ingestor::flush(store::Database& db) {
         }
         group[i].done(std::move(results[i]));
     }
-    if (error.empty() && stored > 0 && on_committed_) {
+    if (error.empty() && on_committed_) {
         on_committed_();
     }
 }

@@ -39,8 +39,17 @@ class Ingestor {
 public:
     Ingestor(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics);
 
-    /// Called on the writer thread after each commit that stored something new.
+    /// Called on the writer thread after each successful group commit.
     void on_committed(std::function<void()> callback) { on_committed_ = std::move(callback); }
+
+    /// Work that rides in each group's transaction, after the webhooks' inserts and before the commit:
+    /// `before(db, stored)` (it must not throw, and must leave the transaction usable), then
+    /// `after(committed)` once the commit succeeded or failed. The inbox consumer applies a share of the
+    /// backlog this way.
+    void ride_along(std::function<void(store::Database&, std::size_t)> before, std::function<void(bool)> after) {
+        ride_before_ = std::move(before);
+        ride_after_ = std::move(after);
+    }
 
     /// Stores the batch. On a failed transaction the result carries the error (the caller answers 500 and
     /// Meta retries).
@@ -66,6 +75,8 @@ private:
     const core::Clock& clock_;
     core::Metrics& metrics_;
     std::function<void()> on_committed_;
+    std::function<void(store::Database&, std::size_t)> ride_before_;
+    std::function<void(bool)> ride_after_;
 
     std::mutex mutex_;
     std::vector<Pending> pending_;

@@ -47,6 +47,7 @@ CommunityRepository::CommunityRepository(SQLite::Database& db)
                 ":media, :mime, :filename, :voice, :lat, :lon, :reply_to, :state, :created) "
                 "ON CONFLICT (wamid) DO NOTHING"),
       copy_wamid_(db, "SELECT coalesce(wamid, '') FROM outbox WHERE logical_key = :key AND recipient = :to"),
+      last_queued_(db, "SELECT coalesce(max(created_ms), 0) FROM outbox WHERE recipient = :key"),
       memberships_(db,
                    "SELECT room, role, state, joined_ms, seen_post FROM room_members WHERE member_id = :id "
                    "ORDER BY joined_ms, room"),
@@ -449,10 +450,10 @@ std::vector<Post> CommunityRepository::held_posts(std::string_view room) {
 }
 
 std::int64_t CommunityRepository::last_queued_ms(std::string_view member_key) {
-    SQLite::Statement q(db_, "SELECT coalesce(max(created_ms), 0) FROM outbox WHERE recipient = :key");
-    q.bind(":key", std::string(member_key));
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    ResetOnExit guard{last_queued_};
+    last_queued_.bind(":key", std::string(member_key));
+    last_queued_.executeStep();
+    return last_queued_.getColumn(0).getInt64();
 }
 
 std::string CommunityRepository::copy_wamid(std::int64_t post_id, std::string_view member_key) {

@@ -166,6 +166,7 @@ private:
     SQLite::Statement set_seen_;
     SQLite::Statement add_post_;
     SQLite::Statement copy_wamid_;
+    SQLite::Statement last_queued_;
     SQLite::Statement memberships_;
     SQLite::Statement count_after_;
 };
