@@ -49,7 +49,7 @@ struct Config {
     core::Secret verify_token;
     core::Secret admin_token;
 
-    int send_concurrency = 8;
+    int send_concurrency = 64;  ///< see config/delvex.example.yaml: in flight / round trip bounds sends/s
     std::chrono::milliseconds graph_timeout{10000};
 };
 

@@ -345,8 +345,10 @@ asio::awaitable<void> Dispatcher::send(Unit unit) {
         stats_.coalesced += ids.size() > 1 ? 1 : 0;
         metrics_.messages_sent.fetch_add(1, std::memory_order_relaxed);
         governor_.recipient_ok(recipient);
-        log_->debug("sent ids={} to={} wamid={} ms={}", ids.size(), core::redact(recipient), outcome.wamid,
-                    outcome.elapsed.count());
+        if (log_->should_log(spdlog::level::debug)) {  // redact() allocates: not on every send for nothing
+            log_->debug("sent ids={} to={} wamid={} ms={}", ids.size(), core::redact(recipient), outcome.wamid,
+                        outcome.elapsed.count());
+        }
         record(Write{Write::Type::kSent, std::move(ids), outcome.wamid, 0, true, {}, {}});
         if (halted_ && unit.probe) {
             halted_ = false;
