@@ -56,8 +56,9 @@ for r in $(seq 1 "$rounds"); do
     stored=$(awk '/^delvex_events_stored_total/ {print $2}' "$work/metrics.$mode.$r.txt")
     dups=$(awk '/^delvex_events_duplicate_total/ {print $2}' "$work/metrics.$mode.$r.txt")
     commits=$(awk '/^delvex_group_commits_total/ {print $2}' "$work/metrics.$mode.$r.txt")
+    backlog=$(awk '/^delvex_inbox_backlog/ {print $2}' "$work/metrics.$mode.$r.txt")
     non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/$mode.$r.txt"); non2xx=${non2xx:-0}
-    line="$line | $mode $(printf '%9s' "$(rps "$work/$mode.$r.txt")") req/s p50 $(pct "$work/$mode.$r.txt" 50%) p99 $(pct "$work/$mode.$r.txt" 99%) stored=$stored dup=$dups commits=$commits non2xx=$non2xx"
+    line="$line | $mode $(printf '%9s' "$(rps "$work/$mode.$r.txt")") req/s p50 $(pct "$work/$mode.$r.txt" 50%) p99 $(pct "$work/$mode.$r.txt" 99%) stored=$stored dup=$dups commits=$commits unapplied=$backlog non2xx=$non2xx"
   done
   echo "$line"
   grep -h WARNING "$work"/full.$r.txt "$work"/normal.$r.txt || true
