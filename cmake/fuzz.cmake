@@ -9,12 +9,13 @@ endif()
 # The parsers that live in Beast-linked layers (whatsapp, app, delivery), taken alone.
 add_library(delvex_fuzz_edges STATIC
   ${PROJECT_SOURCE_DIR}/bot/whatsapp/wire/inbound.cpp
+  ${PROJECT_SOURCE_DIR}/bot/whatsapp/wire/envelope.cpp
   ${PROJECT_SOURCE_DIR}/bot/whatsapp/signature.cpp
   ${PROJECT_SOURCE_DIR}/bot/app/config.cpp
   ${PROJECT_SOURCE_DIR}/bot/delivery/codec.cpp)
 delvex_target(delvex_fuzz_edges)
 target_link_libraries(delvex_fuzz_edges PUBLIC delvex_core nlohmann_json::nlohmann_json yaml-cpp SQLiteCpp
-                                               OpenSSL::Crypto)
+                                               OpenSSL::Crypto simdjson::simdjson)
 
 add_custom_target(delvex_fuzz)
 function(delvex_fuzz_target name)
