@@ -104,6 +104,7 @@ struct GraphClient::Impl {
     ssl::context tls_ctx{ssl::context::tls_client};
     std::optional<HttpUrl> base;
     std::string proof;
+    std::string bearer;  // "Bearer <token>", built once: the token is fixed for the process's life
     std::map<std::string, std::unique_ptr<Pool>> pools;
     std::atomic<std::uint64_t> requests{0};
     std::atomic<std::uint64_t> connections_opened{0};
@@ -117,6 +118,7 @@ struct GraphClient::Impl {
         if (!log) {
             log = spdlog::default_logger();
         }
+        bearer = "Bearer " + cfg.access_token.reveal();
         tls_ctx.set_default_verify_paths();
         tls_ctx.set_verify_mode(ssl::verify_peer);
         if (cfg.max_connections == 0) {
@@ -258,12 +260,25 @@ struct GraphClient::Impl {
     }
 
     asio::awaitable<Answer> request(http::verb verb, HttpUrl url, std::string body, std::string content_type,
-                                    bool bearer, std::size_t body_limit) {
+                                    bool with_bearer, std::size_t body_limit) {
         ++requests;
         Pool& pool = pool_for(url);
         Answer answer;
         // A reused keep-alive connection may have been closed by the server while idle; then try again,
         // on a fresh connection, once. Never after a timeout: the server may be working on the request.
+        // Built once: writing it does not change it, so a retry on a fresh connection sends the same message.
+        http::request<http::string_body> req{verb, url.target, 11};
+        req.set(http::field::host, url.host_header());
+        req.set(http::field::user_agent, "delvex/0.1");
+        if (with_bearer) {
+            req.set(http::field::authorization, bearer);
+        }
+        if (!content_type.empty()) {
+            req.set(http::field::content_type, content_type);
+        }
+        req.body() = std::move(body);
+        req.keep_alive(true);
+        req.prepare_payload();
         for (int attempt = 0; attempt < 2; ++attempt) {
             bool reused = false;
             auto [conn, aec] = co_await acquire(pool, attempt > 0, reused);
@@ -271,18 +286,6 @@ struct GraphClient::Impl {
                 answer.ec = aec;
                 break;
             }
-            http::request<http::string_body> req{verb, url.target, 11};
-            req.set(http::field::host, url.host_header());
-            req.set(http::field::user_agent, "delvex/0.1");
-            if (bearer) {
-                req.set(http::field::authorization, "Bearer " + cfg.access_token.reveal());
-            }
-            if (!content_type.empty()) {
-                req.set(http::field::content_type, content_type);
-            }
-            req.body() = body;
-            req.keep_alive(true);
-            req.prepare_payload();
 
             http::response_parser<http::string_body> parser;
             parser.body_limit(body_limit);

@@ -1,6 +1,7 @@
 #include "bot/whatsapp/wire/outbound.hpp"
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <cmath>
 #include <set>
@@ -581,19 +582,35 @@ ParsedRequest parse_graph_request(std::string_view body) {
 }
 
 std::optional<SendAnswer> parse_send_answer(std::string_view body) {
-    const Json root = Json::parse(body, nullptr, false);
-    if (root.is_discarded() || !root.is_object()) return std::nullopt;
-    const auto messages = root.find("messages");
-    if (messages == root.end() || !messages->is_array() || messages->empty()) return std::nullopt;
+    // Read once per message sent, so with simdjson (a small parser per thread) rather than nlohmann's DOM.
+    namespace dom = simdjson::dom;
+    thread_local dom::parser parser;
+    dom::element root;
+    if (body.size() > 64 * 1024 || parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) {
+        return std::nullopt;
+    }
+    auto first = [&root](std::string_view list) -> std::optional<dom::object> {
+        dom::array items;
+        dom::object item;
+        if (root[list].get_array().get(items) != simdjson::SUCCESS || items.at(0).get_object().get(item) != simdjson::SUCCESS) {
+            return std::nullopt;
+        }
+        return item;
+    };
+    auto text = [](const dom::object& obj, std::string_view key) {
+        std::string_view value;
+        return obj[key].get_string().get(value) == simdjson::SUCCESS ? std::string(value) : std::string();
+    };
+    const auto message = first("messages");
+    if (!message) return std::nullopt;
     SendAnswer a;
-    a.wamid = str((*messages)[0], "id");
+    a.wamid = text(*message, "id");
     if (a.wamid.empty()) return std::nullopt;
-    a.message_status = str((*messages)[0], "message_status");
-    const auto contacts = root.find("contacts");
-    if (contacts != root.end() && contacts->is_array() && !contacts->empty()) {
-        a.input = str((*contacts)[0], "input");
-        a.wa_id = str((*contacts)[0], "wa_id");
-        a.user_id = str((*contacts)[0], "user_id");
+    a.message_status = text(*message, "message_status");
+    if (const auto contact = first("contacts")) {
+        a.input = text(*contact, "input");
+        a.wa_id = text(*contact, "wa_id");
+        a.user_id = text(*contact, "user_id");
     }
     return a;
 }
