@@ -330,7 +330,7 @@ void Dispatcher::launch(Unit unit) {
 asio::awaitable<void> Dispatcher::send(Unit unit) {
     // GCC 12 mis-destroys temporaries with destructors inside co_await expressions: every awaited call
     // below takes named locals only.
-    core::OutgoingMessage message = unit.message;
+    core::OutgoingMessage message = std::move(unit.message);  // not needed after: failures re-read the rows
     const auto outcome = co_await graph_.send(std::move(message));
     --sending_;
     const std::string recipient = unit.rows.front().recipient;
