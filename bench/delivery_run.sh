@@ -13,5 +13,5 @@ run() { "$bin" --gtest_also_run_disabled_tests --gtest_filter="DeliveryBench.$1"
 cd "$root"
 DELVEX_BENCH_RATE=80 DELVEX_BENCH_SECONDS=$secs run '*Pacing*'
 DELVEX_BENCH_RATE=1000 DELVEX_BENCH_SECONDS=$secs run '*Pacing*'
-DELVEX_BENCH_MESSAGES=100000 DELVEX_BENCH_CONCURRENCY=32 run '*Headroom*'
+DELVEX_BENCH_MESSAGES=100000 DELVEX_BENCH_CONCURRENCY=64 run '*Headroom*'
 run '*FanOut*'

@@ -95,7 +95,7 @@ TEST(DeliveryBench, DISABLED_HeadroomSendsPerSecondWithNoCap) {
     const int n = static_cast<int>(env_number("DELVEX_BENCH_MESSAGES", 100000));
     delivery::DeliverySettings s;
     s.governor.rate_per_second = 0;
-    s.concurrency = static_cast<int>(env_number("DELVEX_BENCH_CONCURRENCY", 32));
+    s.concurrency = static_cast<int>(env_number("DELVEX_BENCH_CONCURRENCY", 64));
     s.batch = 2048;
     testing::DeliveryRig rig({}, s, 2000ms, true, true);
     queue_fan_out(rig, "relay:headroom", n);
