@@ -106,7 +106,9 @@ void Ingestor::flush(store::Database& db) {
         }
         group[i].done(std::move(results[i]));
     }
-    if (error.empty() && on_committed_) {
+    // Also after a failed commit: the consumer skips its own passes while webhooks wait, so it must hear of
+    // every group's end, or a backlog could sit until the next webhook.
+    if (on_committed_) {
         on_committed_();
     }
 }

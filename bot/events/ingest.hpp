@@ -39,7 +39,7 @@ class Ingestor {
 public:
     Ingestor(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics);
 
-    /// Called on the writer thread after each successful group commit.
+    /// Called on the writer thread after each group's transaction, committed or not.
     void on_committed(std::function<void()> callback) { on_committed_ = std::move(callback); }
 
     /// Work that rides in each group's transaction, after the webhooks' inserts and before the commit:
