@@ -8,11 +8,11 @@
 
 #include "bot/whatsapp/wire/inbound.hpp"
 
+#include "bot/core/crypto.hpp"
+
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 #include <simdjson.h>
 
-#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -149,24 +149,6 @@ std::string dump(Element e) { return simdjson::minify(e); }
 /// Key-sorted, nlohmann-formatted text of a value: the same for the same event however its keys are
 /// ordered, and the form earlier versions hashed, so the dedupe keys of stored errors and changes still match.
 std::string canonical(Element e) { return nlohmann::json::parse(dump(e)).dump(); }
-
-std::string sha256_hex(std::string_view data) {
-    // Fetched once: an implicit fetch on every EVP_Digest costs a provider lookup per call in OpenSSL 3.
-    static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    const EVP_MD* md = fetched != nullptr ? fetched : EVP_sha256();
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, md, nullptr) != 1) {
-        throw std::runtime_error("SHA-256 failed");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex(std::size_t{length} * 2, '0');
-    for (std::size_t i = 0; i < length; ++i) {
-        hex[2 * i] = kHex[digest[i] >> 4];
-        hex[2 * i + 1] = kHex[digest[i] & 0x0f];
-    }
-    return hex;
-}
 
 struct ChangeScope {
     std::string where;                  // "entry[0].changes[1]", for reasons in Envelope::unknown
@@ -436,7 +418,7 @@ private:
             return;
         }
         std::string text = canonical(error);
-        std::string key = "e:" + sha256_hex(text + (scope.metadata ? canonical(*scope.metadata) : std::string()));
+        std::string key = "e:" + core::sha256_hex(text + (scope.metadata ? canonical(*scope.metadata) : std::string()));
         if (!first_time(key)) {
             return;
         }
@@ -448,7 +430,7 @@ private:
         std::string key = "c:";
         key += field;
         key += ':';
-        key += sha256_hex(text);
+        key += core::sha256_hex(text);
         if (!first_time(key)) {
             return;
         }
