@@ -18,7 +18,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config \
       libboost1.81-dev libssl-dev nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev \
-      libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev \
+      libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev zlib1g-dev \
       tzdata ca-certificates python3 python3-icalendar \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -38,7 +38,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 # for forums, CA certificates for graph.facebook.com, and curl for the health check.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libssl3 libsqlite3-0 libspdlog1.10 libfmt9 libdate-tz3 libyaml-cpp0.7 libsimdjson14 \
+      libssl3 libsqlite3-0 libspdlog1.10 libfmt9 libdate-tz3 libyaml-cpp0.7 libsimdjson14 zlib1g \
       tzdata ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 delvex \

@@ -19,6 +19,7 @@
 #include "bot/delivery/dispatcher.hpp"
 #include "bot/delivery/settings.hpp"
 #include "bot/events/db_writer.hpp"
+#include "bot/store/landing_log.hpp"
 #include "bot/events/inbox_consumer.hpp"
 #include "bot/events/scheduler.hpp"
 #include "bot/app/features.hpp"
@@ -86,6 +87,7 @@ struct Service::Impl {
     std::unique_ptr<store::Checkpointer> checkpointer;
     std::unique_ptr<store::Database> reader;  // quiet() only; guarded by reader_mutex
     std::mutex reader_mutex;
+    std::unique_ptr<store::LandingLog> landing;  // before the ingestor, whose lanes write into it
     std::unique_ptr<events::Ingestor> ingestor;
     std::unique_ptr<events::InboxConsumer> consumer;
     FeatureSet features;
@@ -128,14 +130,17 @@ void Service::start() {
         store::InboxRepository inbox(s.reader->sql());
         s.metrics.inbox_backlog.store(inbox.count(store::InboxState::kPending));
     }
-    s.ingestor = std::make_unique<events::Ingestor>(*s.writer, s.clock, s.metrics);
+    // Webhooks land in append-only files next to the database and are imported from there (LandingLog).
+    s.landing = std::make_unique<store::LandingLog>(
+        store::LandingLog::Options{s.config.db_path + "-landing", s.config.db_durable});
+    s.ingestor = std::make_unique<events::Ingestor>(*s.writer, *s.landing, s.clock, s.metrics);
     s.consumer = std::make_unique<events::InboxConsumer>(*s.writer, s.clock, s.metrics, s.catalog);
     s.ingestor->on_committed([c = s.consumer.get()] { c->kick(); });
     s.consumer->yield_when([i = s.ingestor.get()] { return i->waiting(); });
-    // While webhooks stream in, each group's transaction also applies as many stored updates as it stored
-    // itself, plus one: the consumer keeps pace inside the webhooks' own commits (no commits of its own), so
-    // a member's answer is committed milliseconds after its webhook, not after the whole burst. Measured
-    // against letting ingestion run ahead in bench/README.md (webhook ingestion, academy).
+    // While webhooks stream in, each import transaction also applies as many stored updates as it imported,
+    // plus one: the consumer keeps pace inside the import's own commits (no commits of its own), so a
+    // member's answer is committed milliseconds after its webhook, not after the whole burst. Measured
+    // against letting the import run ahead in bench/README.md (webhook ingestion, academy).
     s.ingestor->ride_along(
         [c = s.consumer.get()](store::Database& d, std::size_t stored) { c->apply_within(d, stored + 1); },
         [c = s.consumer.get()](bool committed) { c->settle(committed); });
@@ -192,7 +197,8 @@ void Service::start() {
         s.dispatcher->start();
         return 0;
     });
-    // Apply whatever was stored before a crash or restart, then send what was left queued.
+    // Import what landed before a crash or restart, apply what was stored, then send what was left queued.
+    s.ingestor->kick();
     s.consumer->kick();
     s.scheduler->start();
     s.routes->set_ready(true);
@@ -253,6 +259,8 @@ void Service::stop() {
     s.ioc.stop();
     s.io_thread.join();
     s.scheduler->stop();
+    // What landed and is not imported yet stays in the landing log; the next start imports it.
+    s.ingestor->stop_importing();
     s.writer->stop();
     s.checkpointer.reset();
     core::logger("app")->info("stopped");
@@ -260,11 +268,15 @@ void Service::stop() {
 
 bool Service::quiet() {
     auto& s = *impl_;
-    if (on_io(s.ioc, [&s] { return s.dispatcher->in_flight(); }) > 0) {
+    if (s.ingestor->waiting() || on_io(s.ioc, [&s] { return s.dispatcher->in_flight(); }) > 0) {
         return false;
     }
     std::lock_guard lock(s.reader_mutex);
     return store::pending_work(s.reader->sql(), core::to_unix_ms(s.clock.now())) == 0;
+}
+
+bool Service::importing() {
+    return impl_->ingestor->waiting();
 }
 
 void Service::run_scheduler() {

@@ -34,8 +34,11 @@ public:
     /// Stop accepting, answer what is in flight, record sends in flight, stop. Idempotent.
     void stop();
 
-    /// No webhook update waiting to be applied and no message due or being sent (the demo waits on this).
+    /// No webhook waiting to be imported or applied and no message due or being sent (the demo waits on this).
     bool quiet();
+
+    /// Some landed webhook is not imported into the inbox yet.
+    bool importing();
 
     /// Looks for due jobs now (tests call it after moving a fake clock; the service looks every second).
     void run_scheduler();

@@ -39,13 +39,18 @@ std::string Metrics::render() const {
     auto gauge = [&](const char* name, const char* help, auto value) {
         line("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name, name, value);
     };
-    counter("delvex_events_stored_total", "Webhook updates committed to the inbox.", events_stored.load());
+    counter("delvex_events_stored_total", "Webhook updates imported into the inbox (duplicates excluded).", events_stored.load());
     counter("delvex_events_duplicate_total", "Webhook updates dropped as already stored.", events_duplicate.load());
     counter("delvex_events_applied_total", "Inbox updates applied by the consumer.", events_applied.load());
     counter("delvex_events_failed_total", "Inbox updates the consumer could not apply (kept).",
             events_failed.load());
     counter("delvex_quarantined_total", "Webhook bodies of unknown shape kept for inspection.", quarantined.load());
-    counter("delvex_group_commits_total", "Inbox transactions (each commits many webhooks).", group_commits.load());
+    counter("delvex_group_commits_total", "Landing log appends (each makes a group of webhooks durable).",
+            group_commits.load());
+    counter("delvex_webhooks_landed_total", "Webhook POSTs made durable in the landing log (then answered 200).",
+            webhooks_landed.load());
+    gauge("delvex_landing_backlog_bytes", "Landed webhook bytes not yet imported into the inbox.",
+          landing_backlog_bytes.load());
     gauge("delvex_inbox_backlog", "Inbox updates stored but not yet applied.", inbox_backlog.load());
     gauge("delvex_http_connections_open", "Open HTTP connections.", connections_open.load());
     counter("delvex_http_connections_evicted_total", "Idle connections closed to make room.",

@@ -42,6 +42,8 @@ public:
     std::atomic<std::int64_t> inbox_backlog{0};
     std::atomic<std::uint64_t> quarantined{0};
     std::atomic<std::uint64_t> group_commits{0};
+    std::atomic<std::uint64_t> webhooks_landed{0};
+    std::atomic<std::int64_t> landing_backlog_bytes{0};
     std::atomic<std::int64_t> connections_open{0};
     std::atomic<std::uint64_t> connections_evicted{0};
     std::atomic<std::uint64_t> messages_sent{0};

@@ -1,116 +1,282 @@
 #include "bot/events/ingest.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace delvex::events {
+#include "bot/core/log.hpp"
 
-Ingestor::Ingestor(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics)
-    : writer_(writer), clock_(clock), metrics_(metrics) {}
+namespace delvex::events {
+namespace {
+
+std::atomic<std::uint64_t> g_instances{0};
+
+/// The lane the current thread used last, and whose it is (an ingestor may be gone and its address reused,
+/// hence the instance number rather than the pointer).
+struct LaneCache {
+    std::uint64_t owner = 0;
+    void* lane = nullptr;
+};
+thread_local LaneCache t_lane;
+
+}  // namespace
+
+struct Ingestor::Lane {
+    std::mutex mutex;  // pending and flush_posted
+    std::vector<Pending> pending;
+    bool flush_posted = false;
+
+    std::mutex write_mutex;  // the rest: one land() at a time, even if an io_context runs on several threads
+    std::unique_ptr<store::LandingLog::Lane> out;
+    std::vector<Pending> group;
+    std::vector<const store::LandedBatch*> batches;
+};
+
+Ingestor::Ingestor(DbWriter& writer, store::LandingLog& log, const core::Clock& clock, core::Metrics& metrics)
+    : writer_(writer), log_(log), clock_(clock), metrics_(metrics), instance_(++g_instances) {}
+
+Ingestor::~Ingestor() = default;
+
+Ingestor::Lane& Ingestor::lane_for_this_thread() {
+    if (t_lane.owner == instance_) {
+        return *static_cast<Lane*>(t_lane.lane);
+    }
+    std::lock_guard lock(lanes_mutex_);
+    auto& lane = lanes_[std::this_thread::get_id()];
+    if (!lane) {
+        lane = std::make_unique<Lane>();
+    }
+    t_lane = LaneCache{instance_, lane.get()};
+    return *lane;
+}
 
 boost::asio::awaitable<IngestResult> Ingestor::ingest(IngestBatch batch) {
     return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(IngestResult)>(
         [this](auto handler, IngestBatch b) {
             auto h = std::make_shared<decltype(handler)>(std::move(handler));
-            enqueue(std::move(b), [h](IngestResult result) {
-                auto ex = boost::asio::get_associated_executor(*h);
-                boost::asio::post(ex, [h, result = std::move(result)]() mutable { std::move (*h)(std::move(result)); });
-            });
+            auto ex = boost::asio::get_associated_executor(*h);
+            Lane& lane = lane_for_this_thread();
+            bool post_flush = false;
+            {
+                std::lock_guard lock(lane.mutex);
+                lane.pending.push_back(Pending{std::move(b), [h](IngestResult result) {
+                                                   auto e = boost::asio::get_associated_executor(*h);
+                                                   boost::asio::post(e, [h, r = std::move(result)]() mutable {
+                                                       std::move (*h)(std::move(r));
+                                                   });
+                                               }});
+                post_flush = !lane.flush_posted;
+                lane.flush_posted = true;
+            }
+            // Posted behind whatever else this turn of the event loop has ready, so the POSTs read meanwhile
+            // land with the same write.
+            if (post_flush) {
+                boost::asio::post(ex, [this, &lane] { land(lane); });
+            }
         },
         boost::asio::use_awaitable, std::move(batch));
 }
 
-void Ingestor::enqueue(IngestBatch batch, Done done) {
-    bool schedule = false;
+void Ingestor::land(Lane& lane) {
+    std::lock_guard write_lock(lane.write_mutex);
     {
-        std::lock_guard lock(mutex_);
-        pending_.push_back(Pending{std::move(batch), std::move(done)});
-        waiting_.store(true, std::memory_order_relaxed);
-        schedule = !flush_scheduled_;
-        flush_scheduled_ = true;
+        std::lock_guard lock(lane.mutex);
+        lane.group.swap(lane.pending);
+        lane.flush_posted = false;
     }
-    if (schedule) {
-        writer_.post([this](store::Database& db) { flush(db); });
+    if (lane.group.empty()) {
+        return;
+    }
+    const auto now_ms = core::to_unix_ms(clock_.now());
+    lane.batches.clear();
+    for (auto& p : lane.group) {
+        p.batch.received_ms = now_ms;
+        lane.batches.push_back(&p.batch);
+    }
+    std::string error;
+    std::uint64_t bytes = 0;
+    try {
+        if (!lane.out) {
+            lane.out = log_.lane();
+        }
+        bytes = lane.out->append(lane.batches);
+    } catch (const std::exception& e) {
+        // Nothing of this group has landed: every POST in it gets a 500 and Meta sends it again.
+        error = e.what();
+    }
+    if (error.empty()) {
+        metrics_.group_commits.fetch_add(1, std::memory_order_relaxed);
+        metrics_.webhooks_landed.fetch_add(lane.group.size(), std::memory_order_relaxed);
+        metrics_.landing_backlog_bytes.fetch_add(static_cast<std::int64_t>(bytes), std::memory_order_relaxed);
+    }
+    for (auto& p : lane.group) {
+        p.done(error.empty() ? IngestResult{p.batch.records.size(), {}} : IngestResult{0, error});
+    }
+    lane.group.clear();
+    if (error.empty()) {
+        kick();
     }
 }
 
-void Ingestor::flush(store::Database& db) {
-    std::vector<Pending> group;
-    {
-        std::lock_guard lock(mutex_);
-        if (pending_.size() <= kMaxGroup) {
-            group.swap(pending_);
-            flush_scheduled_ = false;
-            waiting_.store(false, std::memory_order_relaxed);
-        } else {
-            group.assign(std::make_move_iterator(pending_.begin()),
-                         std::make_move_iterator(pending_.begin() + kMaxGroup));
-            pending_.erase(pending_.begin(), pending_.begin() + kMaxGroup);
-            writer_.post([this](store::Database& d) { flush(d); });
-        }
+void Ingestor::kick() {
+    if (!stopping_.load() && !import_scheduled_.exchange(true)) {
+        writer_.post([this](store::Database& db) { import(db); });
     }
-    if (group.empty()) {
+}
+
+void Ingestor::import(store::Database& db) {
+    // Clear the flag first: a landing during this pass schedules another, so nothing is missed.
+    import_scheduled_.store(false);
+    if (stopping_.load()) {
         return;
     }
-    std::vector<IngestResult> results(group.size());
+    struct Step {
+        std::uint64_t segment;
+        std::uint64_t offset;
+        bool finished;  // sealed and read to its end: the file can go
+    };
+    std::vector<Step> steps;
+    std::vector<std::uint64_t> damaged;
     std::string error;
     std::size_t stored = 0;
     std::size_t duplicates = 0;
     std::size_t quarantined = 0;
+    const auto segments = log_.segments();
+    auto log = core::logger("events");
     try {
         if (!repo_) {
             repo_ = std::make_unique<store::InboxRepository>(db.sql());
         }
-        const auto now_ms = core::to_unix_ms(clock_.now());
-        SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        for (std::size_t i = 0; i < group.size(); ++i) {
-            auto& batch = group[i].batch;
-            for (const auto& record : batch.records) {
-                if (repo_->insert(record, now_ms)) {
-                    ++results[i].stored;
+        if (!progress_loaded_) {
+            progress_ = repo_->landing_progress();
+            progress_loaded_ = true;
+            for (const auto& [id, offset] : progress_) {
+                const bool present = std::any_of(segments.begin(), segments.end(),
+                                                 [id = id](const auto& s) { return s.id == id; });
+                if (present) {
+                    log_.imported(id, offset);
                 } else {
-                    ++results[i].duplicates;
+                    forget_.push_back(id);  // deleted after its import, before its row was
                 }
             }
-            if (batch.quarantine_reason) {
-                repo_->quarantine(*batch.quarantine_reason, batch.raw_body, now_ms);
-                ++quarantined;
+        }
+        SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        for (const auto id : forget_) {
+            repo_->forget_landing_segment(id);
+        }
+        std::size_t taken = 0;
+        const std::size_t n = segments.size();
+        for (std::size_t k = 0; k < n && taken < kMaxGroup; ++k) {
+            const auto& segment = segments[(next_segment_ + k) % n];
+            const auto known = progress_.find(segment.id);
+            const std::uint64_t from = known == progress_.end() ? 0 : known->second;
+            if (from >= segment.readable_end) {
+                if (segment.sealed) {
+                    steps.push_back(Step{segment.id, from, true});
+                }
+                continue;
             }
-            stored += results[i].stored;
-            duplicates += results[i].duplicates;
+            auto read = log_.read(segment.id, from, segment.readable_end, kMaxGroup - taken);
+            for (const auto& batch : read.batches) {
+                for (const auto& record : batch.records) {
+                    if (repo_->insert(record, batch.received_ms)) {
+                        ++stored;
+                    } else {
+                        ++duplicates;
+                    }
+                }
+                if (batch.quarantine_reason) {
+                    repo_->quarantine(*batch.quarantine_reason, batch.raw_body, batch.received_ms);
+                    ++quarantined;
+                }
+            }
+            taken += read.batches.size();
+            bool finished = segment.sealed && read.at_end;
+            if (!read.damage.empty()) {
+                if (segment.recovered) {
+                    // The last write of a process that was killed: it was never acknowledged.
+                    log->warn("landing segment {} ends in a write cut short ({}); {} bytes after it dropped",
+                              segment.id, read.damage, segment.readable_end - read.next_offset);
+                    finished = true;
+                } else {
+                    log->error("landing segment {} is damaged ({}); it is kept in {} for an operator", segment.id,
+                               read.damage, log_.dir());
+                    damaged.push_back(segment.id);
+                }
+            }
+            if (read.next_offset != from) {
+                repo_->set_landing_progress(segment.id, read.next_offset);
+            }
+            steps.push_back(Step{segment.id, read.next_offset, finished});
+        }
+        if (n > 0) {
+            next_segment_ = (next_segment_ + 1) % n;
         }
         if (ride_before_) {
             ride_before_(db, stored);
         }
         tx.commit();
     } catch (const std::exception& e) {
-        // Nothing of this group is acknowledged: every POST in it gets a 500 and Meta sends it again.
         error = e.what();
     }
     if (ride_after_) {
         ride_after_(error.empty());
     }
     if (error.empty()) {
-        metrics_.group_commits.fetch_add(1, std::memory_order_relaxed);
+        forget_.clear();
+        for (const auto& step : steps) {
+            progress_[step.segment] = step.offset;
+            log_.imported(step.segment, step.offset);
+            if (step.finished) {
+                try {
+                    log_.remove(step.segment);
+                    progress_.erase(step.segment);
+                    forget_.push_back(step.segment);
+                } catch (const std::exception& e) {
+                    log->error("landing segment {} imported but not deleted: {}", step.segment, e.what());
+                    log_.set_aside(step.segment);
+                }
+            }
+        }
+        for (const auto id : damaged) {
+            log_.set_aside(id);
+        }
         metrics_.events_stored.fetch_add(stored, std::memory_order_relaxed);
         metrics_.events_duplicate.fetch_add(duplicates, std::memory_order_relaxed);
         metrics_.quarantined.fetch_add(quarantined, std::memory_order_relaxed);
         metrics_.inbox_backlog.fetch_add(static_cast<std::int64_t>(stored), std::memory_order_relaxed);
+    } else {
+        // Nothing of this pass counts; read the progress again from the database and try again shortly.
+        log->error("landing import failed, retrying: {}", error);
+        progress_loaded_ = false;
+        progress_.clear();
+        forget_.clear();
+        retry_later();
     }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-        if (!error.empty()) {
-            results[i] = IngestResult{0, 0, error};
-        }
-        group[i].done(std::move(results[i]));
-    }
-    // Also after a failed commit: the consumer skips its own passes while webhooks wait, so it must hear of
-    // every group's end, or a backlog could sit until the next webhook.
+    metrics_.landing_backlog_bytes.store(static_cast<std::int64_t>(log_.backlog_bytes()), std::memory_order_relaxed);
+    // Also after a failed pass: the consumer skips its own passes while an import is due, so it must hear
+    // of every pass's end.
     if (on_committed_) {
         on_committed_();
     }
+    if (error.empty() && log_.backlog()) {
+        kick();
+    }
+}
+
+void Ingestor::retry_later() {
+    if (!retry_) {
+        retry_ = std::make_unique<boost::asio::steady_timer>(writer_.executor());
+    }
+    retry_->expires_after(std::chrono::seconds(1));
+    retry_->async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) {
+            kick();
+        }
+    });
 }
 
 }  // namespace delvex::events

@@ -1,64 +1,78 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
-#include <exception>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "bot/core/clock.hpp"
 #include "bot/core/metrics.hpp"
 #include "bot/events/db_writer.hpp"
+#include "bot/store/landing_log.hpp"
 #include "bot/store/repositories.hpp"
 
 namespace delvex::events {
 
-/// What one webhook POST asks the inbox to keep.
-struct IngestBatch {
-    std::vector<store::InboxRecord> records;
-    /// Set when (part of) the body could not be understood: the raw body is kept with this reason.
-    std::optional<std::string> quarantine_reason;
-    std::string raw_body;  ///< only needed with quarantine_reason
-};
+/// What one webhook POST asks the inbox to keep (received_ms is set when it lands).
+using IngestBatch = store::LandedBatch;
 
 struct IngestResult {
-    std::size_t stored = 0;
-    std::size_t duplicates = 0;
-    std::string error;  ///< non-empty when the transaction failed and nothing of the batch was stored
+    std::size_t stored = 0;  ///< updates landed (duplicates are found later, by the importer)
+    std::string error;       ///< non-empty when nothing of the POST landed
 };
 
-/// Commits webhook updates to the inbox with group commit: while one transaction is being written and
-/// synced, the POSTs that arrive meanwhile queue up and go into the next one together. A caller resumes
-/// only after its updates are committed (so its 200 means durable). Thread-safe.
+/// Takes webhooks in, in two steps.
+///
+/// Landing, on the thread that received the POST: the POSTs a thread receives in one turn of its event loop
+/// are appended to that thread's landing log segment with one write (and one fdatasync when durable), and
+/// only then resumed; so a 200 means the POST survives a kill -9 (and a power cut when durable). No lock is
+/// shared between receiving threads and none waits for SQLite.
+///
+/// Importing, on the writer thread: landed POSTs move into the inbox (deduplicated there) in transactions of
+/// up to kMaxGroup POSTs, each recording how far it got in the log, so each is imported exactly once.
+/// Thread-safe.
 class Ingestor {
 public:
-    Ingestor(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics);
+    Ingestor(DbWriter& writer, store::LandingLog& log, const core::Clock& clock, core::Metrics& metrics);
+    ~Ingestor();
+    Ingestor(const Ingestor&) = delete;
+    Ingestor& operator=(const Ingestor&) = delete;
 
-    /// Called on the writer thread after each group's transaction, committed or not.
+    /// Called on the writer thread after each import transaction, committed or not.
     void on_committed(std::function<void()> callback) { on_committed_ = std::move(callback); }
 
-    /// Work that rides in each group's transaction, after the webhooks' inserts and before the commit:
+    /// Work that rides in each import transaction, after the inbox inserts and before the commit:
     /// `before(db, stored)` (it must not throw, and must leave the transaction usable), then
     /// `after(committed)` once the commit succeeded or failed. The inbox consumer applies a share of the
-    /// backlog this way.
+    /// backlog this way, keeping pace with the import.
     void ride_along(std::function<void(store::Database&, std::size_t)> before, std::function<void(bool)> after) {
         ride_before_ = std::move(before);
         ride_after_ = std::move(after);
     }
 
-    /// Stores the batch. On a failed transaction the result carries the error (the caller answers 500 and
-    /// Meta retries).
+    /// Lands the batch and resumes once it is durable. A failed write is reported in the result (the
+    /// caller answers 500 and Meta retries).
     boost::asio::awaitable<IngestResult> ingest(IngestBatch batch);
 
-    /// Whether some POST is waiting for its commit. Any thread.
-    bool waiting() const { return waiting_.load(std::memory_order_relaxed); }
+    /// Schedules an import pass (at start: what landed before a restart).
+    void kick();
 
-    /// Most webhooks one transaction takes; the rest wait for the next.
+    /// No more import passes after the current one (shutdown: what is left is imported at the next start).
+    void stop_importing() { stopping_.store(true); }
+
+    /// Whether something landed that is not imported yet. Any thread.
+    bool waiting() const { return log_.backlog(); }
+
+    /// Most POSTs one import transaction takes; the rest wait for the next.
     static constexpr std::size_t kMaxGroup = 512;
 
 private:
@@ -67,23 +81,35 @@ private:
         IngestBatch batch;
         Done done;
     };
+    struct Lane;
 
-    void enqueue(IngestBatch batch, Done done);
-    void flush(store::Database& db);  // writer thread
+    Lane& lane_for_this_thread();
+    void land(Lane& lane);                // the receiving thread
+    void import(store::Database& db);     // writer thread
+    void retry_later();                   // writer thread
 
     DbWriter& writer_;
+    store::LandingLog& log_;
     const core::Clock& clock_;
     core::Metrics& metrics_;
+    const std::uint64_t instance_;
     std::function<void()> on_committed_;
     std::function<void(store::Database&, std::size_t)> ride_before_;
     std::function<void(bool)> ride_after_;
 
-    std::mutex mutex_;
-    std::vector<Pending> pending_;
-    bool flush_scheduled_ = false;
-    std::atomic<bool> waiting_{false};
+    std::mutex lanes_mutex_;
+    std::unordered_map<std::thread::id, std::unique_ptr<Lane>> lanes_;
 
-    std::unique_ptr<store::InboxRepository> repo_;  // writer thread only
+    std::atomic<bool> import_scheduled_{false};
+    std::atomic<bool> stopping_{false};
+
+    // Writer thread only.
+    std::unique_ptr<store::InboxRepository> repo_;
+    std::map<std::uint64_t, std::uint64_t> progress_;
+    bool progress_loaded_ = false;
+    std::vector<std::uint64_t> forget_;  // removed segments whose progress row is still there
+    std::size_t next_segment_ = 0;       // where the next pass starts, so lanes take turns
+    std::unique_ptr<boost::asio::steady_timer> retry_;
 };
 
 }  // namespace delvex::events

@@ -16,7 +16,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -368,6 +368,14 @@ CREATE TABLE moderation_log (
     room       TEXT    NOT NULL DEFAULT '',
     target_id  INTEGER,
     detail     TEXT    NOT NULL DEFAULT ''
+);
+)sql",
+    // 7: how far the importer has taken each landing log segment into the inbox (LandingLog). Written in the
+    // same transaction as the inbox rows, so a record is imported exactly once across crashes.
+    R"sql(
+CREATE TABLE landing_progress (
+    segment INTEGER PRIMARY KEY,
+    offset  INTEGER NOT NULL
 );
 )sql",
 };

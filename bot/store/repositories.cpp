@@ -30,7 +30,33 @@ InboxRepository::InboxRepository(SQLite::Database& db)
       done_clear_(db, "UPDATE inbox SET state = 1, done_ms = :now, payload = '', member_key = '' WHERE id = :id"),
       failed_(db,
               "UPDATE inbox SET state = 2, attempts = attempts + 1, last_error = :error, done_ms = :now "
-              "WHERE id = :id") {}
+              "WHERE id = :id"),
+      progress_(db,
+                "INSERT INTO landing_progress (segment, offset) VALUES (:segment, :offset) "
+                "ON CONFLICT (segment) DO UPDATE SET offset = excluded.offset") {}
+
+std::map<std::uint64_t, std::uint64_t> InboxRepository::landing_progress() {
+    std::map<std::uint64_t, std::uint64_t> out;
+    SQLite::Statement q(db_, "SELECT segment, offset FROM landing_progress");
+    while (q.executeStep()) {
+        out.emplace(static_cast<std::uint64_t>(q.getColumn(0).getInt64()),
+                    static_cast<std::uint64_t>(q.getColumn(1).getInt64()));
+    }
+    return out;
+}
+
+void InboxRepository::set_landing_progress(std::uint64_t segment, std::uint64_t offset) {
+    ResetOnExit guard{progress_};
+    progress_.bind(":segment", static_cast<std::int64_t>(segment));
+    progress_.bind(":offset", static_cast<std::int64_t>(offset));
+    progress_.exec();
+}
+
+void InboxRepository::forget_landing_segment(std::uint64_t segment) {
+    SQLite::Statement q(db_, "DELETE FROM landing_progress WHERE segment = :segment");
+    q.bind(":segment", static_cast<std::int64_t>(segment));
+    q.exec();
+}
 
 bool InboxRepository::insert(const InboxRecord& record, std::int64_t received_ms) {
     ResetOnExit guard{insert_};

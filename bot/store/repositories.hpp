@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,6 +68,11 @@ public:
     /// How many updates with this dedupe key are stored (0 or 1; tests and the crash check use it).
     std::int64_t count_key(std::string_view dedupe_key);
 
+    /// How far each landing log segment is imported (segment id -> byte offset).
+    std::map<std::uint64_t, std::uint64_t> landing_progress();
+    void set_landing_progress(std::uint64_t segment, std::uint64_t offset);
+    void forget_landing_segment(std::uint64_t segment);
+
 private:
     SQLite::Database& db_;
     SQLite::Statement insert_;
@@ -74,6 +80,7 @@ private:
     SQLite::Statement done_;
     SQLite::Statement done_clear_;
     SQLite::Statement failed_;
+    SQLite::Statement progress_;
 };
 
 struct MemberRow {

@@ -74,17 +74,21 @@ TEST_F(WebhookTest, SignedBodyThatIsNotJsonIs400) {
 TEST_F(WebhookTest, UnknownShapeIs200AndTheRawBodyIsQuarantined) {
     const std::string body = R"({"object":"instagram","entry":[{"id":"1","changes":[]}]})";
     EXPECT_EQ(h.post_webhook(body).status, 200);
-    Store s(db_path);
-    EXPECT_EQ(s.inbox.quarantined(), 1);
+    EXPECT_TRUE(eventually([&] {
+        Store s(db_path);
+        return s.inbox.quarantined() == 1;
+    }));
 }
 
 TEST_F(WebhookTest, MessageIsStoredThenAnsweredWithOneWelcomeInTheMembersLanguage) {
     const auto body = h.webhook_for(ServiceHarness::text_message("wamid.w1", "243810000001", "bonjour", "Jean"));
     ASSERT_EQ(h.post_webhook(body).status, 200);
-    {
+    // The 200 came after the POST landed; the import into the inbox follows.
+    EXPECT_EQ(h.service().metrics().webhooks_landed.load(), 1u);
+    ASSERT_TRUE(eventually([&] {
         Store s(db_path);
-        EXPECT_EQ(s.inbox.count_key("m:wamid.w1"), 1);
-    }
+        return s.inbox.count_key("m:wamid.w1") == 1;
+    }));
     ASSERT_TRUE(eventually([&] { return h.fake().messages().size() == 1; }));
     const auto sent = h.fake().messages().front();
     EXPECT_EQ(sent.recipient, "+243810000001");
@@ -166,21 +170,26 @@ TEST_F(WebhookTest, ABatchOfAThousandUpdatesIsStoredWhole) {
         R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000000","phone_number_id":"106540352242922"},"messages":[)" +
         messages + "]}}]}]}";
     ASSERT_EQ(h.post_webhook(body).status, 200);
+    // Imported in one transaction: one query sees all of it or none (the consumer moves rows to done meanwhile).
+    ASSERT_TRUE(eventually([&] { return !h.service().importing(); }));
     Store s(db_path);
-    // One query, one snapshot: the consumer moves rows from pending to done meanwhile.
     EXPECT_EQ(s.inbox.total(), 1000);
+    EXPECT_EQ(h.service().metrics().events_stored.load(), 1000u);
 }
 
 TEST_F(WebhookTest, HealthAndMetricsAnswer) {
     ASSERT_EQ(h.post_webhook(h.webhook_for(ServiceHarness::text_message("wamid.m1", "254700000104", "hi"))).status,
               200);
     EXPECT_EQ(testing::http_request(h.port(), "GET", "/healthz").status, 200);
+    ASSERT_TRUE(eventually([&] { return h.service().quiet(); }));
     const auto metrics = testing::http_request(h.port(), "GET", "/metrics");
     EXPECT_EQ(metrics.status, 200);
     EXPECT_NE(metrics.body.find("delvex_http_requests_total{outcome=\"ok\"} 1"), std::string::npos);
     EXPECT_NE(metrics.body.find("delvex_events_stored_total 1"), std::string::npos);
     EXPECT_NE(metrics.body.find("delvex_ingest_latency_seconds_count 1"), std::string::npos);
     EXPECT_NE(metrics.body.find("delvex_inbox_backlog"), std::string::npos);
+    EXPECT_NE(metrics.body.find("delvex_webhooks_landed_total 1"), std::string::npos);
+    EXPECT_NE(metrics.body.find("delvex_landing_backlog_bytes 0"), std::string::npos);
 }
 
 TEST_F(WebhookTest, UnknownPathsAre404AndOtherMethods405) {

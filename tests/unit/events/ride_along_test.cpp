@@ -1,5 +1,5 @@
-// The inbox consumer's share of a webhook group commit (Ingestor::ride_along + InboxConsumer::apply_within):
-// real writer thread, real SQLite file, real splitter; no service around them.
+// The inbox consumer's share of an import transaction (Ingestor::ride_along + InboxConsumer::apply_within):
+// real writer thread, real landing log, real SQLite file, real splitter; no service around them.
 
 #include <gtest/gtest.h>
 
@@ -13,6 +13,7 @@
 #include <future>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "bot/core/clock.hpp"
 #include "bot/core/i18n.hpp"
@@ -20,6 +21,7 @@
 #include "bot/events/db_writer.hpp"
 #include "bot/events/inbox_consumer.hpp"
 #include "bot/events/ingest.hpp"
+#include "bot/store/landing_log.hpp"
 #include "bot/store/repositories.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
 
@@ -76,15 +78,19 @@ protected:
           catalog_(core::Catalog::load(std::string(DELVEX_SOURCE_DIR) + "/config/locales")) {
         std::filesystem::remove(path_);
         writer_ = std::make_unique<DbWriter>(store::DatabaseOptions{path_.string(), false, 5000, false, false});
-        ingestor_ = std::make_unique<Ingestor>(*writer_, clock_, metrics_);
+        landing_ = std::make_unique<store::LandingLog>(store::LandingLog::Options{path_.string() + "-landing", false});
+        ingestor_ = std::make_unique<Ingestor>(*writer_, *landing_, clock_, metrics_);
         consumer_ = std::make_unique<InboxConsumer>(*writer_, clock_, metrics_, catalog_);
     }
 
     ~RideAlong() override {
         writer_->stop();
+        ingestor_.reset();
+        landing_.reset();
         for (const char* suffix : {"", "-wal", "-shm"}) {
             std::filesystem::remove(path_.string() + suffix);
         }
+        std::filesystem::remove_all(path_.string() + "-landing");
     }
 
     void ride(std::size_t budget) {
@@ -106,6 +112,17 @@ protected:
         return result.get();
     }
 
+    /// Waits until everything landed is imported (and the share that rode along committed).
+    void imported() {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (ingestor_->waiting()) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                throw std::runtime_error("import did not finish within 20 s");
+            }
+            std::this_thread::yield();
+        }
+    }
+
     std::int64_t scalar(const std::string& sql) {
         SQLite::Database db(path_.string(), SQLite::OPEN_READONLY);
         return db.execAndGet(sql).getInt64();
@@ -119,16 +136,19 @@ protected:
     core::Metrics metrics_;
     core::Catalog catalog_;
     std::unique_ptr<DbWriter> writer_;
+    std::unique_ptr<store::LandingLog> landing_;
     std::unique_ptr<Ingestor> ingestor_;
     std::unique_ptr<InboxConsumer> consumer_;
 };
 
-TEST_F(RideAlong, AppliesItsShareInTheWebhooksOwnCommitAndNoMore) {
+TEST_F(RideAlong, AppliesItsShareInTheImportsOwnCommitAndNoMore) {
     ride(2);  // no on_committed kick: only the share rides along
     const IngestResult first = ingest(batch(0, 5));
     ASSERT_TRUE(first.error.empty()) << first.error;
     EXPECT_EQ(first.stored, 5u);
-    // Committed with the webhooks: two applied (oldest first), three still pending, one welcome each.
+    imported();
+    EXPECT_EQ(metrics_.events_stored.load(), 5u);
+    // Committed with the import: two applied (oldest first), three still pending, one welcome each.
     EXPECT_EQ(inbox(store::InboxState::kDone), 2);
     EXPECT_EQ(inbox(store::InboxState::kPending), 3);
     EXPECT_EQ(scalar("SELECT count(*) FROM outbox"), 2);
@@ -137,8 +157,10 @@ TEST_F(RideAlong, AppliesItsShareInTheWebhooksOwnCommitAndNoMore) {
 
     // The next group carries the next two, whatever it stores itself (here only duplicates).
     const IngestResult again = ingest(batch(0, 5));
-    EXPECT_EQ(again.stored, 0u);
-    EXPECT_EQ(again.duplicates, 5u);
+    EXPECT_EQ(again.stored, 5u);  // landed; the import finds them duplicates
+    imported();
+    EXPECT_EQ(metrics_.events_stored.load(), 5u);
+    EXPECT_EQ(metrics_.events_duplicate.load(), 5u);
     EXPECT_EQ(inbox(store::InboxState::kDone), 4);
     EXPECT_EQ(metrics_.events_applied.load(), 4u);
 }
@@ -149,6 +171,7 @@ TEST_F(RideAlong, ShareAndOwnPassesTogetherApplyEachUpdateExactlyOnce) {
     for (int round = 0; round < 20; ++round) {
         ASSERT_TRUE(ingest(batch(round * 7, 7)).error.empty());
     }
+    imported();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (inbox(store::InboxState::kPending) > 0) {
         ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "backlog not drained";
@@ -162,13 +185,14 @@ TEST_F(RideAlong, ShareAndOwnPassesTogetherApplyEachUpdateExactlyOnce) {
     EXPECT_EQ(metrics_.inbox_backlog.load(), 0);
 }
 
-TEST_F(RideAlong, AFailingUpdateIsSetAsideAndTheWebhooksStillCommit) {
+TEST_F(RideAlong, AFailingUpdateIsSetAsideAndTheImportStillCommits) {
     Refusing refusing("254700001001");
     consumer_->add_feature(&refusing);
     ride(3);
     const IngestResult result = ingest(batch(0, 3));
     ASSERT_TRUE(result.error.empty()) << result.error;
     EXPECT_EQ(result.stored, 3u);
+    imported();
     EXPECT_EQ(scalar("SELECT count(*) FROM inbox"), 3);
     EXPECT_EQ(inbox(store::InboxState::kDone), 2);
     EXPECT_EQ(inbox(store::InboxState::kFailed), 1);

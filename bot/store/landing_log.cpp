@@ -1,0 +1,441 @@
+#include "bot/store/landing_log.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+
+namespace delvex::store {
+namespace {
+
+constexpr std::size_t kHeader = 8;
+/// Far above the largest POST (3 MiB of body, kept twice at most); a larger length is damage, not data.
+constexpr std::uint32_t kMaxRecord = 64U << 20;
+/// The importer reads at most this much of a segment per call (more only for one larger record).
+constexpr std::size_t kReadChunk = 1U << 20;
+
+[[noreturn]] void fail(const std::string& what) {
+    throw std::system_error(errno, std::generic_category(), what);
+}
+
+std::uint32_t checksum(std::string_view bytes) {
+    return static_cast<std::uint32_t>(
+        ::crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+}
+
+template <typename T>
+void put(std::string& out, T value) {
+    char raw[sizeof(T)];
+    std::memcpy(raw, &value, sizeof(T));
+    out.append(raw, sizeof(T));
+}
+
+void put_string(std::string& out, std::string_view s) {
+    put(out, static_cast<std::uint32_t>(s.size()));
+    out.append(s);
+}
+
+/// Bounds-checked reading of an encoded payload: every read fails softly past the end.
+class Reader {
+public:
+    explicit Reader(std::string_view in) : in_(in) {}
+
+    template <typename T>
+    bool get(T& value) {
+        if (in_.size() < sizeof(T)) {
+            return false;
+        }
+        std::memcpy(&value, in_.data(), sizeof(T));
+        in_.remove_prefix(sizeof(T));
+        return true;
+    }
+
+    bool get_string(std::string& s) {
+        std::uint32_t n = 0;
+        if (!get(n) || in_.size() < n) {
+            return false;
+        }
+        s.assign(in_.data(), n);
+        in_.remove_prefix(n);
+        return true;
+    }
+
+    bool empty() const { return in_.empty(); }
+
+private:
+    std::string_view in_;
+};
+
+void write_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            fail("landing log write");
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+bool read_at(int fd, std::uint64_t offset, std::size_t n, std::string& out) {
+    out.resize(n);
+    std::size_t got = 0;
+    while (got < n) {
+        const ssize_t r = ::pread(fd, out.data() + got, n - got, static_cast<off_t>(offset + got));
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r < 0) {
+            fail("landing log read");
+        }
+        if (r == 0) {
+            break;
+        }
+        got += static_cast<std::size_t>(r);
+    }
+    out.resize(got);
+    return got == n;
+}
+
+}  // namespace
+
+struct LandingLog::Segment {
+    explicit Segment(std::uint64_t segment_id, bool was_recovered) : id(segment_id), recovered(was_recovered) {}
+    const std::uint64_t id;
+    /// Left by an earlier process: its end is the file's size, and a bad record at its tail is a torn write.
+    const bool recovered;
+    std::atomic<std::uint64_t> end{0};
+    std::atomic<std::uint64_t> imported{0};
+    std::atomic<bool> sealed{false};
+    bool set_aside = false;  // under the log's mutex
+};
+
+LandingLog::LandingLog(Options options) : options_(std::move(options)) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(options_.dir, ec);
+    if (ec) {
+        throw std::runtime_error("landing log: cannot create " + options_.dir + ": " + ec.message());
+    }
+    fs::permissions(options_.dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    dir_fd_ = ::open(options_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd_ < 0) {
+        fail("landing log: cannot open " + options_.dir);
+    }
+    for (const auto& entry : fs::directory_iterator(options_.dir)) {
+        const std::string name = entry.path().filename().string();
+        std::uint64_t id = 0;
+        const auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), id);
+        if (err != std::errc() || std::string_view(end) != ".log" || id == 0) {
+            continue;
+        }
+        auto segment = std::make_shared<Segment>(id, true);
+        segment->end = static_cast<std::uint64_t>(entry.file_size());
+        segment->sealed = true;
+        segments_.emplace(id, std::move(segment));
+        next_id_ = std::max(next_id_, id + 1);
+    }
+    // New segments are numbered from the wall clock (in microseconds) on, not from 1: the importer's
+    // progress rows name segments by number, and a database restored from a backup (or moved) must not take
+    // a new segment for one it already imported.
+    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    next_id_ = std::max(next_id_, static_cast<std::uint64_t>(now_us));
+}
+
+LandingLog::~LandingLog() {
+    if (dir_fd_ >= 0) {
+        ::close(dir_fd_);
+    }
+}
+
+std::string LandingLog::path_of(std::uint64_t id) const {
+    char name[32];
+    const int n = std::snprintf(name, sizeof(name), "%020llu.log", static_cast<unsigned long long>(id));
+    return options_.dir + "/" + std::string(name, static_cast<std::size_t>(n));
+}
+
+std::unique_ptr<LandingLog::Lane> LandingLog::lane() {
+    return std::unique_ptr<Lane>(new Lane(*this));
+}
+
+LandingLog::Lane::~Lane() {
+    seal();
+}
+
+void LandingLog::Lane::open_segment() {
+    std::shared_ptr<Segment> segment;
+    {
+        std::lock_guard lock(log_.mutex_);
+        segment = std::make_shared<Segment>(log_.next_id_++, false);
+    }
+    const std::string path = log_.path_of(segment->id);
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+        fail("landing log: cannot create " + path);
+    }
+    // The new name must survive a power cut too, or the records in it would be lost with it.
+    if (log_.options_.durable && ::fsync(log_.dir_fd_) != 0) {
+        const int saved = errno;
+        ::close(fd_);
+        fd_ = -1;
+        ::unlink(path.c_str());
+        errno = saved;
+        fail("landing log: cannot sync " + log_.options_.dir);
+    }
+    size_ = 0;
+    {
+        std::lock_guard lock(log_.mutex_);
+        log_.segments_.emplace(segment->id, segment);
+    }
+    segment_ = std::move(segment);
+}
+
+void LandingLog::Lane::seal() {
+    if (segment_) {
+        segment_->sealed.store(true, std::memory_order_release);
+        segment_.reset();
+    }
+    if (fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+}
+
+std::uint64_t LandingLog::Lane::append(std::span<const LandedBatch* const> batches) {
+    if (segment_ && size_ >= log_.options_.segment_bytes) {
+        seal();
+    }
+    if (!segment_) {
+        open_segment();
+    }
+    buffer_.clear();
+    for (const LandedBatch* batch : batches) {
+        const std::size_t start = buffer_.size();
+        buffer_.append(kHeader, '\0');
+        encode(*batch, buffer_);
+        const std::string_view payload(buffer_.data() + start + kHeader, buffer_.size() - start - kHeader);
+        const auto length = static_cast<std::uint32_t>(payload.size());
+        const std::uint32_t sum = checksum(payload);
+        std::memcpy(buffer_.data() + start, &length, 4);
+        std::memcpy(buffer_.data() + start + 4, &sum, 4);
+    }
+    try {
+        write_all(fd_, buffer_);
+        if (log_.options_.durable && ::fdatasync(fd_) != 0) {
+            fail("landing log fdatasync");
+        }
+    } catch (...) {
+        // Nothing of this append is acknowledged: cut it off, so that the next append does not land behind
+        // half a record; if even that fails, this segment takes no more.
+        if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+            seal();
+        }
+        throw;
+    }
+    const std::uint64_t written = buffer_.size();
+    size_ += written;
+    segment_->end.store(size_, std::memory_order_release);
+    if (buffer_.capacity() > (4U << 20)) {
+        std::string().swap(buffer_);  // one large quarantined body does not pin megabytes per lane
+    }
+    return written;
+}
+
+void LandingLog::encode(const LandedBatch& batch, std::string& out) {
+    put(out, batch.received_ms);
+    put(out, static_cast<std::uint32_t>(batch.records.size()));
+    for (const auto& r : batch.records) {
+        put(out, static_cast<std::int32_t>(r.kind));
+        put(out, r.event_ts);
+        put_string(out, r.dedupe_key);
+        put_string(out, r.member_key);
+        put_string(out, r.phone_number_id);
+        put_string(out, r.payload);
+    }
+    put(out, static_cast<std::uint8_t>(batch.quarantine_reason ? 1 : 0));
+    if (batch.quarantine_reason) {
+        put_string(out, *batch.quarantine_reason);
+        put_string(out, batch.raw_body);
+    }
+}
+
+std::optional<LandedBatch> LandingLog::decode(std::string_view payload) {
+    Reader in(payload);
+    LandedBatch batch;
+    std::uint32_t count = 0;
+    if (!in.get(batch.received_ms) || !in.get(count) || count > payload.size()) {
+        return std::nullopt;
+    }
+    batch.records.resize(count);
+    for (auto& r : batch.records) {
+        std::int32_t kind = 0;
+        if (!in.get(kind) || !in.get(r.event_ts) || !in.get_string(r.dedupe_key) || !in.get_string(r.member_key) ||
+            !in.get_string(r.phone_number_id) || !in.get_string(r.payload)) {
+            return std::nullopt;
+        }
+        r.kind = kind;
+    }
+    std::uint8_t quarantined = 0;
+    if (!in.get(quarantined) || quarantined > 1) {
+        return std::nullopt;
+    }
+    if (quarantined == 1) {
+        std::string reason;
+        if (!in.get_string(reason) || !in.get_string(batch.raw_body)) {
+            return std::nullopt;
+        }
+        batch.quarantine_reason = std::move(reason);
+    }
+    if (!in.empty()) {
+        return std::nullopt;
+    }
+    return batch;
+}
+
+std::vector<LandingLog::SegmentView> LandingLog::segments() const {
+    std::vector<SegmentView> out;
+    std::lock_guard lock(mutex_);
+    out.reserve(segments_.size());
+    for (const auto& [id, segment] : segments_) {
+        if (segment->set_aside) {
+            continue;
+        }
+        // Sealed first, then the end: a writer stores its last end before it seals.
+        const bool sealed = segment->sealed.load(std::memory_order_acquire);
+        out.push_back(SegmentView{id, segment->end.load(std::memory_order_acquire), sealed, segment->recovered});
+    }
+    return out;
+}
+
+LandingLog::ReadResult LandingLog::read(std::uint64_t id, std::uint64_t offset, std::uint64_t limit,
+                                        std::size_t max_batches) const {
+    ReadResult result;
+    result.next_offset = offset;
+    const std::string path = path_of(id);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fail("landing log: cannot open " + path);
+    }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+
+    std::string chunk;
+    const std::uint64_t want = std::min<std::uint64_t>(limit > offset ? limit - offset : 0, kReadChunk);
+    // A file shorter than its readable end (cut by hand, or a recovered tail) ends where it ends.
+    const bool short_read = !read_at(fd, offset, static_cast<std::size_t>(want), chunk);
+    std::string big;  // one record larger than the chunk
+    std::size_t pos = 0;
+    while (result.batches.size() < max_batches) {
+        const std::uint64_t at = offset + pos;
+        if (at + kHeader > limit) {
+            result.at_end = true;
+            break;
+        }
+        if (pos + kHeader > chunk.size()) {
+            result.at_end = short_read;
+            break;  // otherwise the next call reads on from here
+        }
+        std::uint32_t length = 0;
+        std::uint32_t sum = 0;
+        std::memcpy(&length, chunk.data() + pos, 4);
+        std::memcpy(&sum, chunk.data() + pos + 4, 4);
+        if (length > kMaxRecord) {
+            result.damage = "record at byte " + std::to_string(at) + " claims " + std::to_string(length) + " bytes";
+            break;
+        }
+        if (at + kHeader + length > limit) {
+            result.at_end = true;  // cut short: never acknowledged
+            break;
+        }
+        std::string_view payload;
+        if (pos + kHeader + length <= chunk.size()) {
+            payload = std::string_view(chunk).substr(pos + kHeader, length);
+        } else if (pos == 0) {
+            if (!read_at(fd, at + kHeader, length, big)) {
+                result.at_end = true;
+                break;
+            }
+            payload = big;
+        } else if (short_read) {
+            result.at_end = true;
+            break;
+        } else {
+            break;
+        }
+        auto batch = checksum(payload) == sum ? decode(payload) : std::nullopt;
+        if (!batch) {
+            result.damage = "record at byte " + std::to_string(at) + " fails its checksum or cannot be read";
+            break;
+        }
+        result.batches.push_back(std::move(*batch));
+        pos += kHeader + length;
+        result.next_offset = offset + pos;
+    }
+    return result;
+}
+
+void LandingLog::imported(std::uint64_t id, std::uint64_t offset) {
+    std::lock_guard lock(mutex_);
+    if (auto it = segments_.find(id); it != segments_.end()) {
+        it->second->imported.store(offset, std::memory_order_release);
+    }
+}
+
+void LandingLog::remove(std::uint64_t id) {
+    {
+        std::lock_guard lock(mutex_);
+        segments_.erase(id);
+    }
+    if (::unlink(path_of(id).c_str()) != 0 && errno != ENOENT) {
+        fail("landing log: cannot delete " + path_of(id));
+    }
+}
+
+void LandingLog::set_aside(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    if (auto it = segments_.find(id); it != segments_.end()) {
+        it->second->set_aside = true;
+    }
+}
+
+bool LandingLog::backlog() const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, segment] : segments_) {
+        if (!segment->set_aside &&
+            (segment->sealed.load(std::memory_order_acquire) ||
+             segment->end.load(std::memory_order_acquire) > segment->imported.load(std::memory_order_acquire))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::uint64_t LandingLog::backlog_bytes() const {
+    std::uint64_t total = 0;
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, segment] : segments_) {
+        if (!segment->set_aside) {
+            const auto end = segment->end.load(std::memory_order_acquire);
+            const auto done = segment->imported.load(std::memory_order_acquire);
+            total += end > done ? end - done : 0;
+        }
+    }
+    return total;
+}
+
+}  // namespace delvex::store

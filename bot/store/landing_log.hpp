@@ -1,0 +1,135 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "bot/store/repositories.hpp"
+
+namespace delvex::store {
+
+/// One webhook POST as it lands: what the inbox will keep of it.
+struct LandedBatch {
+    std::int64_t received_ms = 0;
+    std::vector<InboxRecord> records;
+    /// Set when (part of) the body could not be understood: the raw body is kept with this reason.
+    std::optional<std::string> quarantine_reason;
+    std::string raw_body;  ///< only kept with quarantine_reason
+};
+
+/// Append-only files where webhooks land before the inbox takes them in.
+///
+/// Answering Meta needs only that a POST is durable, not that it is deduplicated and indexed; SQLite's
+/// per-commit work (B-tree pages, the dedupe index, WAL frames, locks) cost more than the whole HTTP
+/// exchange and allowed one writer at a time. So each thread that receives webhooks appends them to a
+/// segment file of its own (one write per group, plus fdatasync when durable) and answers; the importer
+/// (one thread) moves them into the inbox and records how far it got in the same SQLite transaction, so
+/// each record is imported exactly once, across crashes too.
+///
+/// A record is [u32 length][u32 crc32 of the payload][payload]. A record cut short by a crash, or one
+/// whose checksum fails (a torn or zeroed tail after a power cut), ends its segment: it was never
+/// acknowledged. Segments are named by a number that grows across restarts; a segment is sealed when its
+/// writer moves on (it grew past `segment_bytes`, or the process that wrote it is gone), and deleted once
+/// imported.
+class LandingLog {
+public:
+    struct Options {
+        std::string dir;
+        bool durable = true;  ///< fdatasync each append (and the directory when a segment is created)
+        std::uint64_t segment_bytes = 64ULL << 20;
+    };
+
+    struct Segment;
+
+    /// One writer's current segment. Not thread-safe: one thread appends through a lane at a time.
+    class Lane {
+    public:
+        ~Lane();
+        Lane(const Lane&) = delete;
+        Lane& operator=(const Lane&) = delete;
+
+        /// Appends the batches with one write and returns the bytes written. Throws on failure, and then
+        /// none of them has landed (the segment is cut back, or sealed if that fails too).
+        std::uint64_t append(std::span<const LandedBatch* const> batches);
+
+    private:
+        friend class LandingLog;
+        explicit Lane(LandingLog& log) : log_(log) {}
+        void open_segment();
+        void seal();
+
+        LandingLog& log_;
+        std::shared_ptr<Segment> segment_;
+        int fd_ = -1;
+        std::uint64_t size_ = 0;
+        std::string buffer_;
+    };
+
+    /// What the importer sees of a segment.
+    struct SegmentView {
+        std::uint64_t id = 0;
+        std::uint64_t readable_end = 0;  ///< bytes of whole, acknowledged records (all of the file when sealed)
+        bool sealed = false;
+        /// Left by an earlier process: a bad record at its tail is a write cut short, not damage.
+        bool recovered = false;
+    };
+
+    struct ReadResult {
+        std::vector<LandedBatch> batches;
+        std::uint64_t next_offset = 0;
+        /// No whole record follows next_offset (below the readable end).
+        bool at_end = false;
+        /// Set when a record inside the acknowledged part failed its checks.
+        std::string damage;
+    };
+
+    explicit LandingLog(Options options);
+    ~LandingLog();
+    LandingLog(const LandingLog&) = delete;
+    LandingLog& operator=(const LandingLog&) = delete;
+
+    /// A new writer with a segment of its own (created on its first append).
+    std::unique_ptr<Lane> lane();
+
+    // The importer's side: one thread.
+
+    /// Every segment not yet removed, oldest first.
+    std::vector<SegmentView> segments() const;
+    /// Whole records of segment `id` from `offset`, at most `max_batches` of them and none past `limit`.
+    ReadResult read(std::uint64_t id, std::uint64_t offset, std::uint64_t limit, std::size_t max_batches) const;
+    /// The importer has committed everything before `offset` of segment `id`.
+    void imported(std::uint64_t id, std::uint64_t offset);
+    /// Deletes a sealed segment the importer is done with.
+    void remove(std::uint64_t id);
+    /// Leaves a damaged segment on disk for an operator, but out of the backlog.
+    void set_aside(std::uint64_t id);
+
+    /// Whether some landed record is not imported yet. Any thread.
+    bool backlog() const;
+    /// Bytes landed and not yet imported. Any thread.
+    std::uint64_t backlog_bytes() const;
+
+    const std::string& dir() const { return options_.dir; }
+
+    /// The encoding, exposed for tests and the fuzzer.
+    static void encode(const LandedBatch& batch, std::string& out);
+    /// Decodes one record's payload; nullopt when it is malformed.
+    static std::optional<LandedBatch> decode(std::string_view payload);
+
+private:
+    std::string path_of(std::uint64_t id) const;
+
+    Options options_;
+    mutable std::mutex mutex_;
+    std::map<std::uint64_t, std::shared_ptr<Segment>> segments_;
+    std::uint64_t next_id_ = 1;
+    int dir_fd_ = -1;
+};
+
+}  // namespace delvex::store
