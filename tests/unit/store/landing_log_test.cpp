@@ -1,0 +1,212 @@
+// The landing log on real files: what lands reads back whole, and what a crash or a bad disk leaves behind
+// (a write cut short, a zeroed tail, a flipped byte) ends a segment instead of being taken for a webhook.
+
+#include "bot/store/landing_log.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/harness.hpp"
+
+namespace delvex::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+LandedBatch message(int i) {
+    LandedBatch b;
+    b.received_ms = 1'800'000'000'000 + i;
+    b.records.push_back(InboxRecord{1, "m:wamid.L" + std::to_string(i), "wa:2547000" + std::to_string(i), "1065",
+                                    1'800'000'000 + i, R"({"id":"wamid.L)" + std::to_string(i) + R"("})"});
+    return b;
+}
+
+std::uint64_t append(LandingLog::Lane& lane, const std::vector<LandedBatch>& batches) {
+    std::vector<const LandedBatch*> ptrs;
+    for (const auto& b : batches) {
+        ptrs.push_back(&b);
+    }
+    return lane.append(ptrs);
+}
+
+std::vector<fs::path> segment_files(const std::string& dir) {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        out.push_back(e.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+class LandingLogTest : public ::testing::Test {
+protected:
+    testing::TempDir tmp;
+    std::string dir = tmp.file("landing");
+};
+
+TEST_F(LandingLogTest, WhatLandsReadsBackWholeAndInOrder) {
+    LandingLog log({dir, false});
+    auto lane = log.lane();
+    LandedBatch odd = message(2);
+    odd.records.push_back(InboxRecord{2, "s:wamid.X:read", "", "1065", 7, std::string(3000, 'x')});
+    odd.quarantine_reason = "unknown field: entry[0].changes[0].field=calls";
+    odd.raw_body = std::string("{\"raw\":\0\"body\"}", 15);  // any bytes, NUL included
+    const auto bytes = append(*lane, {message(1), odd});
+    append(*lane, {message(3)});
+
+    const auto segments = log.segments();
+    ASSERT_EQ(segments.size(), 1u);
+    EXPECT_FALSE(segments[0].sealed);
+    EXPECT_FALSE(segments[0].recovered);
+    EXPECT_GT(segments[0].readable_end, bytes);
+    auto read = log.read(segments[0].id, 0, segments[0].readable_end, 100);
+    EXPECT_TRUE(read.damage.empty());
+    EXPECT_TRUE(read.at_end);
+    EXPECT_EQ(read.next_offset, segments[0].readable_end);
+    ASSERT_EQ(read.batches.size(), 3u);
+    EXPECT_EQ(read.batches[0].records[0].dedupe_key, "m:wamid.L1");
+    EXPECT_EQ(read.batches[0].received_ms, 1'800'000'000'001);
+    ASSERT_EQ(read.batches[1].records.size(), 2u);
+    EXPECT_EQ(read.batches[1].records[1].kind, 2);
+    EXPECT_EQ(read.batches[1].records[1].event_ts, 7);
+    EXPECT_EQ(read.batches[1].records[1].payload, std::string(3000, 'x'));
+    ASSERT_TRUE(read.batches[1].quarantine_reason.has_value());
+    EXPECT_EQ(read.batches[1].raw_body, odd.raw_body);
+    EXPECT_FALSE(read.batches[2].quarantine_reason.has_value());
+
+    // A bounded read stops at whole records and goes on from there.
+    auto first = log.read(segments[0].id, 0, segments[0].readable_end, 1);
+    ASSERT_EQ(first.batches.size(), 1u);
+    EXPECT_FALSE(first.at_end);
+    auto rest = log.read(segments[0].id, first.next_offset, segments[0].readable_end, 100);
+    EXPECT_EQ(rest.batches.size(), 2u);
+    EXPECT_EQ(rest.next_offset, segments[0].readable_end);
+}
+
+TEST_F(LandingLogTest, TheBacklogIsWhatIsNotImportedAndASealedSegmentStaysUntilRemoved) {
+    LandingLog log({dir, false, 200});
+    auto lane = log.lane();
+    EXPECT_FALSE(log.backlog());
+    append(*lane, {message(1), message(2), message(3)});  // past 200 bytes: the next append seals it
+    EXPECT_TRUE(log.backlog());
+    append(*lane, {message(4)});
+    auto segments = log.segments();
+    ASSERT_EQ(segments.size(), 2u);
+    EXPECT_TRUE(segments[0].sealed);
+    EXPECT_FALSE(segments[1].sealed);
+    EXPECT_LT(segments[0].id, segments[1].id);
+    EXPECT_EQ(log.backlog_bytes(), segments[0].readable_end + segments[1].readable_end);
+
+    log.imported(segments[1].id, segments[1].readable_end);
+    log.imported(segments[0].id, segments[0].readable_end);
+    EXPECT_TRUE(log.backlog());  // the sealed one still has to go
+    EXPECT_EQ(log.backlog_bytes(), 0u);
+    log.remove(segments[0].id);
+    EXPECT_FALSE(log.backlog());
+    EXPECT_EQ(segment_files(dir).size(), 1u);
+}
+
+TEST_F(LandingLogTest, AWriteCutShortByACrashEndsTheRecoveredSegment) {
+    std::uint64_t old_id = 0;
+    {
+        LandingLog log({dir, false});
+        auto lane = log.lane();
+        append(*lane, {message(1), message(2), message(3)});
+        old_id = log.segments()[0].id;
+    }
+    const auto file = segment_files(dir).at(0);
+    fs::resize_file(file, fs::file_size(file) - 5);  // the third record loses its last bytes
+
+    const auto before = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    LandingLog log({dir, false});
+    auto segments = log.segments();
+    ASSERT_EQ(segments.size(), 1u);
+    EXPECT_TRUE(segments[0].sealed);
+    EXPECT_TRUE(segments[0].recovered);
+    EXPECT_EQ(segments[0].id, old_id);
+    auto read = log.read(old_id, 0, segments[0].readable_end, 100);
+    EXPECT_EQ(read.batches.size(), 2u);
+    EXPECT_TRUE(read.at_end);
+    EXPECT_TRUE(read.damage.empty());
+
+    // A new writer never writes into a recovered segment, and never reuses a number.
+    auto lane = log.lane();
+    append(*lane, {message(4)});
+    segments = log.segments();
+    ASSERT_EQ(segments.size(), 2u);
+    EXPECT_GT(segments[1].id, old_id);
+    EXPECT_GE(segments[1].id, static_cast<std::uint64_t>(before));
+}
+
+TEST_F(LandingLogTest, AZeroedTailOrAFlippedByteIsDamageNotAWebhook) {
+    {
+        LandingLog log({dir, false});
+        auto lane = log.lane();
+        append(*lane, {message(1), message(2), message(3)});
+    }
+    const auto file = segment_files(dir).at(0);
+    const auto size = fs::file_size(file);
+    {
+        // What a power cut can leave: the file longer than what was written, the rest zeros.
+        std::ofstream out(file, std::ios::binary | std::ios::app);
+        out << std::string(4096, '\0');
+    }
+    {
+        LandingLog log({dir, false});
+        const auto seg = log.segments().at(0);
+        auto read = log.read(seg.id, 0, seg.readable_end, 100);
+        EXPECT_EQ(read.batches.size(), 3u);
+        EXPECT_FALSE(read.damage.empty());
+        EXPECT_EQ(read.next_offset, size);
+    }
+    {
+        // One byte of the second record's payload flipped: the first still reads, the rest does not.
+        std::fstream io(file, std::ios::binary | std::ios::in | std::ios::out);
+        const auto second = static_cast<std::streamoff>(size / 3 + size / 6);
+        io.seekg(second);
+        char c = 0;
+        io.read(&c, 1);
+        io.seekp(second);
+        c = static_cast<char>(c ^ 0x20);
+        io.write(&c, 1);
+    }
+    LandingLog log({dir, false});
+    const auto seg = log.segments().at(0);
+    auto read = log.read(seg.id, 0, seg.readable_end, 100);
+    EXPECT_EQ(read.batches.size(), 1u);
+    EXPECT_FALSE(read.damage.empty()) << "a flipped byte must fail the checksum";
+}
+
+TEST_F(LandingLogTest, DecodeRefusesEveryTruncationOfAGoodPayload) {
+    LandedBatch b = message(9);
+    b.quarantine_reason = "why";
+    b.raw_body = "{}";
+    std::string payload;
+    LandingLog::encode(b, payload);
+    ASSERT_TRUE(LandingLog::decode(payload).has_value());
+    for (std::size_t n = 0; n < payload.size(); ++n) {
+        EXPECT_FALSE(LandingLog::decode(std::string_view(payload).substr(0, n)).has_value()) << n;
+    }
+    EXPECT_FALSE(LandingLog::decode(payload + "x").has_value());
+}
+
+TEST_F(LandingLogTest, TheDirectoryAndItsFilesAreTheOwnersAlone) {
+    LandingLog log({dir, true});
+    auto lane = log.lane();
+    append(*lane, {message(1)});  // durable: written and synced, the directory too
+    struct stat st {};
+    ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0077, 0u);
+    ASSERT_EQ(::stat(segment_files(dir).at(0).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0077, 0u);
+}
+
+}  // namespace
+}  // namespace delvex::store
