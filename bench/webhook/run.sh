@@ -5,7 +5,7 @@
 #            power cut as well as a kill -9);
 #   normal — database_durable: false: each 200 waits for its commit to reach the OS (survives a kill -9 of
 #            the service, the issue's definition of committed, but not a power cut).
-# Usage: [IO_THREADS=1] bench/webhook/run.sh [rounds=3] [seconds=10] [connections=32]
+# Usage: [IO_THREADS=2] bench/webhook/run.sh [rounds=3] [seconds=10] [connections=32]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -43,7 +43,7 @@ for r in $(seq 1 "$rounds"); do
   line="round $r  nginx $(printf '%10s' "$(rps "$work/nginx.$r.txt")") req/s p50 $(pct "$work/nginx.$r.txt" 50%) p99 $(pct "$work/nginx.$r.txt" 99%)"
   for mode in full normal; do
     port=$(free_port)
-    printf 'database_durable: %s\nio_threads: %s\n' "$([ $mode = full ] && echo true || echo false)" "${IO_THREADS:-1}" > "$work/$mode.yaml"
+    printf 'database_durable: %s\nio_threads: %s\n' "$([ $mode = full ] && echo true || echo false)" "${IO_THREADS:-2}" > "$work/$mode.yaml"
     DELVEX_LISTEN="127.0.0.1:$port" DELVEX_DB="$work/delvex.$mode.$r.db" DELVEX_HOME="$root" \
     WHATSAPP_GRAPH_URL="http://127.0.0.1:9" WHATSAPP_PHONE_NUMBER_ID=106540352242922 \
     WHATSAPP_ACCESS_TOKEN=bench-token WHATSAPP_APP_SECRET="$secret" WHATSAPP_VERIFY_TOKEN=bench \
@@ -52,13 +52,26 @@ for r in $(seq 1 "$rounds"); do
     wait_http "$port" /healthz
     run_wrk "$port" > "$work/$mode.$r.txt"
     curl -fs "http://127.0.0.1:$port/metrics" > "$work/metrics.$mode.$r.txt"
+    # How long the service then takes to import and apply what it answered during the run.
+    drain_start=$(date +%s.%N); drained=timeout
+    for _ in $(seq 1 3000); do
+      m=$(curl -fs "http://127.0.0.1:$port/metrics")
+      if [ "$(awk '/^delvex_landing_backlog_bytes/ {print $2}' <<<"$m")" = 0 ] && \
+         [ "$(awk '/^delvex_inbox_backlog/ {print $2}' <<<"$m")" = 0 ]; then
+        drained=$(python3 -c "print('%.1fs' % ($(date +%s.%N) - $drain_start))"); break
+      fi
+      sleep 0.1
+    done
     kill -TERM "$pid"; wait "$pid" || true
+    answered=$(awk '/requests in/ {print $1}' "$work/$mode.$r.txt")
     stored=$(awk '/^delvex_events_stored_total/ {print $2}' "$work/metrics.$mode.$r.txt")
     dups=$(awk '/^delvex_events_duplicate_total/ {print $2}' "$work/metrics.$mode.$r.txt")
     commits=$(awk '/^delvex_group_commits_total/ {print $2}' "$work/metrics.$mode.$r.txt")
     backlog=$(awk '/^delvex_inbox_backlog/ {print $2}' "$work/metrics.$mode.$r.txt")
+    landed=$(awk '/^delvex_webhooks_landed_total/ {print $2}' "$work/metrics.$mode.$r.txt")
+    unimported=$(awk '/^delvex_landing_backlog_bytes/ {print $2}' "$work/metrics.$mode.$r.txt")
     non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/$mode.$r.txt"); non2xx=${non2xx:-0}
-    line="$line | $mode $(printf '%9s' "$(rps "$work/$mode.$r.txt")") req/s p50 $(pct "$work/$mode.$r.txt" 50%) p99 $(pct "$work/$mode.$r.txt" 99%) stored=$stored dup=$dups commits=$commits unapplied=$backlog non2xx=$non2xx"
+    line="$line | $mode $(printf '%9s' "$(rps "$work/$mode.$r.txt")") req/s p50 $(pct "$work/$mode.$r.txt" 50%) p99 $(pct "$work/$mode.$r.txt" 99%) answered=$answered landed=$landed stored=$stored dup=$dups appends=$commits unimported_bytes=$unimported unapplied=$backlog non2xx=$non2xx drained_in=$drained"
   done
   echo "$line"
   grep -h WARNING "$work"/full.$r.txt "$work"/normal.$r.txt || true

@@ -1,14 +1,23 @@
 #include "bot/events/db_writer.hpp"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <spdlog/spdlog.h>
 
 namespace delvex::events {
 
-DbWriter::DbWriter(store::DatabaseOptions options)
+DbWriter::DbWriter(store::DatabaseOptions options, int niceness)
     : work_(boost::asio::make_work_guard(ioc_)), db_(std::make_unique<store::Database>(std::move(options))) {
-    thread_ = std::thread([this] {
+    thread_ = std::thread([this, niceness] {
         ::pthread_setname_np(::pthread_self(), "delvex-db");
+        // On Linux a thread's nice value is its own (setpriority on its thread id).
+        if (niceness > 0 && ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), niceness) != 0) {
+            spdlog::warn("db-writer: cannot lower its priority: {}", std::strerror(errno));
+        }
         for (;;) {
             try {
                 ioc_.run();

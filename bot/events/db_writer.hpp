@@ -21,7 +21,9 @@ namespace delvex::events {
 /// Jobs run in the order posted.
 class DbWriter {
 public:
-    explicit DbWriter(store::DatabaseOptions options);
+    /// `niceness` above 0 lowers the thread's scheduling priority (setpriority), so that under a flood the
+    /// threads answering webhooks run first and this one catches up after; 0 leaves it as it is.
+    explicit DbWriter(store::DatabaseOptions options, int niceness = 0);
     ~DbWriter();
 
     DbWriter(const DbWriter&) = delete;
