@@ -121,11 +121,7 @@ void InboxConsumer::consume(store::Database& db) {
     // The consumer's commits need not wait for the disk: if the machine loses power first, the effects
     // and the done-marks vanish together and the (durably stored) updates are applied again on restart.
     // Only the webhook commit, which gates Meta's 200, must be synced.
-    db.set_synced(false);
-    struct RestoreSync {
-        store::Database& db;
-        ~RestoreSync() { db.set_synced(db.durable()); }
-    } restore{db};
+    const store::Unsynced unsynced(db);
     Tally tally;
     {
         SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -163,6 +165,10 @@ void Ingestor::import(store::Database& db) {
                 }
             }
         }
+        // Import commits need not wait for the disk: the landing log holds the webhooks durably, and if the
+        // machine loses power first, the inbox rows and their progress vanish together and are imported
+        // again. Before a finished segment's file is deleted, a synced commit makes them durable (below).
+        const store::Unsynced unsynced(db);
         SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
         for (const auto id : forget_) {
             repo_->forget_landing_segment(id);
@@ -224,6 +230,26 @@ void Ingestor::import(store::Database& db) {
     }
     if (ride_after_) {
         ride_after_(error.empty());
+    }
+    if (error.empty() && db.durable() &&
+        std::any_of(steps.begin(), steps.end(), [](const Step& st) { return st.finished; })) {
+        // A synced commit syncs the WAL up to it, the unsynced imports before it included; only then may a
+        // finished segment's file go. If it fails, the files stay until a later pass.
+        try {
+            db.set_synced(true);
+            SQLite::Transaction sync(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+            for (const auto& step : steps) {
+                if (step.finished) {
+                    repo_->set_landing_progress(step.segment, step.offset);
+                }
+            }
+            sync.commit();
+        } catch (const std::exception& e) {
+            log->error("landing import: cannot sync before deleting imported segments: {}", e.what());
+            for (auto& step : steps) {
+                step.finished = false;
+            }
+        }
     }
     if (error.empty()) {
         forget_.clear();

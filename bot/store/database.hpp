@@ -65,6 +65,19 @@ private:
     std::unique_ptr<SQLite::Database> db_;
 };
 
+/// Commits on `db` wait only for the OS (not the disk) while this lives, then go back to the connection's
+/// default. For work whose inputs are durable elsewhere: lost by a power cut, it is simply done again.
+class Unsynced {
+public:
+    explicit Unsynced(Database& db) : db_(db) { db_.set_synced(false); }
+    ~Unsynced() { db_.set_synced(db_.durable()); }
+    Unsynced(const Unsynced&) = delete;
+    Unsynced& operator=(const Unsynced&) = delete;
+
+private:
+    Database& db_;
+};
+
 /// One named savepoint, kept prepared: many short units of work inside one transaction, each undone on its
 /// own when it fails. For the connection's own thread.
 class Savepoint {
