@@ -16,7 +16,7 @@ root=$(pwd)
 
 seconds=${1:-60}
 shift || true
-all_targets=(fuzz_webhook fuzz_update fuzz_signature fuzz_config fuzz_codec fuzz_rrule fuzz_academy fuzz_community)
+all_targets=(fuzz_webhook fuzz_update fuzz_signature fuzz_config fuzz_codec fuzz_rrule fuzz_academy fuzz_community fuzz_landing)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=("${all_targets[@]}")
@@ -42,7 +42,7 @@ mkdir -p "$work"
 # --- seed corpora, rebuilt each run from the fixtures (the learned corpus is kept apart) ---
 seeds=$work/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{fuzz_webhook,fuzz_update,fuzz_signature,fuzz_config,fuzz_codec,fuzz_rrule,fuzz_academy,fuzz_community}
+mkdir -p "$seeds"/{fuzz_webhook,fuzz_update,fuzz_signature,fuzz_config,fuzz_codec,fuzz_rrule,fuzz_academy,fuzz_community,fuzz_landing}
 
 cp tests/fixtures/webhooks/*.json "$seeds/fuzz_webhook/"
 
@@ -61,6 +61,7 @@ done
 cp tests/fuzz/seeds/config/* config/delvex.example.yaml "$seeds/fuzz_config/"
 cp tests/fuzz/seeds/codec/* "$seeds/fuzz_codec/"
 cp tests/fuzz/seeds/community/* "$seeds/fuzz_community/"
+cp tests/fuzz/seeds/landing/* "$seeds/fuzz_landing/"
 
 # Every RRULE the forum tests use, in a few zones and starts (DST gaps and overlaps included).
 i=0

@@ -276,7 +276,10 @@ std::optional<LandedBatch> LandingLog::decode(std::string_view payload) {
     Reader in(payload);
     LandedBatch batch;
     std::uint32_t count = 0;
-    if (!in.get(batch.received_ms) || !in.get(count) || count > payload.size()) {
+    // Every record takes at least its kind, time and four string lengths: a count the payload cannot hold is
+    // refused before anything is allocated for it.
+    constexpr std::size_t kSmallestRecord = 4 + 8 + 4 * 4;
+    if (!in.get(batch.received_ms) || !in.get(count) || count > payload.size() / kSmallestRecord) {
         return std::nullopt;
     }
     batch.records.resize(count);
