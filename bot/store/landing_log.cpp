@@ -1,6 +1,7 @@
 #include "bot/store/landing_log.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -132,6 +133,20 @@ LandingLog::LandingLog(Options options) : options_(std::move(options)) {
     dir_fd_ = ::open(options_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd_ < 0) {
         fail("landing log: cannot open " + options_.dir);
+    }
+    // One process at a time: a second one would take the first one's live segments for a dead process's
+    // and import and delete them while they are still being written. The kernel drops the lock with the
+    // process, kill -9 included.
+    if (::flock(dir_fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int saved = errno;
+        ::close(dir_fd_);
+        dir_fd_ = -1;
+        if (saved == EWOULDBLOCK) {
+            throw std::runtime_error("landing log: " + options_.dir +
+                                     " is in use by another delvex process (one service per database)");
+        }
+        errno = saved;
+        fail("landing log: cannot lock " + options_.dir);
     }
     for (const auto& entry : fs::directory_iterator(options_.dir)) {
         const std::string name = entry.path().filename().string();

@@ -197,6 +197,18 @@ TEST_F(LandingLogTest, DecodeRefusesEveryTruncationOfAGoodPayload) {
     EXPECT_FALSE(LandingLog::decode(payload + "x").has_value());
 }
 
+TEST_F(LandingLogTest, OneLogPerDirectoryAtATime) {
+    auto first = std::make_unique<LandingLog>(LandingLog::Options{dir, false});
+    try {
+        LandingLog second({dir, false});
+        FAIL() << "a second log on the same directory must be refused";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("in use by another delvex process"), std::string::npos) << e.what();
+    }
+    first.reset();
+    EXPECT_NO_THROW(LandingLog({dir, false}));
+}
+
 TEST_F(LandingLogTest, TheDirectoryAndItsFilesAreTheOwnersAlone) {
     LandingLog log({dir, true});
     auto lane = log.lane();
