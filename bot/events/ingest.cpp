@@ -185,7 +185,16 @@ void Ingestor::import(store::Database& db) {
                 }
                 continue;
             }
-            auto read = log_.read(segment.id, from, segment.readable_end, kMaxGroup - taken);
+            store::LandingLog::ReadResult read;
+            try {
+                read = log_.read(segment.id, from, segment.readable_end, kMaxGroup - taken);
+            } catch (const std::exception& e) {
+                // One unreadable file must not hold up the others (nor the consumer, which waits on imports).
+                log->error("landing segment {} cannot be read ({}); set aside in {}", segment.id, e.what(),
+                           log_.dir());
+                damaged.push_back(segment.id);
+                continue;
+            }
             for (const auto& batch : read.batches) {
                 for (const auto& record : batch.records) {
                     if (repo_->insert(record, batch.received_ms)) {
@@ -231,6 +240,7 @@ void Ingestor::import(store::Database& db) {
     if (ride_after_) {
         ride_after_(error.empty());
     }
+    bool retry = !error.empty();  // after a pause, rather than at once (a full disk would spin this thread)
     if (error.empty() && db.durable() &&
         std::any_of(steps.begin(), steps.end(), [](const Step& st) { return st.finished; })) {
         // A synced commit syncs the WAL up to it, the unsynced imports before it included; only then may a
@@ -249,6 +259,7 @@ void Ingestor::import(store::Database& db) {
             for (auto& step : steps) {
                 step.finished = false;
             }
+            retry = true;
         }
     }
     if (error.empty()) {
@@ -280,7 +291,6 @@ void Ingestor::import(store::Database& db) {
         progress_loaded_ = false;
         progress_.clear();
         forget_.clear();
-        retry_later();
     }
     metrics_.landing_backlog_bytes.store(static_cast<std::int64_t>(log_.backlog_bytes()), std::memory_order_relaxed);
     // Also after a failed pass: the consumer skips its own passes while an import is due, so it must hear
@@ -288,7 +298,9 @@ void Ingestor::import(store::Database& db) {
     if (on_committed_) {
         on_committed_();
     }
-    if (error.empty() && log_.backlog()) {
+    if (retry) {
+        retry_later();
+    } else if (log_.backlog()) {
         kick();
     }
 }

@@ -149,6 +149,9 @@ LandingLog::LandingLog(Options options) : options_(std::move(options)) {
         fail("landing log: cannot lock " + options_.dir);
     }
     for (const auto& entry : fs::directory_iterator(options_.dir)) {
+        if (!entry.is_regular_file()) {
+            continue;
+        }
         const std::string name = entry.path().filename().string();
         std::uint64_t id = 0;
         const auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), id);

@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -110,6 +111,47 @@ TEST(Import, WhatAKilledProcessLandedIsImportedOnceUpToItsLastWholeRecordAndTheF
     EXPECT_EQ(third.stored + third.duplicates, 0u);
     // Progress rows do not outlive their segments.
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM landing_progress"), 0);
+}
+
+TEST(Import, AnUnreadableSegmentIsSetAsideAndTheOthersAreImported) {
+    testing::TempDir tmp;
+    const auto db = tmp.file("d.db");
+    const auto landing = tmp.file("d.db-landing");
+    {
+        store::LandingLog log({landing, false});
+        land(log, 0, 2);
+        land(log, 2, 3);  // a second lane: a second segment
+    }
+    ASSERT_EQ(std::distance(fs::directory_iterator(landing), fs::directory_iterator()), 2);
+    fs::create_directory(landing + "/stray");  // not a segment: skipped
+
+    core::FakeClock clock;
+    core::Metrics metrics;
+    DbWriter writer(store::DatabaseOptions{db, false, 5000, false, false});
+    store::LandingLog log({landing, false});
+    const auto segments = log.segments();
+    ASSERT_EQ(segments.size(), 2u);
+    // Gone between the scan and the import (deleted by hand, a bad disk): the read fails.
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(landing)) {
+        if (e.is_regular_file()) {
+            files.push_back(e.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    ASSERT_EQ(files.size(), 2u);
+    fs::remove(files[0]);
+
+    Ingestor ingestor(writer, log, clock, metrics);
+    ingestor.kick();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (ingestor.waiting()) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "an unreadable segment held up the import";
+        std::this_thread::yield();
+    }
+    writer.stop();
+    EXPECT_EQ(metrics.events_stored.load(), 3u);
+    EXPECT_EQ(scalar(db, "SELECT count(*) FROM inbox"), 3);
 }
 
 }  // namespace
