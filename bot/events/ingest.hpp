@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -12,6 +13,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "bot/core/clock.hpp"
@@ -33,8 +35,10 @@ struct IngestResult {
 /// Takes webhooks in, in two steps.
 ///
 /// Landing, on the thread that received the POST: the POSTs a thread receives in one turn of its event loop
-/// are appended to that thread's landing log segment with one write (and one fdatasync when durable), and
-/// only then resumed; so a 200 means the POST survives a kill -9 (and a power cut when durable). No lock is
+/// are appended to that thread's landing log segment with one write, and only then resumed; so a 200 means
+/// the POST survives a kill -9. When the log is durable they are resumed only after an fdatasync, done by a
+/// sync thread of its own so that the receiving thread never waits for the disk: one sync covers every
+/// write made before it, so while it runs the next groups are read and written (group commit). No lock is
 /// shared between receiving threads and none waits for SQLite.
 ///
 /// Importing, on the writer thread: landed POSTs move into the inbox (deduplicated there) in transactions of
@@ -82,8 +86,13 @@ private:
         Done done;
     };
     struct Lane;
+    struct SyncItem {
+        std::shared_ptr<store::LandingLog::File> file;
+        std::vector<std::pair<Done, std::size_t>> waiting;  // each POST's completion and its update count
+    };
 
     Lane& lane_for_this_thread();
+    void sync_loop();
     void land(Lane& lane);                // the receiving thread
     void import(store::Database& db);     // writer thread
     void retry_later();                   // writer thread
@@ -99,6 +108,12 @@ private:
 
     std::mutex lanes_mutex_;
     std::unordered_map<std::thread::id, std::unique_ptr<Lane>> lanes_;
+
+    std::mutex sync_mutex_;
+    std::condition_variable sync_wake_;
+    std::vector<SyncItem> sync_queue_;
+    bool sync_stop_ = false;
+    std::thread syncer_;  // only when the log is durable
 
     std::atomic<bool> import_scheduled_{false};
     std::atomic<bool> stopping_{false};

@@ -185,6 +185,17 @@ std::string LandingLog::path_of(std::uint64_t id) const {
     return options_.dir + "/" + std::string(name, static_cast<std::size_t>(n));
 }
 
+LandingLog::File::~File() {
+    ::close(fd_);
+}
+
+void LandingLog::File::sync() {
+    if (::fdatasync(fd_) != 0) {
+        failed_.store(true, std::memory_order_release);
+        fail("landing log fdatasync");
+    }
+}
+
 std::unique_ptr<LandingLog::Lane> LandingLog::lane() {
     return std::unique_ptr<Lane>(new Lane(*this));
 }
@@ -200,19 +211,19 @@ void LandingLog::Lane::open_segment() {
         segment = std::make_shared<Segment>(log_.next_id_++, false);
     }
     const std::string path = log_.path_of(segment->id);
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-    if (fd_ < 0) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) {
         fail("landing log: cannot create " + path);
     }
+    auto file = std::make_shared<File>(fd);
     // The new name must survive a power cut too, or the records in it would be lost with it.
     if (log_.options_.durable && ::fsync(log_.dir_fd_) != 0) {
         const int saved = errno;
-        ::close(fd_);
-        fd_ = -1;
         ::unlink(path.c_str());
         errno = saved;
         fail("landing log: cannot sync " + log_.options_.dir);
     }
+    file_ = std::move(file);
     size_ = 0;
     {
         std::lock_guard lock(log_.mutex_);
@@ -226,14 +237,11 @@ void LandingLog::Lane::seal() {
         segment_->sealed.store(true, std::memory_order_release);
         segment_.reset();
     }
-    if (fd_ >= 0) {
-        ::close(fd_);
-        fd_ = -1;
-    }
+    file_.reset();
 }
 
 std::uint64_t LandingLog::Lane::append(std::span<const LandedBatch* const> batches) {
-    if (segment_ && size_ >= log_.options_.segment_bytes) {
+    if (segment_ && (size_ >= log_.options_.segment_bytes || file_->failed())) {
         seal();
     }
     if (!segment_) {
@@ -251,14 +259,11 @@ std::uint64_t LandingLog::Lane::append(std::span<const LandedBatch* const> batch
         std::memcpy(buffer_.data() + start + 4, &sum, 4);
     }
     try {
-        write_all(fd_, buffer_);
-        if (log_.options_.durable && ::fdatasync(fd_) != 0) {
-            fail("landing log fdatasync");
-        }
+        write_all(file_->fd(), buffer_);
     } catch (...) {
         // Nothing of this append is acknowledged: cut it off, so that the next append does not land behind
         // half a record; if even that fails, this segment takes no more.
-        if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+        if (::ftruncate(file_->fd(), static_cast<off_t>(size_)) != 0) {
             seal();
         }
         throw;

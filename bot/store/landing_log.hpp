@@ -41,11 +41,32 @@ class LandingLog {
 public:
     struct Options {
         std::string dir;
-        bool durable = true;  ///< fdatasync each append (and the directory when a segment is created)
+        /// Sync the directory when a segment is created. Appends are synced by their writer, through
+        /// File::sync (off the thread that appended, if it must not wait for the disk).
+        bool durable = true;
         std::uint64_t segment_bytes = 64ULL << 20;
     };
 
     struct Segment;
+
+    /// An open segment file, shared by the lane writing it and whoever syncs it; closed when both let go.
+    class File {
+    public:
+        explicit File(int fd) : fd_(fd) {}
+        ~File();
+        File(const File&) = delete;
+        File& operator=(const File&) = delete;
+
+        /// fdatasync: everything written to the file so far is on disk. Throws; after a failure the file
+        /// takes no more appends (the kernel may have dropped pages it could not write).
+        void sync();
+        bool failed() const { return failed_.load(std::memory_order_acquire); }
+        int fd() const { return fd_; }
+
+    private:
+        const int fd_;
+        std::atomic<bool> failed_{false};
+    };
 
     /// One writer's current segment. Not thread-safe: one thread appends through a lane at a time.
     class Lane {
@@ -54,9 +75,13 @@ public:
         Lane(const Lane&) = delete;
         Lane& operator=(const Lane&) = delete;
 
-        /// Appends the batches with one write and returns the bytes written. Throws on failure, and then
-        /// none of them has landed (the segment is cut back, or sealed if that fails too).
+        /// Appends the batches with one write (to the OS, not yet synced) and returns the bytes written.
+        /// Throws on failure, and then none of them has landed (the segment is cut back, or sealed if that
+        /// fails too).
         std::uint64_t append(std::span<const LandedBatch* const> batches);
+
+        /// The file the last append went to (to sync it).
+        std::shared_ptr<File> file() const { return file_; }
 
     private:
         friend class LandingLog;
@@ -66,7 +91,7 @@ public:
 
         LandingLog& log_;
         std::shared_ptr<Segment> segment_;
-        int fd_ = -1;
+        std::shared_ptr<File> file_;
         std::uint64_t size_ = 0;
         std::string buffer_;
     };
@@ -116,6 +141,7 @@ public:
     std::uint64_t backlog_bytes() const;
 
     const std::string& dir() const { return options_.dir; }
+    bool durable() const { return options_.durable; }
 
     /// The encoding, exposed for tests and the fuzzer.
     static void encode(const LandedBatch& batch, std::string& out);
