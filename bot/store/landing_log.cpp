@@ -119,6 +119,8 @@ struct LandingLog::Segment {
     std::atomic<std::uint64_t> end{0};
     std::atomic<std::uint64_t> imported{0};
     std::atomic<bool> sealed{false};
+    /// Set aside by the importer (damaged or unreadable): its writer moves to a new segment at once.
+    std::atomic<bool> abandoned{false};
     bool set_aside = false;  // under the log's mutex
 };
 
@@ -241,7 +243,8 @@ void LandingLog::Lane::seal() {
 }
 
 std::uint64_t LandingLog::Lane::append(std::span<const LandedBatch* const> batches) {
-    if (segment_ && (size_ >= log_.options_.segment_bytes || file_->failed())) {
+    if (segment_ && (size_ >= log_.options_.segment_bytes || file_->failed() ||
+                     segment_->abandoned.load(std::memory_order_acquire))) {
         seal();
     }
     if (!segment_) {
@@ -436,6 +439,7 @@ void LandingLog::set_aside(std::uint64_t id) {
     std::lock_guard lock(mutex_);
     if (auto it = segments_.find(id); it != segments_.end()) {
         it->second->set_aside = true;
+        it->second->abandoned.store(true, std::memory_order_release);
     }
 }
 

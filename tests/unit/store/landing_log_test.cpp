@@ -197,6 +197,22 @@ TEST_F(LandingLogTest, DecodeRefusesEveryTruncationOfAGoodPayload) {
     EXPECT_FALSE(LandingLog::decode(payload + "x").has_value());
 }
 
+TEST_F(LandingLogTest, AWriterLeavesASegmentThatWasSetAside) {
+    LandingLog log({dir, false});
+    auto lane = log.lane();
+    append(*lane, {message(1)});
+    const auto first = log.segments().at(0).id;
+    log.set_aside(first);  // as the importer does with a damaged one
+    EXPECT_FALSE(log.backlog());
+    append(*lane, {message(2)});
+    const auto segments = log.segments();
+    ASSERT_EQ(segments.size(), 1u);
+    EXPECT_NE(segments[0].id, first) << "what lands after the damage must go where the importer reads";
+    auto read = log.read(segments[0].id, 0, segments[0].readable_end, 10);
+    ASSERT_EQ(read.batches.size(), 1u);
+    EXPECT_EQ(read.batches[0].records[0].dedupe_key, "m:wamid.L2");
+}
+
 TEST_F(LandingLogTest, OneLogPerDirectoryAtATime) {
     auto first = std::make_unique<LandingLog>(LandingLog::Options{dir, false});
     try {
