@@ -44,19 +44,24 @@ void land(store::LandingLog& log, int first, int count) {
     lane->append(ptrs);
 }
 
+/// Waits until everything landed is imported; a hang fails the test instead of blocking it.
+void wait_imported(const Ingestor& ingestor) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (ingestor.waiting()) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            throw std::runtime_error("import did not finish within 20 s");
+        }
+        std::this_thread::yield();
+    }
+}
+
 struct Importer {
     Importer(const std::string& db, const std::string& landing)
         : writer(store::DatabaseOptions{db, false, 5000, false, false}),
           log({landing, false}),
           ingestor(writer, log, clock, metrics) {
         ingestor.kick();
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (ingestor.waiting()) {
-            if (std::chrono::steady_clock::now() > deadline) {
-                throw std::runtime_error("import did not finish within 20 s");
-            }
-            std::this_thread::yield();
-        }
+        wait_imported(ingestor);
         writer.stop();
     }
     core::FakeClock clock;
@@ -144,11 +149,7 @@ TEST(Import, AnUnreadableSegmentIsSetAsideAndTheOthersAreImported) {
 
     Ingestor ingestor(writer, log, clock, metrics);
     ingestor.kick();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (ingestor.waiting()) {
-        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "an unreadable segment held up the import";
-        std::this_thread::yield();
-    }
+    wait_imported(ingestor);  // an unreadable segment must not hold up the import
     writer.stop();
     EXPECT_EQ(metrics.events_stored.load(), 3u);
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM inbox"), 3);
