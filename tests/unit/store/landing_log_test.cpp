@@ -4,12 +4,15 @@
 #include "bot/store/landing_log.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include "tests/support/harness.hpp"
 
@@ -211,6 +214,34 @@ TEST_F(LandingLogTest, AWriterLeavesASegmentThatWasSetAside) {
     auto read = log.read(segments[0].id, 0, segments[0].readable_end, 10);
     ASSERT_EQ(read.batches.size(), 1u);
     EXPECT_EQ(read.batches[0].records[0].dedupe_key, "m:wamid.L2");
+}
+
+TEST_F(LandingLogTest, AFailedAppendIsCutBackAndTheNextOneReadsCleanly) {
+    LandingLog log({dir, false});
+    auto lane = log.lane();
+    append(*lane, {message(1)});
+    const auto size = fs::file_size(segment_files(dir).at(0));
+
+    // The file may grow by 10 more bytes: the next append is written in part, then refused (EFBIG), as a
+    // full disk would refuse it.
+    rlimit saved{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = saved;
+    small.rlim_cur = static_cast<rlim_t>(size + 10);
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    EXPECT_THROW(append(*lane, {message(2)}), std::system_error);
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, old_handler);
+
+    EXPECT_EQ(fs::file_size(segment_files(dir).at(0)), size) << "the half-written record is cut off";
+    append(*lane, {message(3)});
+    const auto seg = log.segments().at(0);
+    auto read = log.read(seg.id, 0, seg.readable_end, 10);
+    EXPECT_TRUE(read.damage.empty()) << read.damage;
+    ASSERT_EQ(read.batches.size(), 2u);
+    EXPECT_EQ(read.batches[0].records[0].dedupe_key, "m:wamid.L1");
+    EXPECT_EQ(read.batches[1].records[0].dedupe_key, "m:wamid.L3");
 }
 
 TEST_F(LandingLogTest, OneLogPerDirectoryAtATime) {
