@@ -9,6 +9,7 @@
 #include "bot/academy/answers.hpp"
 #include "bot/academy/limits.hpp"
 #include "bot/core/crypto.hpp"
+#include "bot/core/window.hpp"
 
 namespace delvex::academy {
 namespace {
@@ -1208,7 +1209,7 @@ Effects Engine::on_job(LearnerStore& store, const Learner& learner, std::string_
 Effects Engine::nudge(Turn& t) const {
     ++t.session.nudges;
     t.dirty();
-    const bool window_open = t.now_ms - t.learner.last_inbound * 1000 < kDayMs;
+    const bool in_window = core::window_open(t.learner.last_inbound, t.now_ms);
     const Profile* pr = t.profile();
     auto p = pr ? t.store.progress(pr->id, t.session.module_id) : std::nullopt;
     const std::int64_t idle_ms = options_.nudge_after_days * kDayMs;
@@ -1219,7 +1220,7 @@ Effects Engine::nudge(Turn& t) const {
         plan_nudge(t, p->updated_ms + idle_ms);  // active since it was planned
         return std::move(t.fx);
     }
-    if (!window_open) {
+    if (!in_window) {
         return std::move(t.fx);
     }
     const Module* m = find_module(p->module_id);
@@ -1247,8 +1248,8 @@ Effects Engine::review(Turn& t, std::string_view payload) const {
     if (!p || p->status != Status::kPassed) {
         return std::move(t.fx);
     }
-    const bool window_open = t.now_ms - t.learner.last_inbound * 1000 < kDayMs;
-    if (!window_open) {
+    const bool in_window = core::window_open(t.learner.last_inbound, t.now_ms);
+    if (!in_window) {
         // Try again tomorrow, a few times: the learner may write again soon.
         if (attempt < options_.review_retries) {
             plan_review(t, *p, attempt + 1);

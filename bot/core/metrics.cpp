@@ -61,6 +61,18 @@ std::string Metrics::render() const {
     gauge("delvex_outbox_queued", "Messages waiting in the outbox.", outbox_queued.load());
     gauge("delvex_sending_halted", "1 while all sending is paused by a halt error (expired token, block).",
           sending_halted.load());
+    gauge("delvex_outbox_held", "Messages waiting for their member's next message (`delvex outbox held`).",
+          outbox_held.load());
+    counter("delvex_messages_held_total", "Messages held: window closed and no usable template, or over the "
+            "messaging limit.", messages_held.load());
+    counter("delvex_messages_templated_total", "Messages sent as a template because the window was closed.",
+            messages_templated.load());
+    gauge("delvex_templates_unusable", "Mapped templates Meta reports as not approved (paused, rejected, "
+          "disabled); their purposes wait for members' windows.", templates_unusable.load());
+    gauge("delvex_messaging_limit", "Unique users reachable with templates per moving 24 h (0 = no limit).",
+          messaging_limit.load());
+    gauge("delvex_messaging_limit_used", "Unique users sent a template in the last 24 h.",
+          messaging_limit_used.load());
     counter("delvex_jobs_run_total", "Scheduled jobs run (reminders, digests, nudges).", jobs_run.load());
     counter("delvex_jobs_dropped_total", "Scheduled jobs dropped: found due after they stopped being useful.",
             jobs_dropped.load());

@@ -51,6 +51,12 @@ public:
     std::atomic<std::uint64_t> messages_failed{0};
     std::atomic<std::int64_t> outbox_queued{0};
     std::atomic<int> sending_halted{0};
+    std::atomic<std::int64_t> outbox_held{0};
+    std::atomic<std::uint64_t> messages_held{0};
+    std::atomic<std::uint64_t> messages_templated{0};
+    std::atomic<std::int64_t> templates_unusable{0};
+    std::atomic<std::int64_t> messaging_limit{0};
+    std::atomic<std::int64_t> messaging_limit_used{0};
     std::atomic<std::uint64_t> jobs_run{0};
     std::atomic<std::uint64_t> jobs_dropped{0};
     std::atomic<std::uint64_t> jobs_failed{0};

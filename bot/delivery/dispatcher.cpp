@@ -14,6 +14,7 @@
 #include "bot/core/log.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/delivery/codec.hpp"
+#include "bot/store/account_repository.hpp"
 
 namespace delvex::delivery {
 namespace {
@@ -26,6 +27,7 @@ constexpr int kMaxAttempts = 12;
 constexpr milliseconds kPoll{100};
 constexpr std::int64_t kParkedStatusKeepMs = 7LL * 24 * 3600 * 1000;
 constexpr std::int64_t kPairLimitCode = 131056;
+constexpr auto kLimitWindow = std::chrono::hours(24);
 
 std::string reason_of(whatsapp::ErrorClass cls, const whatsapp::SendOutcome& outcome) {
     std::string reason(whatsapp::to_string(cls));
@@ -135,11 +137,21 @@ std::size_t Dispatcher::in_flight() const {
 asio::awaitable<void> Dispatcher::run() {
     {
         // Claims live in the memory of the dispatcher that made them: a previous process's are void.
-        std::function<int(store::Database&)> init = [this](store::Database& db) {
+        const auto since_ms = core::to_unix_ms(clock_.now() - kLimitWindow);
+        auto sent = std::make_shared<std::vector<std::pair<std::string, std::int64_t>>>();
+        std::function<int(store::Database&)> init = [this, since_ms, sent](store::Database& db) {
             repo_ = std::make_unique<store::OutboxRepository>(db.sql());
+            *sent = repo_->template_recipients_since(since_ms);
             return repo_->release_claims();
         };
         const int released = co_await writer_.run<int>(std::move(init));
+        // The templates of the last 24 h count against the messaging limit across a restart too.
+        std::sort(sent->begin(), sent->end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+        for (const auto& [recipient, at_ms] : *sent) {
+            const core::TimePoint at{std::chrono::milliseconds{at_ms}};
+            template_recipients_[recipient] = at;
+            template_log_.emplace_back(at, recipient);
+        }
         if (released > 0) {
             log_->info("released {} rows claimed by a previous run", released);
         }
@@ -149,12 +161,16 @@ asio::awaitable<void> Dispatcher::run() {
         const bool paused = halted_ && clock_.now() < halt_until_;
         const bool want = ready_.size() < static_cast<std::size_t>(settings_.batch) / 2 &&
                           (more_in_db_ || kicked_ || steady_now - last_fetch_ >= kPoll);
-        if (want && !paused && !fetching_) {
+        // With the ready queue full of fan-out, answers to members' own actions are still claimed at once,
+        // ahead of it: a tap on a button must not wait minutes behind a post to a large room.
+        const bool urgent = !want && (kicked_ || steady_now - last_fetch_ >= kPoll);
+        if ((want || urgent) && !paused && !fetching_) {
             // The fetch runs beside the planning: a slow commit must not leave the budget unspent.
             kicked_ = false;
             last_fetch_ = steady_now;
             fetching_ = true;
-            asio::co_spawn(executor_, fetch(), [log = log_](std::exception_ptr e) { log_exception(log, "fetch", e); });
+            asio::co_spawn(executor_, fetch(urgent),
+                           [log = log_](std::exception_ptr e) { log_exception(log, "fetch", e); });
         }
         if (stopping_) {
             break;
@@ -184,22 +200,38 @@ asio::awaitable<void> Dispatcher::run() {
     running_ = false;
 }
 
-asio::awaitable<void> Dispatcher::fetch() {
+asio::awaitable<void> Dispatcher::fetch(bool urgent) {
     const auto steady_now = std::chrono::steady_clock::now();
     const auto now_ms = core::to_unix_ms(clock_.now());
-    const int limit = settings_.batch - static_cast<int>(ready_.size());
+    const int limit = urgent ? std::max(1, settings_.concurrency) : settings_.batch - static_cast<int>(ready_.size());
     const bool prune = steady_now - last_prune_ >= std::chrono::minutes(10);
     if (prune) {
         last_prune_ = steady_now;
         governor_.prune();
     }
+    auto view = std::make_shared<AccountView>();
     std::function<std::vector<store::OutboxRow>(store::Database&)> job =
-        [this, now_ms, limit, prune](store::Database& db) {
+        [this, now_ms, limit, prune, urgent, view](store::Database& db) {
             try {
                 SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-                auto rows = repo_->claim_due(now_ms, limit);
+                auto rows = urgent ? repo_->claim_urgent(now_ms, limit) : repo_->claim_due(now_ms, limit);
                 if (prune) {
                     repo_->prune_parked(now_ms - kParkedStatusKeepMs);
+                }
+                if (!urgent) {
+                    store::AccountRepository account(db.sql());
+                    for (const auto& t : account.template_states()) {
+                        view->template_status[{t.name, t.language}] = t.status;
+                    }
+                    const auto standing = account.all();
+                    if (const auto r = standing.find(std::string(store::kAccountRestriction)); r != standing.end()) {
+                        view->restriction = r->second.first;
+                        view->restriction_ms = r->second.second;
+                    }
+                    if (const auto l = standing.find(std::string(store::kMessagingLimit)); l != standing.end()) {
+                        view->limit = std::stoll(l->second.first);
+                    }
+                    view->held = repo_->count(store::OutboxStatus::kHeld);
                 }
                 tx.commit();
                 return rows;
@@ -210,15 +242,78 @@ asio::awaitable<void> Dispatcher::fetch() {
             }
         };
     auto rows = co_await writer_.run<std::vector<store::OutboxRow>>(std::move(job));
-    more_in_db_ = rows.size() == static_cast<std::size_t>(limit);
-    for (auto& row : rows) {
-        ++ready_count_[row.recipient];
-        ready_.push_back(std::move(row));
+    if (urgent) {
+        ++stats_.urgent_fetches;
+        // Ahead of the fan-out, in their own order.
+        for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+            ++ready_count_[it->recipient];
+            ready_.push_front(std::move(*it));
+        }
+    } else {
+        more_in_db_ = rows.size() == static_cast<std::size_t>(limit);
+        for (auto& row : rows) {
+            ++ready_count_[row.recipient];
+            ready_.push_back(std::move(row));
+        }
+        take_account_view(std::move(*view));
     }
     fetching_ = false;
     if (!rows.empty() || more_in_db_) {
         wake_.cancel();
     }
+}
+
+void Dispatcher::take_account_view(AccountView view) {
+    if (!view.restriction.empty() && view.restriction_ms != restriction_seen_ms_) {
+        const bool first_look = restriction_seen_ms_ < 0;
+        restriction_seen_ms_ = view.restriction_ms;
+        // At start an old restriction is history: the first probe tells whether it still holds. A new one
+        // pauses everything, like a halt answer.
+        if (!first_look || clock_.now() - core::TimePoint{std::chrono::milliseconds{view.restriction_ms}} <
+                               std::chrono::hours(1)) {
+            ++stats_.halts;
+            enter_halt("account " + view.restriction);
+        }
+    } else if (restriction_seen_ms_ < 0) {
+        restriction_seen_ms_ = 0;
+    }
+    std::int64_t unusable = 0;
+    for (const auto& [key, status] : view.template_status) {
+        if (status != "APPROVED") {
+            ++unusable;
+        }
+    }
+    metrics_.templates_unusable.store(unusable);
+    metrics_.outbox_held.store(view.held);
+    account_ = std::move(view);
+    metrics_.messaging_limit.store(messaging_limit());
+}
+
+std::int64_t Dispatcher::messaging_limit() const {
+    if (account_.limit < 0) {
+        return 0;  // Meta says unlimited
+    }
+    return account_.limit > 0 ? account_.limit : settings_.messaging_limit;
+}
+
+bool Dispatcher::take_limit(const std::string& recipient) {
+    const auto now = clock_.now();
+    while (!template_log_.empty() && now - template_log_.front().first >= kLimitWindow) {
+        const auto& [at, who] = template_log_.front();
+        if (const auto it = template_recipients_.find(who); it != template_recipients_.end() && it->second == at) {
+            template_recipients_.erase(it);
+        }
+        template_log_.pop_front();
+    }
+    const auto limit = messaging_limit();
+    const bool known = template_recipients_.contains(recipient);
+    if (!known && limit > 0 && static_cast<std::int64_t>(template_recipients_.size()) >= limit) {
+        return false;
+    }
+    template_recipients_[recipient] = now;
+    template_log_.emplace_back(now, recipient);
+    metrics_.messaging_limit_used.store(static_cast<std::int64_t>(template_recipients_.size()));
+    return true;
 }
 
 std::optional<core::TimePoint> Dispatcher::plan() {
@@ -257,11 +352,11 @@ std::optional<core::TimePoint> Dispatcher::plan() {
             record(Write{Write::Type::kFail, {row.id}, "permanent: unreadable payload", 0, true, {}, {}});
             continue;
         }
-        if (needs_window(*message) && window_state(it->last_inbound, now, settings_.governor.window_margin) ==
-                                          Window::kClosed) {
+        if (needs_window(*message) && (it->window_closed || window_state(it->last_inbound, now) == Window::kClosed)) {
             auto [row, next] = take(it);
             it = next;
-            window_policy(row, *message, "window closed: last inbound over 24 h ago");
+            window_policy(row, *message,
+                          row.window_closed ? row.last_error : std::string("window closed: last message over 23 h 30 ago"));
             continue;
         }
         if (!governor_.recipient_ready(recipient)) {
@@ -463,19 +558,32 @@ void Dispatcher::window_policy(const store::OutboxRow& row, const core::Outgoing
                                const std::string& why) {
     const auto language = row.language.empty() ? std::string("en") : row.language;
     const auto purpose = row.effective_purpose();
-    if (const auto* spec = settings_.templates.find(purpose, language)) {
+    std::string why_not;
+    if (const auto* spec = settings_.templates.find(purpose, language); spec == nullptr) {
+        why_not = "no template for " + purpose + "/" + language;
+    } else if (const auto st = account_.template_status.find({spec->name, spec->language_code});
+               st != account_.template_status.end() && st->second != "APPROVED") {
+        why_not = "template " + spec->name + " (" + spec->language_code + ") is " + st->second;
+    } else if (auto templated = template_for(*spec, message); !templated) {
+        why_not = "its buttons do not fit template " + spec->name;
+    } else if (!take_limit(row.recipient)) {
+        ++stats_.limit_held;
+        why_not = "messaging limit reached: " + std::to_string(messaging_limit()) + " members in 24 h";
+    } else {
         ++stats_.templated;
-        const auto payload = encode(template_for(*spec, message));
+        metrics_.messages_templated.fetch_add(1, std::memory_order_relaxed);
         log_->info("window closed to={} purpose={} → template {}", core::redact(row.recipient), purpose, spec->name);
         record(Write{Write::Type::kRewrite, {row.id}, why + "; sent as template " + spec->name, 0, false,
-                     "template", payload});
+                     "template", encode(*templated)});
         return;
     }
     ++stats_.held;
-    log_->info("window closed to={} purpose={} → held for digest", core::redact(row.recipient), purpose);
-    record(Write{Write::Type::kHold, {row.id}, why + "; held for digest (no template for " + purpose + "/" +
-                                                   language + ")",
-                 0, false, {}, {}});
+    metrics_.messages_held.fetch_add(1, std::memory_order_relaxed);
+    metrics_.outbox_held.fetch_add(1, std::memory_order_relaxed);
+    log_->info("window closed to={} purpose={} → held until the member writes ({})", core::redact(row.recipient),
+               purpose, why_not);
+    record(Write{Write::Type::kHold, {row.id}, why + "; waits for the member's next message (" + why_not + ")", 0,
+                 false, {}, {}});
 }
 
 void Dispatcher::record(Write write) {

@@ -5,7 +5,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -51,7 +53,10 @@ struct DispatcherStats {
     std::uint64_t retried = 0;         ///< retryable failures put back
     std::uint64_t failed = 0;          ///< rows failed for good
     std::uint64_t templated = 0;       ///< rows turned into a template (window closed)
-    std::uint64_t held = 0;            ///< rows held for the digest (window closed, no template)
+    std::uint64_t held = 0;            ///< rows held for the member's next message (window closed, no usable
+                                       ///< template, or over the messaging limit)
+    std::uint64_t limit_held = 0;      ///< of those, held by the messaging limit
+    std::uint64_t urgent_fetches = 0;  ///< claims of answers past a full ready queue
     std::uint64_t deferred = 0;        ///< rows put back for recipient pacing
     std::uint64_t halts = 0;           ///< halt answers
     std::uint64_t resumes = 0;         ///< halts cleared by a probe
@@ -78,6 +83,9 @@ public:
     bool halted() const { return halted_; }
     const DispatcherStats& stats() const { return stats_; }
     const Governor& governor() const { return governor_; }
+    /// Unique recipients sent a template in the moving 24 h, and the limit in force (0 = none).
+    std::size_t messaging_limit_used() const { return template_recipients_.size(); }
+    std::int64_t messaging_limit() const;
 
 private:
     struct Write {
@@ -98,8 +106,20 @@ private:
     boost::asio::awaitable<void> run();
     boost::asio::awaitable<void> send(Unit unit);
     boost::asio::awaitable<void> flush();
-    /// Claims the next due rows into ready_ (beside the planning loop, one fetch at a time).
-    boost::asio::awaitable<void> fetch();
+    /// Claims the next due rows into ready_ (beside the planning loop, one fetch at a time); `urgent` claims
+    /// only answers to members' own actions, placed ahead of the fan-out already in ready_.
+    boost::asio::awaitable<void> fetch(bool urgent);
+    /// What the account webhooks recorded, read with each fetch.
+    struct AccountView {
+        std::map<std::pair<std::string, std::string>, std::string> template_status;  // (name, code) → status
+        std::string restriction;
+        std::int64_t restriction_ms = 0;
+        std::int64_t limit = 0;
+        std::int64_t held = 0;
+    };
+    void take_account_view(AccountView view);
+    /// Whether one more template may go to `recipient` within the messaging limit; counts it if so.
+    bool take_limit(const std::string& recipient);
     /// Starts what may start now; returns when to look again if the number budget or a halt is the limit.
     std::optional<core::TimePoint> plan();
     void launch(Unit unit);
@@ -131,6 +151,11 @@ private:
     bool kicked_ = true;
     std::chrono::steady_clock::time_point last_fetch_{};
     std::chrono::steady_clock::time_point last_prune_{};
+
+    AccountView account_;
+    std::int64_t restriction_seen_ms_ = -1;
+    std::unordered_map<std::string, core::TimePoint> template_recipients_;  // moving 24 h
+    std::deque<std::pair<core::TimePoint, std::string>> template_log_;
 
     bool halted_ = false;
     core::TimePoint halt_until_{};

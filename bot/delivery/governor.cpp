@@ -139,13 +139,11 @@ void Governor::prune() {
     });
 }
 
-Window window_state(std::int64_t last_inbound, core::TimePoint now, std::chrono::minutes margin) {
+Window window_state(std::int64_t last_inbound, core::TimePoint now) {
     if (last_inbound <= 0) {
         return Window::kUnknown;
     }
-    const auto open_for = std::chrono::hours(24) - margin;
-    const auto age = now - core::from_unix(last_inbound);
-    return age < open_for ? Window::kOpen : Window::kClosed;
+    return core::window_open(last_inbound, core::to_unix_ms(now)) ? Window::kOpen : Window::kClosed;
 }
 
 bool needs_window(const core::OutgoingMessage& message) {

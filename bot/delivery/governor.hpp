@@ -14,6 +14,7 @@
 
 #include "bot/core/clock.hpp"
 #include "bot/core/outgoing.hpp"
+#include "bot/core/window.hpp"
 
 namespace delvex::delivery {
 
@@ -32,8 +33,6 @@ struct GovernorSettings {
     std::chrono::milliseconds recipient_interval{6000};
     /// Texts waiting for one recipient are merged up to this many characters (Meta's text body limit).
     std::size_t coalesce_max_chars = 4096;
-    /// Free-form messages only while the member's last inbound is younger than 24 h less this margin.
-    std::chrono::minutes window_margin{30};
 };
 
 /// A refilling bucket on a Clock's time: `capacity` tokens, `rate` new ones per second. Starts full.
@@ -105,15 +104,15 @@ private:
     std::unordered_map<std::string, RecipientState> recipients_;
 };
 
-/// What the 24 h window allows for a member (contract §7).
+/// What the 24 h window allows for a member (core::window_open decides, for every feature alike).
 enum class Window {
-    kOpen,     ///< last inbound within 24 h less the margin: any message
+    kOpen,     ///< last inbound within 24 h less core::kWindowMargin: any message
     kClosed,   ///< templates only
     kUnknown,  ///< not a member we know: try free-form; a 131047 answer then closes it
 };
 
 /// The window for a member whose last inbound was at `last_inbound` unix seconds (0 = unknown).
-Window window_state(std::int64_t last_inbound, core::TimePoint now, std::chrono::minutes margin);
+Window window_state(std::int64_t last_inbound, core::TimePoint now);
 
 /// Whether a message needs an open window (everything but a template).
 bool needs_window(const core::OutgoingMessage& message);

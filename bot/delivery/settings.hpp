@@ -13,35 +13,9 @@
 
 #include "bot/core/outgoing.hpp"
 #include "bot/delivery/governor.hpp"
+#include "bot/delivery/templates.hpp"
 
 namespace delvex::delivery {
-
-/// One approved template standing in for a free-form message. Parameters are positional ({{1}}, {{2}}…);
-/// "{text}" inside one is replaced by the original message's text.
-struct TemplateSpec {
-    std::string name;
-    std::string language_code;  ///< e.g. "en_US"
-    std::vector<std::string> params;
-};
-
-/// purpose → member language → template. A purpose without an entry is held for the member's digest.
-class TemplateMap {
-public:
-    void add(const std::string& purpose, const std::string& language, TemplateSpec spec);
-    /// The template for a purpose in a language, else in "default", else in "en"; nullptr if none.
-    const TemplateSpec* find(const std::string& purpose, const std::string& language) const;
-    bool empty() const { return map_.empty(); }
-
-    /// Reads a templates.yaml ({purpose: {language: {name, language, params}}}). Throws std::runtime_error
-    /// with "file:line: message" on a malformed file.
-    static TemplateMap load(const std::string& path);
-
-private:
-    std::map<std::string, std::map<std::string, TemplateSpec>> map_;
-};
-
-/// The template message for a free-form message whose window is closed.
-core::OutgoingMessage template_for(const TemplateSpec& spec, const core::OutgoingMessage& original);
 
 struct DeliverySettings {
     GovernorSettings governor;
@@ -51,6 +25,10 @@ struct DeliverySettings {
     std::chrono::seconds max_halt_pause{15 * 60};  ///< longest pause between probes
     int max_attempts = 12;                         ///< retryable failures before a row fails for good
     bool coalesce = true;
+    /// Meta's messaging limit: unique users the business may reach with templates (outside their window) per
+    /// moving 24 h, for the whole business portfolio (250, 2,000, 10,000, 100,000; 0 = unlimited). A limit
+    /// Meta reports in a business_capability_update webhook replaces it.
+    std::int64_t messaging_limit = 250;
     TemplateMap templates;
 };
 

@@ -5,7 +5,9 @@
 namespace delvex::events {
 
 bool Outbox::send(std::string logical_key, const core::OutgoingMessage& message, std::string purpose) {
-    const bool fresh = repo_.enqueue(delivery::entry_for(std::move(logical_key), message, std::move(purpose)), now_ms_);
+    auto entry = delivery::entry_for(std::move(logical_key), message, std::move(purpose));
+    entry.priority = !actor_.empty() && entry.recipient == actor_ ? 0 : 1;
+    const bool fresh = repo_.enqueue(entry, now_ms_);
     queued_ += fresh ? 1 : 0;
     return fresh;
 }

@@ -24,7 +24,10 @@ namespace delvex::events {
 /// Queues messages for the event being handled.
 class Outbox {
 public:
-    Outbox(store::OutboxRepository& repo, std::int64_t now_ms) : repo_(repo), now_ms_(now_ms) {}
+    /// `actor` is the member whose own message is being handled (empty for jobs): what goes back to them is an
+    /// answer to their action and is sent before any fan-out waiting in the queue.
+    Outbox(store::OutboxRepository& repo, std::int64_t now_ms, std::string actor = {})
+        : repo_(repo), now_ms_(now_ms), actor_(std::move(actor)) {}
 
     /// Queues `message` under `logical_key` (unique per recipient: queuing the same key twice keeps one).
     /// `purpose` picks the template when the member's 24 h window is closed (templates.yaml); empty means
@@ -41,6 +44,7 @@ public:
 private:
     store::OutboxRepository& repo_;
     std::int64_t now_ms_;
+    std::string actor_;
     int queued_ = 0;
 };
 

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "bot/core/outgoing.hpp"
+#include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/community/regions.hpp"
 #include "bot/store/community_repository.hpp"
@@ -25,13 +26,13 @@ using forums::Instant;
 using forums::LocalTime;
 
 constexpr std::string_view kPurpose = "forum";
+/// Announcements carry the RSVP buttons: their template carries them too (templates.yaml).
+constexpr std::string_view kInvitePurpose = "forums.invite";
 constexpr std::string_view kRsvpPrefix = "forums:rsvp:";
 constexpr std::string_view kAttendPrefix = "forums:attend:";
 constexpr std::string_view kFeedbackPrefix = "forums:feedback:";
 /// A follow-up found due later than this after its forum ended (downtime) is dropped: too late to ask.
 constexpr std::int64_t kFollowupUsefulMs = 3LL * 24 * 60 * 60 * 1000;
-/// The 24 h customer-service window (seconds).
-constexpr std::int64_t kWindowSeconds = 24 * 60 * 60;
 
 std::int64_t to_ms(Instant t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -730,7 +731,7 @@ void ForumsFeature::run_announce(Context& ctx, const store::Job& job, bool sched
             it->second.body = rsvp_buttons(ctx.catalog, lang, token, std::move(body));
         }
         it->second.to = delivery::recipient_of(m.member_key);
-        ctx.outbox.send(key, it->second, std::string(kPurpose));
+        ctx.outbox.send(key, it->second, std::string(kInvitePurpose));
     }
 }
 
@@ -875,21 +876,18 @@ bool ForumsFeature::on_rsvp(Context& ctx, const store::MemberRow& member, const 
                                   {"when", format_when(ctx.catalog, lang, occ->start, *zone)},
                                   {"join", join_line(ctx.catalog, lang, *row)}});
     body += "\n" + ctx.catalog.text(lang, "forums.rsvp_change");
+    core::OutgoingText confirmation{std::move(body), false};
     if (status != store::RsvpStatus::kDeclined && !settings_.public_url.empty()) {
-        // The event as an .ics document, fetched by Meta from our own feed (no media upload needed).
-        core::OutgoingMessage doc;
-        doc.to = delivery::recipient_of(member.member_key);
-        core::OutgoingMedia media;
-        media.kind = core::MediaKind::kDocument;
-        media.source = core::MediaSource::by_link(settings_.public_url + "/forums/" + row->room +
-                                                  ".ics?series=" + std::to_string(row->id));
-        media.filename = "forum-" + std::to_string(row->id) + ".ics";
-        media.caption = body;
-        doc.body = media;
-        ctx.outbox.send(reply_key, doc);
-    } else {
-        ctx.outbox.text(reply_key, member.member_key, body);
+        // A link to the room's calendar feed, not an .ics document: text/calendar is not among the document
+        // types Meta accepts, and a refused document would take the confirmation (its caption) with it.
+        confirmation.body += "\n" + ctx.catalog.text(lang, "forums.rsvp_calendar",
+                                                     {{"link", settings_.public_url + "/forums/" + row->room +
+                                                                   ".ics?series=" + std::to_string(row->id)}});
     }
+    core::OutgoingMessage reply;
+    reply.to = delivery::recipient_of(member.member_key);
+    reply.body = std::move(confirmation);
+    ctx.outbox.send(reply_key, reply);
     return true;
 }
 
@@ -1612,10 +1610,10 @@ namespace {
 /// How far back "the last forum" of a moderator's rooms is looked for (attendance marks, recaps).
 constexpr std::int64_t kRecentMs = 7LL * 24 * 60 * 60 * 1000;
 
-bool window_open(SQLite::Database& db, const std::string& member_key, std::int64_t now_ms) {
+bool member_window_open(SQLite::Database& db, const std::string& member_key, std::int64_t now_ms) {
     store::MemberRepository members(db);
     const auto m = members.find(member_key);
-    return m && m->last_inbound > 0 && m->last_inbound + kWindowSeconds > now_ms / 1000;
+    return m && core::window_open(m->last_inbound, now_ms);
 }
 
 /// The most recent occurrence that has begun (within kRecentMs) among the series of `rooms`.
@@ -1676,7 +1674,7 @@ void ForumsFeature::run_followup(Context& ctx, const store::Job& job) {
     for (const auto& r : repo.reminder_recipients(k->id, k->occ)) {
         // No template for this question (purpose "forums.followup" has none): outside the member's 24 h
         // window they are simply not asked.
-        if (!window_open(ctx.db, r.member_key, ctx.now_ms)) {
+        if (!member_window_open(ctx.db, r.member_key, ctx.now_ms)) {
             continue;
         }
         const auto lang = language_or_en(r.language);
@@ -1839,7 +1837,7 @@ std::size_t ForumsFeature::relay_recap(Context& ctx, const store::ForumSeriesRow
     const auto key = "forums.recap:" + message.id;
     std::size_t sent = 0;
     for (const auto& m : rooms_.members(ctx.db, row.room)) {
-        if (m.member_key == author || !window_open(ctx.db, m.member_key, ctx.now_ms)) {
+        if (m.member_key == author || !member_window_open(ctx.db, m.member_key, ctx.now_ms)) {
             continue;
         }
         const auto lang = language_or_en(m.language);

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
+#include <array>
 #include <spdlog/spdlog.h>
 
 #include "bot/core/log.hpp"
@@ -10,12 +11,16 @@
 #include "bot/community/language.hpp"
 #include "bot/community/welcome.hpp"
 #include "bot/core/redact.hpp"
+#include "bot/store/account_repository.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
 
 namespace delvex::events {
 namespace {
 
 namespace wire = whatsapp::wire;
+
+/// Meta's "re-engagement message" error: the member's 24 h window is closed.
+constexpr std::int64_t kWindowClosedCode = 131047;
 
 store::OutboxStatus to_outbox_status(core::DeliveryStatus s) {
     switch (s) {
@@ -216,20 +221,34 @@ bool InboxConsumer::apply(const store::PendingEvent& event) {
                 repos_->outbox.enqueue("welcome", key, "text", text, now_ms);
                 return true;
             }
-            Outbox outbox(repos_->outbox, now_ms);
+            // Their window is open again: what waited for it goes first, in order, before anything new.
+            const int released = repos_->outbox.release_held(key, now_ms);
+            if (released > 0) {
+                log_->info("released {} held messages member={}", released, core::redact(key));
+            }
+            Outbox outbox(repos_->outbox, now_ms, key);
             Context ctx{repos_->sql, catalog_, now_ms, outbox, repos_->jobs};
             for (Feature* feature : features_) {
                 if (feature->on_message(ctx, *member, msg)) {
                     break;
                 }
             }
-            return outbox.queued();
+            return outbox.queued() || released > 0;
         }
         case wire::UpdateKind::kStatus: {
             const auto& st = *parsed->status;
             std::string error;
             if (!st.errors.empty()) {
                 error = std::to_string(st.errors.front().code) + " " + st.errors.front().title;
+            }
+            if (st.status == core::DeliveryStatus::kFailed && !st.errors.empty() &&
+                st.errors.front().code == kWindowClosedCode) {
+                // Meta found the window closed after accepting the message: it goes again as a template, or
+                // waits for the member's next message, like a refusal at send time.
+                const int n = repos_->outbox.requeue_window_closed(st.id, "window closed (" + error + ")", now_ms);
+                if (n > 0) {
+                    return true;
+                }
             }
             if (st.status != core::DeliveryStatus::kUnknown && st.status != core::DeliveryStatus::kDeleted) {
                 repos_->outbox.apply_status(st.id, to_outbox_status(st.status), error, now_ms);
@@ -241,9 +260,46 @@ bool InboxConsumer::apply(const store::PendingEvent& event) {
                        parsed->error ? parsed->error->title : "");
             return false;
         case wire::UpdateKind::kChange:
-            log_->info("webhook change field={} event={}", parsed->field, parsed->event);
-            return false;
+            return apply_change(*parsed, now_ms);
     }
+    return false;
+}
+
+bool InboxConsumer::apply_change(const wire::ParsedUpdate& change, std::int64_t now_ms) {
+    store::AccountRepository account(repos_->sql);
+    if (change.field == "message_template_status_update" && !change.template_name.empty()) {
+        account.set_template_status(change.template_name, change.template_language, change.event, change.reason,
+                                    now_ms);
+        if (change.event == "APPROVED") {
+            log_->info("template {} ({}) is approved", change.template_name, change.template_language);
+        } else {
+            // The dispatcher stops using it (its purpose waits for the member's window) until it is approved.
+            log_->critical("TEMPLATE {} ({}) is {}: its messages wait for members' windows until it is approved "
+                           "again (reason: {})",
+                           change.template_name, change.template_language, change.event, change.reason);
+        }
+        return false;
+    }
+    if (change.field == "account_update") {
+        static constexpr std::array<std::string_view, 4> kRestricting = {
+            "ACCOUNT_RESTRICTION", "ACCOUNT_VIOLATION", "DISABLED_UPDATE", "ACCOUNT_DELETED"};
+        const bool restricting =
+            std::find(kRestricting.begin(), kRestricting.end(), change.event) != kRestricting.end();
+        if (restricting) {
+            account.set(store::kAccountRestriction, change.event, now_ms);
+            log_->critical("ACCOUNT {}: sending pauses, then probes until Meta accepts messages again", change.event);
+        } else {
+            log_->info("account update event={}", change.event);
+        }
+        return restricting;
+    }
+    if (change.field == "business_capability_update" && change.messaging_limit != 0) {
+        account.set(store::kMessagingLimit, std::to_string(change.messaging_limit), now_ms);
+        log_->warn("messaging limit is now {} unique users per 24 h",
+                   change.messaging_limit < 0 ? std::string("unlimited") : std::to_string(change.messaging_limit));
+        return true;
+    }
+    log_->info("webhook change field={} event={}", change.field, change.event);
     return false;
 }
 

@@ -11,6 +11,7 @@
 #include "bot/events/db_writer.hpp"
 #include "bot/events/feature.hpp"
 #include "bot/store/repositories.hpp"
+#include "bot/whatsapp/wire/inbound.hpp"
 
 namespace spdlog {
 class logger;
@@ -67,6 +68,9 @@ private:
     void publish(const Tally& tally);
     /// Applies one update inside the caller's savepoint; returns true if it queued an outbound message.
     bool apply(const store::PendingEvent& event);
+    /// A template status, account or capability webhook: recorded for the dispatcher (which reads it at its
+    /// next fetch); returns true when sending must look again (a restriction, a new limit).
+    bool apply_change(const whatsapp::wire::ParsedUpdate& change, std::int64_t now_ms);
 
     DbWriter& writer_;
     const core::Clock& clock_;

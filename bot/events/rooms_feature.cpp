@@ -11,6 +11,7 @@
 #include "bot/community/welcome.hpp"
 #include "bot/core/log.hpp"
 #include "bot/core/redact.hpp"
+#include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
 
 namespace delvex::events {
@@ -21,8 +22,6 @@ using store::DeliveryMode;
 using store::MembershipState;
 using store::PostState;
 using store::Stage;
-
-constexpr std::int64_t kWindowSeconds = 24 * 60 * 60;
 
 struct Language {
     std::string_view code;
@@ -49,10 +48,6 @@ std::string clip(std::string_view s, std::size_t n) {
         }
     }
     return std::string(s);
-}
-
-bool window_open(std::int64_t last_inbound_s, std::int64_t now_ms) {
-    return last_inbound_s > 0 && last_inbound_s + kWindowSeconds > now_ms / 1000;
 }
 
 core::OutgoingMessage to(const std::string& member_key, core::OutgoingBody body) {
@@ -982,7 +977,7 @@ void Rooms::relay(Context& ctx, store::CommunityRepository& repo, const store::P
     std::size_t live = 0;
     for (const auto& m : members) {
         // Live members with an open window get it now; the others through their digest or catch-up.
-        if (m.mode != DeliveryMode::kLive || !window_open(m.last_inbound, ctx.now_ms)) {
+        if (m.mode != DeliveryMode::kLive || !core::window_open(m.last_inbound, ctx.now_ms)) {
             continue;
         }
         const auto& lang = m.language;
@@ -1042,7 +1037,7 @@ void Rooms::react(Turn& t) {
         return;
     }
     const auto author = t.repo.profile(target->author_id);
-    if (!author || author->stopped || author->forgotten || !window_open(author->last_inbound, t.ctx.now_ms)) {
+    if (!author || author->stopped || author->forgotten || !core::window_open(author->last_inbound, t.ctx.now_ms)) {
         return;  // a reaction is not worth a paid template
     }
     core::OutgoingReaction r{target->wamid, t.msg.reaction_emoji};
@@ -1230,7 +1225,7 @@ void Rooms::digest(Context& ctx, const std::string& room_id) {
             continue;
         }
         const std::string logical = "rooms.digest:" + room->id + ":" + day;
-        if (window_open(m.last_inbound, ctx.now_ms)) {
+        if (core::window_open(m.last_inbound, ctx.now_ms)) {
             const auto posts = repo.posts_after(room->id, m.seen_post, m.id, 50);
             const std::string body =
                 text(m.language, "rooms.catchup", {{"count", std::to_string(total)}, {"room", room->name(m.language)}}) +

@@ -378,6 +378,34 @@ CREATE TABLE landing_progress (
     offset  INTEGER NOT NULL
 );
 )sql",
+    // 8: delivery that loses nothing at the window's edge. priority 0 = an answer to the member's own action
+    // (claimed before fan-out), 1 = everything else; window_closed = Meta said the window is closed (a 131047),
+    // so the row goes by the window policy whatever our records say. wa_templates keeps Meta's review state of
+    // each template (status webhooks, `delvex templates status`); wa_account the account's standing
+    // (restrictions, messaging limit) from account webhooks.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE outbox ADD COLUMN window_closed INTEGER NOT NULL DEFAULT 0;
+DROP INDEX outbox_due;
+CREATE INDEX outbox_due ON outbox(priority, next_attempt_ms, id) WHERE status = 0 AND claimed = 0;
+CREATE INDEX outbox_held ON outbox(recipient, id) WHERE status = 5;
+CREATE INDEX outbox_templates_sent ON outbox(sent_ms) WHERE kind = 'template';
+
+CREATE TABLE wa_templates (
+    name       TEXT    NOT NULL,
+    language   TEXT    NOT NULL,
+    status     TEXT    NOT NULL,
+    reason     TEXT    NOT NULL DEFAULT '',
+    updated_ms INTEGER NOT NULL,
+    PRIMARY KEY (name, language)
+);
+
+CREATE TABLE wa_account (
+    key        TEXT    PRIMARY KEY,
+    value      TEXT    NOT NULL,
+    updated_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 // SQLite creates -wal and -shm with the database file's mode, so creating the file 0600 first keeps

@@ -7,7 +7,10 @@ namespace {
 
 constexpr const char* kColumns =
     "o.id, o.logical_key, o.recipient, o.kind, o.payload, o.encoding, o.purpose, o.status, o.attempts, "
-    "o.next_attempt_ms, coalesce(o.wamid, ''), coalesce(o.last_error, '')";
+    "o.next_attempt_ms, coalesce(o.wamid, ''), coalesce(o.last_error, ''), o.priority, o.window_closed";
+
+// Columns after kColumns in the claim queries.
+constexpr int kClaimExtra = 14;
 
 OutboxRow read_row(SQLite::Statement& q) {
     OutboxRow row;
@@ -23,11 +26,25 @@ OutboxRow read_row(SQLite::Statement& q) {
     row.next_attempt_ms = q.getColumn(9).getInt64();
     row.wamid = q.getColumn(10).getString();
     row.last_error = q.getColumn(11).getString();
+    row.priority = q.getColumn(12).getInt();
+    row.window_closed = q.getColumn(13).getInt() != 0;
     return row;
 }
 
 std::string select(const std::string& tail) {
     return std::string("SELECT ") + kColumns + " FROM outbox o " + tail;
+}
+
+// Due, unclaimed rows with their member's window and language, answers first, then oldest first.
+std::string claim_query(const std::string& filter) {
+    return std::string("SELECT ") + kColumns +
+           // (the goodbye after "forget me": the request itself opened the window, and the member row no longer
+           // carries the number)
+           ", CASE WHEN o.purpose = 'erasure' THEN o.created_ms / 1000 ELSE coalesce(m.last_inbound, 0) END, "
+           "coalesce(m.language, ''), coalesce(m.stopped, 0) FROM outbox o "
+           "LEFT JOIN members m ON m.member_key = o.recipient "
+           "WHERE o.status = 0 AND o.claimed = 0 AND o.next_attempt_ms <= :now " + filter +
+           "ORDER BY o.priority, o.next_attempt_ms, o.id LIMIT :limit";
 }
 
 std::vector<OutboxRow> read_all(SQLite::Statement& q) {
@@ -50,19 +67,14 @@ std::string OutboxRow::effective_purpose() const {
 OutboxRepository::OutboxRepository(SQLite::Database& db)
     : db_(db),
       enqueue_(db,
-               "INSERT INTO outbox (logical_key, recipient, kind, payload, encoding, purpose, next_attempt_ms, "
-               "created_ms, updated_ms) VALUES (:key, :to, :kind, :payload, :encoding, :purpose, :now, :now, :now) "
+               "INSERT INTO outbox (logical_key, recipient, kind, payload, encoding, purpose, priority, "
+               "next_attempt_ms, created_ms, updated_ms) "
+               "VALUES (:key, :to, :kind, :payload, :encoding, :purpose, :priority, :now, :now, :now) "
                "ON CONFLICT (logical_key, recipient) DO NOTHING"),
       due_(db, select("WHERE o.status = 0 AND o.next_attempt_ms <= :now ORDER BY o.next_attempt_ms, o.id "
                       "LIMIT :limit")),
-      claim_select_(db, std::string("SELECT ") + kColumns +
-                            ", CASE WHEN o.purpose = 'erasure' THEN o.created_ms / 1000 ELSE coalesce(m.last_inbound, 0) END, "
-                            // (the goodbye after "forget me": the request itself opened the window, and the
-                            // member row no longer carries the number)
-                            "coalesce(m.language, ''), coalesce(m.stopped, 0) FROM outbox o "
-                            "LEFT JOIN members m ON m.member_key = o.recipient "
-                            "WHERE o.status = 0 AND o.claimed = 0 AND o.next_attempt_ms <= :now "
-                            "ORDER BY o.next_attempt_ms, o.id LIMIT :limit"),
+      claim_select_(db, claim_query("")),
+      claim_urgent_(db, claim_query("AND o.priority = 0 ")),
       claim_update_(db, "UPDATE outbox SET claimed = 1 WHERE id = :id"),
       // max(): a delivered/read that was recorded meanwhile is kept.
       sent_(db,
@@ -105,6 +117,7 @@ bool OutboxRepository::enqueue(const OutboxEntry& entry, std::int64_t now_ms) {
     enqueue_.bind(":payload", entry.payload);
     enqueue_.bind(":encoding", static_cast<int>(entry.encoding));
     enqueue_.bind(":purpose", entry.purpose);
+    enqueue_.bind(":priority", entry.priority);
     enqueue_.bind(":now", now_ms);
     return enqueue_.exec() == 1;
 }
@@ -117,18 +130,26 @@ std::vector<OutboxRow> OutboxRepository::due(std::int64_t now_ms, int limit) {
 }
 
 std::vector<OutboxRow> OutboxRepository::claim_due(std::int64_t now_ms, int limit) {
+    return claim_with(claim_select_, now_ms, limit);
+}
+
+std::vector<OutboxRow> OutboxRepository::claim_urgent(std::int64_t now_ms, int limit) {
+    return claim_with(claim_urgent_, now_ms, limit);
+}
+
+std::vector<OutboxRow> OutboxRepository::claim_with(SQLite::Statement& select_due, std::int64_t now_ms, int limit) {
     std::vector<OutboxRow> out;
     std::vector<std::int64_t> stopped;
     {
-        ResetOnExit guard{claim_select_};
-        claim_select_.bind(":now", now_ms);
-        claim_select_.bind(":limit", limit);
-        while (claim_select_.executeStep()) {
-            auto row = read_row(claim_select_);
-            row.last_inbound = claim_select_.getColumn(12).getInt64();
-            row.language = claim_select_.getColumn(13).getString();
+        ResetOnExit guard{select_due};
+        select_due.bind(":now", now_ms);
+        select_due.bind(":limit", limit);
+        while (select_due.executeStep()) {
+            auto row = read_row(select_due);
+            row.last_inbound = select_due.getColumn(kClaimExtra).getInt64();
+            row.language = select_due.getColumn(kClaimExtra + 1).getString();
             // A member who sent STOP gets nothing more but the confirmation of it, whatever queued it.
-            if (claim_select_.getColumn(14).getInt() != 0 && !row.logical_key.starts_with("rooms.stop:")) {
+            if (select_due.getColumn(kClaimExtra + 2).getInt() != 0 && !row.logical_key.starts_with("rooms.stop:")) {
                 stopped.push_back(row.id);
                 continue;
             }
@@ -215,8 +236,8 @@ void OutboxRepository::rewrite(std::int64_t id, std::string_view kind, std::stri
                                OutboxEncoding encoding, std::string_view note, std::int64_t now_ms) {
     SQLite::Statement q(db_,
                         "UPDATE outbox SET kind = :kind, payload = :payload, encoding = :encoding, "
-                        "last_error = :note, next_attempt_ms = :now, claimed = 0, updated_ms = :now "
-                        "WHERE id = :id AND status = 0");
+                        "last_error = :note, next_attempt_ms = :now, claimed = 0, updated_ms = :now, "
+                        "window_closed = 0 WHERE id = :id AND status = 0");
     q.bind(":kind", std::string(kind));
     q.bind(":payload", std::string(payload));
     q.bind(":encoding", static_cast<int>(encoding));
@@ -347,6 +368,46 @@ std::vector<OutboxRow> OutboxRepository::held(std::string_view recipient) {
     SQLite::Statement q(db_, select("WHERE o.status = 5 AND o.recipient = :to ORDER BY o.id"));
     q.bind(":to", std::string(recipient));
     return read_all(q);
+}
+
+std::vector<OutboxRow> OutboxRepository::held_all(int limit) {
+    SQLite::Statement q(db_, select("WHERE o.status = 5 ORDER BY o.id LIMIT :limit"));
+    q.bind(":limit", limit);
+    return read_all(q);
+}
+
+int OutboxRepository::release_held(std::string_view recipient, std::int64_t now_ms) {
+    SQLite::Statement q(db_,
+                        "UPDATE outbox SET status = 0, claimed = 0, next_attempt_ms = :now, priority = 0, "
+                        "window_closed = 0, updated_ms = :now, "
+                        "last_error = 'released: the member wrote again (' || coalesce(last_error, '') || ')' "
+                        "WHERE recipient = :to AND status = 5");
+    q.bind(":now", now_ms);
+    q.bind(":to", std::string(recipient));
+    return q.exec();
+}
+
+int OutboxRepository::requeue_window_closed(std::string_view wamid, std::string_view error, std::int64_t now_ms) {
+    SQLite::Statement q(db_,
+                        "UPDATE outbox SET status = 0, claimed = 0, next_attempt_ms = :now, window_closed = 1, "
+                        "wamid = NULL, last_error = :error, updated_ms = :now "
+                        "WHERE wamid = :wamid AND status IN (1, 2, 3, 4) AND kind <> 'template'");
+    q.bind(":now", now_ms);
+    q.bind(":error", std::string(error));
+    q.bind(":wamid", std::string(wamid));
+    return q.exec();
+}
+
+std::vector<std::pair<std::string, std::int64_t>> OutboxRepository::template_recipients_since(std::int64_t since_ms) {
+    SQLite::Statement q(db_,
+                        "SELECT recipient, max(sent_ms) FROM outbox WHERE kind = 'template' AND sent_ms >= :since "
+                        "AND status IN (1, 2, 3) GROUP BY recipient");
+    q.bind(":since", since_ms);
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    while (q.executeStep()) {
+        out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+    }
+    return out;
 }
 
 }  // namespace delvex::store

@@ -29,6 +29,8 @@ struct OutboxEntry {
     std::string payload;
     OutboxEncoding encoding = OutboxEncoding::kPlainText;
     std::string purpose;  ///< picks the template when the window is closed; empty = logical_key up to ':'
+    /// 0 = an answer to the member's own action (claimed before any fan-out), 1 = everything else.
+    int priority = 1;
 };
 
 struct OutboxRow {
@@ -44,6 +46,9 @@ struct OutboxRow {
     std::int64_t next_attempt_ms = 0;
     std::string wamid;
     std::string last_error;
+    int priority = 1;
+    /// Meta answered 131047 for this row: the member's window is closed whatever our records say.
+    bool window_closed = false;
     /// From members (claim_due only): the member's last inbound message, unix seconds (0 = not a member),
     /// and language.
     std::int64_t last_inbound = 0;
@@ -75,6 +80,9 @@ public:
     /// Due, unclaimed rows, oldest first, with their member's last inbound time and language; marks them
     /// claimed so that the next call does not return them again. Call inside a write transaction.
     std::vector<OutboxRow> claim_due(std::int64_t now_ms, int limit);
+
+    /// Like claim_due, for priority-0 rows only (answers that must not wait behind a fan-out).
+    std::vector<OutboxRow> claim_urgent(std::int64_t now_ms, int limit);
 
     /// Forgets every claim (at start: claims belong to a dispatcher's memory, gone with its process).
     /// Returns the number of rows released.
@@ -115,16 +123,30 @@ public:
     std::vector<OutboxRow> all();
     /// Failed rows, newest first, with their reasons (operators: what did not go out, and why).
     std::vector<OutboxRow> failed(int limit);
-    /// Rows held for a member's digest, oldest first.
+    /// Rows held for a member, oldest first.
     std::vector<OutboxRow> held(std::string_view recipient);
+    /// Every held row, oldest first (operators: what waits, and why).
+    std::vector<OutboxRow> held_all(int limit);
+    /// The member wrote: their window is open again. Their held rows go back to the queue, due now, as answers
+    /// (priority 0) and in their original order, so they reach the member before anything queued after them.
+    /// Returns how many.
+    int release_held(std::string_view recipient, std::int64_t now_ms);
+    /// A failed status with 131047 for this wamid: its rows go back to the queue marked window_closed, so that
+    /// the dispatcher sends them as a template or holds them. Returns how many.
+    int requeue_window_closed(std::string_view wamid, std::string_view error, std::int64_t now_ms);
+    /// Distinct recipients of templates sent at or after `since_ms`, each with its latest send (the messaging
+    /// limit's moving 24 h).
+    std::vector<std::pair<std::string, std::int64_t>> template_recipients_since(std::int64_t since_ms);
 
 private:
+    std::vector<OutboxRow> claim_with(SQLite::Statement& select, std::int64_t now_ms, int limit);
     void apply_parked(std::string_view wamid, std::int64_t now_ms);
 
     SQLite::Database& db_;
     SQLite::Statement enqueue_;
     SQLite::Statement due_;
     SQLite::Statement claim_select_;
+    SQLite::Statement claim_urgent_;
     SQLite::Statement claim_update_;
     SQLite::Statement sent_;
     SQLite::Statement reschedule_;

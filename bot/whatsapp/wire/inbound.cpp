@@ -98,6 +98,45 @@ std::optional<std::int64_t> integer_of(const Json* value) {
     return std::nullopt;
 }
 
+// business_capability_update names the limit max_daily_conversations_per_business (v24+; older versions:
+// max_daily_conversation_per_phone), a number, or a tier name such as "TIER_2K" / "TIER_UNLIMITED".
+std::int64_t messaging_limit_of(const Json& value) {
+    for (const char* key : {"max_daily_conversations_per_business", "max_daily_conversation_per_phone",
+                            "messaging_limit_tier", "current_limit"}) {
+        const auto it = value.find(key);
+        if (it == value.end()) {
+            continue;
+        }
+        if (it->is_number_integer()) {
+            return it->get<std::int64_t>();
+        }
+        if (it->is_string()) {
+            auto s = it->get<std::string>();
+            if (s.find("UNLIMITED") != std::string::npos) {
+                return -1;
+            }
+            std::int64_t n = 0;
+            std::int64_t scale = 1;
+            bool digits = false;
+            for (const char c : s) {
+                if (c >= '0' && c <= '9') {
+                    n = n * 10 + (c - '0');
+                    digits = true;
+                } else if (digits && (c == 'K' || c == 'k')) {
+                    scale = 1000;
+                    break;
+                } else if (digits) {
+                    break;
+                }
+            }
+            if (digits) {
+                return n * scale;
+            }
+        }
+    }
+    return 0;
+}
+
 std::int64_t unix_seconds_of(const Json* value) {
     const auto n = integer_of(value);
     if (!n || *n < 0) {
@@ -741,6 +780,10 @@ std::optional<ParsedUpdate> parse_update(UpdateKind kind, std::string_view json)
                     return std::nullopt;
                 }
                 out.event = string_at(*value, "event");
+                out.template_name = string_at(*value, "message_template_name");
+                out.template_language = string_at(*value, "message_template_language");
+                out.reason = string_at(*value, "reason");
+                out.messaging_limit = messaging_limit_of(*value);
                 if (metadata == nullptr) {
                     metadata = object_at(*value, "metadata");
                 }

@@ -68,6 +68,13 @@ struct ParsedUpdate {
     std::optional<core::StatusUpdate> status;     ///< kStatus
     std::optional<core::ApiError> error;          ///< kError
     std::string event;  ///< kChange: value.event when present (e.g. "ACCOUNT_RESTRICTION", "APPROVED")
+    /// kChange of message_template_status_update: the template, its language code, and Meta's reason.
+    std::string template_name;
+    std::string template_language;
+    std::string reason;
+    /// kChange of business_capability_update: the messaging limit (unique users per 24 h; 0 = not given,
+    /// -1 = unlimited).
+    std::int64_t messaging_limit = 0;
 };
 
 /// Parses RawUpdate::json (as written by split_envelope) into typed data. Unknown message types and

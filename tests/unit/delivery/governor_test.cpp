@@ -119,11 +119,15 @@ TEST(Governor, ForgetsRecipientsWhoseBucketsAreFullAgain) {
 TEST(Window, IsOpenWithin24HoursLessTheMarginAndClosedAfter) {
     core::FakeClock clock;
     const auto now = core::to_unix(clock.now());
-    EXPECT_EQ(window_state(now - 3600, clock.now(), 30min), Window::kOpen);
-    EXPECT_EQ(window_state(now - (23 * 3600 + 29 * 60), clock.now(), 30min), Window::kOpen);
-    EXPECT_EQ(window_state(now - (23 * 3600 + 31 * 60), clock.now(), 30min), Window::kClosed);
-    EXPECT_EQ(window_state(now - 25 * 3600, clock.now(), 0min), Window::kClosed);
-    EXPECT_EQ(window_state(0, clock.now(), 30min), Window::kUnknown);
+    EXPECT_EQ(window_state(now - 3600, clock.now()), Window::kOpen);
+    EXPECT_EQ(window_state(now - (23 * 3600 + 29 * 60), clock.now()), Window::kOpen);
+    EXPECT_EQ(window_state(now - (23 * 3600 + 30 * 60), clock.now()), Window::kClosed);
+    EXPECT_EQ(window_state(now - 25 * 3600, clock.now()), Window::kClosed);
+    EXPECT_EQ(window_state(0, clock.now()), Window::kUnknown);
+    // The same answer as every feature gets from the one rule.
+    EXPECT_TRUE(core::window_open(now - (23 * 3600 + 29 * 60), core::to_unix_ms(clock.now())));
+    EXPECT_FALSE(core::window_open(now - (23 * 3600 + 30 * 60), core::to_unix_ms(clock.now())));
+    EXPECT_FALSE(core::window_open(0, core::to_unix_ms(clock.now())));
 }
 
 TEST(Window, TemplatesNeedNoWindowAndEverythingElseDoes) {

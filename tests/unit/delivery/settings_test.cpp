@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "tests/support/harness.hpp"
@@ -18,10 +19,31 @@ TEST(DeliverySettings, ShippedConfigLoadsWithMetasDefaults) {
     EXPECT_DOUBLE_EQ(s.governor.rate_per_second, 80);
     EXPECT_DOUBLE_EQ(s.governor.inbound_share, 0.1);
     EXPECT_EQ(s.governor.recipient_interval, std::chrono::milliseconds(6000));
-    ASSERT_NE(s.templates.find("relay", "sw"), nullptr);
-    EXPECT_EQ(s.templates.find("relay", "sw")->language_code, "sw");
-    EXPECT_EQ(s.templates.find("relay", "zu")->language_code, "en") << "falls back to English";
-    EXPECT_EQ(s.templates.find("chat", "en"), nullptr) << "no template: held for the digest";
+    EXPECT_EQ(s.messaging_limit, 250) << "Meta's first tier";
+    ASSERT_NE(s.templates.find("rooms.announce", "sw"), nullptr);
+    EXPECT_EQ(s.templates.find("rooms.announce", "sw")->language_code, "sw");
+    EXPECT_EQ(s.templates.find("rooms.announce", "pt")->language_code, "pt_PT");
+    EXPECT_EQ(s.templates.find("rooms.announce", "zu")->language_code, "en") << "falls back to English";
+    EXPECT_EQ(s.templates.find("chat", "en"), nullptr) << "no template: waits for the member's next message";
+    EXPECT_EQ(s.templates.find("rooms.relay", "en"), nullptr)
+        << "live relays wait for the digest or catch-up, never a paid template each";
+    const auto* invite = s.templates.find("forums.invite", "fr");
+    ASSERT_NE(invite, nullptr);
+    EXPECT_TRUE(invite->carry_buttons);
+    EXPECT_EQ(invite->buttons, 3u);
+    EXPECT_EQ(s.templates.definitions().size(), 5u);
+}
+
+TEST(DeliverySettings, TheWindowMarginIsNoLongerASetting) {
+    testing::TempDir dir;
+    std::filesystem::create_directories(dir.file("config"));
+    std::ofstream(dir.file("config/delivery.yaml")) << "window_margin_minutes: 10\n";
+    try {
+        load_settings(dir.path(), no_env());
+        FAIL() << "should throw";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("window_margin_minutes"), std::string::npos) << e.what();
+    }
 }
 
 TEST(DeliverySettings, EnvironmentOverridesTheFiles) {
@@ -41,26 +63,13 @@ TEST(DeliverySettings, EnvironmentOverridesTheFiles) {
 
 TEST(DeliverySettings, MalformedTemplateFileNamesTheLine) {
     testing::TempDir dir;
-    std::ofstream(dir.file("t.yaml")) << "relay:\n  en: {language: en}\n";
+    std::ofstream(dir.file("t.yaml")) << "templates:\n  x:\n    category: UTILITY\n";
     try {
         TemplateMap::load(dir.file("t.yaml"));
         FAIL() << "should throw";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("t.yaml:2"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("t.yaml:3"), std::string::npos) << e.what();
     }
-}
-
-TEST(DeliverySettings, TemplateForCarriesTheOriginalTextAsAParameter) {
-    core::OutgoingMessage original;
-    original.to = core::Recipient::phone("254700000001");
-    original.body = core::OutgoingText{std::string(3000, 'x'), false};
-    const auto m = template_for(TemplateSpec{"delvex_room_update", "en", {"{text}", "Geita"}}, original);
-    const auto& t = std::get<core::OutgoingTemplate>(m.body);
-    EXPECT_EQ(t.name, "delvex_room_update");
-    ASSERT_EQ(t.body_parameters.size(), 2u);
-    EXPECT_EQ(t.body_parameters[0].text.size(), 1024u) << "cut to a parameter's length";
-    EXPECT_EQ(t.body_parameters[1].text, "Geita");
-    EXPECT_EQ(m.to.id, "254700000001");
 }
 
 }  // namespace

@@ -78,7 +78,7 @@ inline bool tap(store::Database& db, events::ForumsFeature& feature, const core:
                 const std::string& wamid) {
     SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
     store::OutboxRepository outbox_repo(db.sql());
-    events::Outbox outbox(outbox_repo, at_ms);
+    events::Outbox outbox(outbox_repo, at_ms, member_key);
     store::JobRepository jobs(db.sql());
     events::Context ctx{db.sql(), catalog, at_ms, outbox, jobs};
     store::MemberRepository members(db.sql());
@@ -100,7 +100,7 @@ inline bool say(store::Database& db, events::ForumsFeature& feature, const core:
                 const std::string& reply_id = {}) {
     SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
     store::OutboxRepository outbox_repo(db.sql());
-    events::Outbox outbox(outbox_repo, at_ms);
+    events::Outbox outbox(outbox_repo, at_ms, member_key);
     store::JobRepository jobs(db.sql());
     events::Context ctx{db.sql(), catalog, at_ms, outbox, jobs};
     store::MemberRepository members(db.sql());

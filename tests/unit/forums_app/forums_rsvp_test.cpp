@@ -149,24 +149,30 @@ TEST_F(ForumsRsvpTest, FullForumWaitlistsAndMovesPeopleUpWhenSomeoneCancels) {
     }
 }
 
-TEST_F(ForumsRsvpTest, ConfirmationCarriesTheEventAsAnIcsDocument) {
+TEST_F(ForumsRsvpTest, ConfirmationIsATextWithTheCalendarLinkNotAnIcsDocument) {
+    // Meta's document types do not include text/calendar: a refused .ics document would lose the confirmation
+    // that rode on it as a caption. The confirmation is a text; the calendar is a link in it.
     ASSERT_TRUE(press("5100000002", 'A'));
     store::OutboxRepository outbox(db.sql());
     const auto rows = outbox.all();
     ASSERT_FALSE(rows.empty());
     const auto& row = rows.back();
     EXPECT_EQ(row.recipient, "5100000002");
-    EXPECT_EQ(row.kind, "document");
+    EXPECT_EQ(row.kind, "text");
+    EXPECT_EQ(row.priority, 0) << "an answer to the member's own tap goes before fan-out";
     const auto message = delivery::message_of(row);
-    const auto& doc = std::get<core::OutgoingMedia>(message->body);
-    EXPECT_EQ(doc.source.link, "https://bot.example.org/forums/andes.ics?series=" + std::to_string(id));
-    EXPECT_TRUE(doc.filename.ends_with(".ics"));
-    EXPECT_NE(doc.caption.find("Oro sin mercurio"), std::string::npos) << doc.caption;
+    const auto& text = std::get<core::OutgoingText>(message->body).body;
+    EXPECT_NE(text.find("Oro sin mercurio"), std::string::npos) << text;
+    EXPECT_NE(text.find("https://bot.example.org/forums/andes.ics?series=" + std::to_string(id)), std::string::npos)
+        << text;
 
-    // Can't: a plain text, no calendar file.
+    // Can't: a plain text, no calendar link.
     ASSERT_TRUE(press("5100000002", 'D'));
     const auto after = outbox.all();
     EXPECT_EQ(after.back().kind, "text");
+    EXPECT_EQ(delivery::message_of(after.back())->body.index(), 0u);
+    EXPECT_EQ(std::get<core::OutgoingText>(delivery::message_of(after.back())->body).body.find(".ics"),
+              std::string::npos);
 }
 
 TEST_F(ForumsRsvpTest, AnswersAfterTheForumBeganAreRefusedPolitely) {
