@@ -1,5 +1,7 @@
 #include "bot/app/commands.hpp"
 
+#include <filesystem>
+
 #include <cctype>
 
 #include "bot/core/clock.hpp"
@@ -68,10 +70,32 @@ int run_outbox_failed(const EnvLookup& env, int limit, std::ostream& out, std::o
     const auto counts = outbox.counts();
     out << "outbox of " << db_path << ": " << counts.queued << " queued, " << counts.sent << " sent, "
         << counts.delivered << " delivered, " << counts.read << " read, " << counts.failed << " failed, "
-        << counts.held << " held for a digest\n";
+        << counts.held << " held (see `delvex outbox held`)\n";
     for (const auto& row : outbox.failed(limit)) {
         out << row.id << '\t' << core::redact(row.recipient) << '\t' << row.logical_key << '\t' << row.kind << '\t'
             << row.attempts << " attempt(s)\t" << (row.last_error.empty() ? "-" : row.last_error) << '\n';
+    }
+    return 0;
+}
+
+int run_outbox_held(const EnvLookup& env, int limit, std::ostream& out, std::ostream& err) {
+    if (limit < 1 || limit > 100000) {
+        err << "delvex outbox held: --limit must be 1 to 100000\n";
+        return 2;
+    }
+    const auto db_path = env("DELVEX_DB").value_or("delvex.db");
+    if (!std::filesystem::exists(db_path)) {
+        err << "delvex outbox held: no database at " << db_path << " (set DELVEX_DB)\n";
+        return 2;
+    }
+    store::Database db(store::DatabaseOptions{db_path, true, 5000, true});
+    store::OutboxRepository outbox(db.sql());
+    const auto rows = outbox.held_all(limit);
+    out << "held in " << db_path << ": " << outbox.counts().held
+        << " message(s); each goes out when its member next writes\n";
+    for (const auto& row : rows) {
+        out << row.id << '\t' << core::redact(row.recipient) << '\t' << row.logical_key << '\t' << row.kind << '\t'
+            << (row.last_error.empty() ? "-" : row.last_error) << '\n';
     }
     return 0;
 }

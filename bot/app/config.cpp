@@ -249,6 +249,7 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     from_env("WHATSAPP_GRAPH_URL", cfg.graph_url);
     from_env("WHATSAPP_API_VERSION", cfg.api_version);
     from_env("WHATSAPP_PHONE_NUMBER_ID", cfg.phone_number_id);
+    from_env("WHATSAPP_BUSINESS_ACCOUNT_ID", cfg.waba_id);
 
     // Secrets: the environment wins; otherwise a file only the owner can read.
     auto secret = [&](const char* env_name, const std::string& file_key, core::Secret& out) {

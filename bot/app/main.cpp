@@ -14,6 +14,7 @@
 #include "bot/app/demo.hpp"
 #include "bot/app/members.hpp"
 #include "bot/app/service.hpp"
+#include "bot/app/templates_cmd.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/community/regions.hpp"
 #include "bot/events/academy_feature.hpp"
@@ -120,6 +121,19 @@ int main(int argc, char** argv) {
     auto* outbox_failed = outbox->add_subcommand("failed", "Messages that failed for good, newest first, and why");
     outbox_failed->add_option("--limit", failed_limit, "How many to list")->capture_default_str();
 
+    auto* outbox_held = outbox->add_subcommand(
+        "held", "Messages waiting for their member's next message (window closed, no usable template), and why");
+    int held_limit = 200;
+    outbox_held->add_option("--limit", held_limit, "How many to list")->capture_default_str();
+
+    auto* templates = cli.add_subcommand("templates", "WhatsApp message templates (config/templates.yaml)");
+    templates->require_subcommand(1);
+    std::optional<std::string> templates_config;
+    templates->add_option("--config", templates_config, "Config file (default: environment only)");
+    auto* templates_push =
+        templates->add_subcommand("push", "Create in the WhatsApp Business Account every template it lacks");
+    auto* templates_status = templates->add_subcommand("status", "Each template's review state at Meta");
+
     CLI11_PARSE(cli, argc, argv);
 
     try {
@@ -160,6 +174,13 @@ int main(int argc, char** argv) {
         }
         if (outbox_failed->parsed()) {
             return app::run_outbox_failed(app::process_env(), failed_limit, std::cout, std::cerr);
+        }
+        if (outbox_held->parsed()) {
+            return app::run_outbox_held(app::process_env(), held_limit, std::cout, std::cerr);
+        }
+        if (templates_push->parsed() || templates_status->parsed()) {
+            return app::run_templates(app::process_env(), templates_config, templates_push->parsed(), std::cout,
+                                      std::cerr);
         }
         if (members_import->parsed()) {
             return app::run_members_import(app::process_env(), members_config, members_file, std::cout, std::cerr);

@@ -244,18 +244,20 @@ asio::awaitable<void> Dispatcher::fetch(bool urgent) {
     auto rows = co_await writer_.run<std::vector<store::OutboxRow>>(std::move(job));
     if (urgent) {
         ++stats_.urgent_fetches;
-        // Ahead of the fan-out, in their own order.
-        for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-            ++ready_count_[it->recipient];
-            ready_.push_front(std::move(*it));
-        }
     } else {
         more_in_db_ = rows.size() == static_cast<std::size_t>(limit);
-        for (auto& row : rows) {
-            ++ready_count_[row.recipient];
+        take_account_view(std::move(*view));
+    }
+    // Answers to members' own actions go ahead of the fan-out already claimed, in their own order; the rest
+    // queue behind it.
+    const auto first_fan_out = std::find_if(ready_.begin(), ready_.end(), [](const auto& r) { return r.priority > 0; });
+    for (auto& row : rows) {
+        ++ready_count_[row.recipient];
+        if (row.priority == 0) {
+            ready_.insert(first_fan_out, std::move(row));
+        } else {
             ready_.push_back(std::move(row));
         }
-        take_account_view(std::move(*view));
     }
     fetching_ = false;
     if (!rows.empty() || more_in_db_) {

@@ -345,6 +345,8 @@ struct GraphClient::Impl {
     static asio::awaitable<UploadOutcome> upload_media(std::shared_ptr<Impl> impl, std::string bytes,
                                                        std::string mime_type, std::string filename);
     static asio::awaitable<MediaInfoOutcome> get_media(std::shared_ptr<Impl> impl, std::string media_id);
+    static asio::awaitable<GraphAnswer> call(std::shared_ptr<Impl> impl, bool post, std::string path,
+                                             std::string json_body);
     static asio::awaitable<DownloadOutcome> download_media(std::shared_ptr<Impl> impl, std::string media_url,
                                                            std::size_t max_bytes);
 
@@ -410,6 +412,33 @@ asio::awaitable<SendOutcome> GraphClient::send(core::OutgoingMessage message) {
 
 asio::awaitable<SendOutcome> GraphClient::mark_as_read(std::string wamid, bool typing) {
     return Impl::post_messages(impl_, wire::mark_read_json(wamid, typing), typing ? "typing" : "read");
+}
+
+asio::awaitable<GraphAnswer> GraphClient::call(bool post, std::string path, std::string json_body) {
+    return Impl::call(impl_, post, std::move(path), std::move(json_body));
+}
+
+asio::awaitable<GraphAnswer> GraphClient::Impl::call(std::shared_ptr<Impl> impl, bool post, std::string path,
+                                                     std::string json_body) {
+    GraphAnswer out;
+    if (!impl->base || path.empty() || path.front() == '/') {
+        out.transport_error = asio::error::invalid_argument;
+        co_return out;
+    }
+    HttpUrl url = *impl->base;
+    url.target = impl->graph_target(path);
+    const auto start = std::chrono::steady_clock::now();
+    Answer a = co_await impl->request(post ? http::verb::post : http::verb::get, url, std::move(json_body),
+                                      post ? "application/json" : "", true, kAnswerLimit);
+    out.transport_error = a.ec;
+    out.error = Impl::error_of(a);
+    if (out.ok()) {
+        out.body = std::move(a.body);
+    }
+    impl->log_result(post ? "manage-post" : "manage-get", a,
+                     std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start),
+                     out.error);
+    co_return out;
 }
 
 asio::awaitable<UploadOutcome> GraphClient::upload_media(std::string bytes, std::string mime_type,

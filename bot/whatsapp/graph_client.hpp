@@ -84,6 +84,14 @@ struct DownloadOutcome {
     bool ok() const { return !error && !transport_error; }
 };
 
+/// A management API answer: the body on success, else the error.
+struct GraphAnswer {
+    std::string body;
+    std::optional<GraphError> error;
+    boost::system::error_code transport_error;
+    bool ok() const { return !error && !transport_error; }
+};
+
 /// Counters for tests and /metrics.
 struct GraphClientStats {
     std::uint64_t requests = 0;
@@ -123,6 +131,10 @@ public:
 
     /// Fetches a media URL (with the bearer token, as Meta requires), refusing files above max_bytes.
     boost::asio::awaitable<DownloadOutcome> download_media(std::string url, std::size_t max_bytes);
+
+    /// GET (empty body) or POST (JSON body) /{ver}/{path}, path relative to the version and with its query
+    /// string, e.g. "{waba-id}/message_templates?limit=100": the management API (templates).
+    boost::asio::awaitable<GraphAnswer> call(bool post, std::string path, std::string json_body);
 
     /// Closes idle connections; in-flight calls finish on their own connections, which are then dropped.
     void close_idle();

@@ -371,5 +371,61 @@ TEST(Dispatcher, PacesOneRecipientAndDefersTheRestWithAFakeClock) {
     EXPECT_EQ(recipients_of(rig.graph.fake.messages()).size(), 4u);
 }
 
+TEST(Dispatcher, AnAnswerToAMembersTapOvertakesAFanOutAlreadyQueued) {
+    auto s = settings();
+    s.governor.rate_per_second = 1;  // one message per second of the FakeClock: the order is the test
+    s.governor.number_burst_seconds = 0.1;
+    DeliveryRig rig({}, s);
+    for (int i = 0; i < 20; ++i) {
+        rig.enqueue_text("rooms.relay:7", "2547001001" + std::to_string(10 + i), "a post to a big room");
+    }
+    rig.start();
+    ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == 1; }));
+    // A member taps a button: the answer is queued (priority 0, as the consumer queues it) behind 19 copies.
+    auto answer = delivery::entry_for("academy.next:wamid.tap", text_to("254700100999", "Step 2 of 5"), {});
+    answer.priority = 0;
+    const auto now = core::to_unix_ms(rig.clock.now());
+    rig.with_outbox([&](store::OutboxRepository& repo) { return repo.enqueue(answer, now); });
+    rig.dispatcher->kick();
+    ASSERT_TRUE(eventually([&] { return rig.stats().urgent_fetches + rig.stats().requests >= 1; }));
+    rig.clock.advance(1s);
+    rig.dispatcher->kick();
+    ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == 2; }));
+    EXPECT_EQ(rig.graph.fake.messages().at(1).recipient, "+254700100999") << "the answer went next";
+    for (int i = 0; i < 19; ++i) {
+        rig.clock.advance(1s);
+        rig.dispatcher->kick();
+        ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == static_cast<std::size_t>(3 + i); }));
+    }
+    EXPECT_EQ(rig.graph.fake.messages().size(), 21u) << "and the fan-out went on after it, nothing lost";
+}
+
+TEST(Dispatcher, TemplatesStopAtTheMessagingLimitAndTheRestWaitVisibly) {
+    auto s = with_templates();
+    s.governor.rate_per_second = 0;
+    s.messaging_limit = 2;
+    DeliveryRig rig({}, s);
+    const auto now = core::to_unix(rig.clock.now());
+    for (int i = 0; i < 4; ++i) {
+        const auto to = "2547002000" + std::to_string(10 + i);
+        rig.add_member(to, now - 25 * 3600, "en");
+        rig.enqueue_text("relay:" + std::to_string(i), to, "news " + std::to_string(i));
+    }
+    rig.start();
+    ASSERT_TRUE(eventually([&] { return rig.stats().templated == 2 && rig.stats().held == 2; }));
+    ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == 2; }));
+    EXPECT_EQ(rig.stats().limit_held, 2u);
+    const auto held = rig.with_outbox([](store::OutboxRepository& r) { return r.held_all(10); });
+    ASSERT_EQ(held.size(), 2u);
+    EXPECT_NE(held[0].last_error.find("messaging limit reached"), std::string::npos) << held[0].last_error;
+    EXPECT_EQ(rig.on_io([&] { return rig.dispatcher->messaging_limit_used(); }), 2u);
+    // A day later the moving window has room again; and a held member who writes gets theirs free-form.
+    rig.with_outbox([&](store::OutboxRepository& r) { return r.release_held(held[0].recipient, 0); });
+    rig.add_member_inbound(held[0].recipient, core::to_unix(rig.clock.now()));
+    rig.dispatcher->kick();
+    ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == 3; }));
+    EXPECT_EQ(rig.graph.fake.messages().back().type, "text");
+}
+
 }  // namespace
 }  // namespace delvex

@@ -92,6 +92,14 @@ public:
         });
     }
 
+    /// The member wrote at `at` (unix seconds): their window is open again.
+    void add_member_inbound(const std::string& key, std::int64_t at) {
+        writer.post([=](store::Database& db) {
+            store::MemberRepository members(db.sql());
+            members.touch_inbound(key, at);
+        });
+    }
+
     void enqueue(const std::string& key, const core::OutgoingMessage& m, const std::string& purpose = {}) {
         const auto now = core::to_unix_ms(time.now());
         with_outbox([&](store::OutboxRepository& repo) { return repo.enqueue(delivery::entry_for(key, m, purpose), now); });

@@ -167,5 +167,61 @@ CREATE INDEX outbox_due ON outbox(next_attempt_ms) WHERE status = 0;
     EXPECT_EQ(queued[0].encoding, OutboxEncoding::kPlainText);
 }
 
+TEST(Outbox, AnswersAreClaimedBeforeFanOutAndTheUrgentClaimTakesOnlyThem) {
+    Database db({":memory:"});
+    OutboxRepository outbox(db.sql());
+    for (int i = 0; i < 5; ++i) {
+        outbox.enqueue(OutboxEntry{"rooms.relay:1", "25470000001" + std::to_string(i), "text", "post", {}, {}, 1}, 100);
+    }
+    outbox.enqueue(OutboxEntry{"rooms.menu:w1", "254700000099", "text", "menu", {}, {}, 0}, 200);
+    const auto first = outbox.claim_due(300, 2);
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[0].recipient, "254700000099") << "queued later, but an answer";
+    EXPECT_EQ(first[0].priority, 0);
+    EXPECT_EQ(first[1].recipient, "254700000010");
+    outbox.enqueue(OutboxEntry{"academy.next:w2", "254700000098", "text", "next", {}, {}, 0}, 300);
+    const auto urgent = outbox.claim_urgent(300, 10);
+    ASSERT_EQ(urgent.size(), 1u);
+    EXPECT_EQ(urgent[0].recipient, "254700000098");
+    EXPECT_TRUE(outbox.claim_urgent(300, 10).empty());
+}
+
+TEST(Outbox, HeldRowsGoBackInOrderAsAnswersWhenTheMemberWrites) {
+    Database db({":memory:"});
+    OutboxRepository outbox(db.sql());
+    outbox.enqueue(OutboxEntry{"rooms.held:1", "254700000001", "text", "first", {}, {}, 1}, 100);
+    outbox.enqueue(OutboxEntry{"academy.step:2", "254700000001", "text", "second", {}, {}, 1}, 101);
+    outbox.enqueue(OutboxEntry{"other:3", "254700000002", "text", "not theirs", {}, {}, 1}, 102);
+    for (const auto& row : outbox.claim_due(200, 10)) {
+        outbox.hold(row.id, "window closed", 200);
+    }
+    EXPECT_EQ(outbox.held_all(10).size(), 3u);
+    EXPECT_EQ(outbox.release_held("254700000001", 5000), 2);
+    const auto back = outbox.claim_due(5000, 10);
+    ASSERT_EQ(back.size(), 2u);
+    EXPECT_EQ(back[0].payload, "first");
+    EXPECT_EQ(back[1].payload, "second");
+    EXPECT_EQ(back[0].priority, 0);
+    EXPECT_NE(back[0].last_error.find("released"), std::string::npos);
+    EXPECT_EQ(outbox.held("254700000002").size(), 1u) << "another member's row still waits";
+}
+
+TEST(Outbox, AWindowClosedStatusRequeuesTheRowsOfThatWamidMarked) {
+    Database db({":memory:"});
+    OutboxRepository outbox(db.sql());
+    outbox.enqueue("rooms.announce:1", "254700000001", "text", "hello", 100);
+    const auto id = outbox.claim_due(100, 1).front().id;
+    outbox.mark_sent(id, "wamid.late", 101);
+    EXPECT_EQ(outbox.requeue_window_closed("wamid.late", "window closed (131047)", 200), 1);
+    const auto again = outbox.claim_due(200, 1);
+    ASSERT_EQ(again.size(), 1u);
+    EXPECT_TRUE(again[0].window_closed);
+    EXPECT_TRUE(again[0].wamid.empty());
+    // Once rewritten into a template the mark is gone.
+    outbox.rewrite(id, "template", "{}", OutboxEncoding::kMessage, "as template", 300);
+    EXPECT_FALSE(outbox.find(id)->window_closed);
+    EXPECT_EQ(outbox.requeue_window_closed("wamid.unknown", "x", 300), 0);
+}
+
 }  // namespace
 }  // namespace delvex::store
