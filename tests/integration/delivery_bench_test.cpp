@@ -5,6 +5,9 @@
 //             same rate, and how many 130429 the bot caused (must be 0)
 //   headroom: no cap anywhere — sustained sends/s, each outcome committed
 //   fan-out:  one post queued durably for 10,000 recipients
+//   answers:  while one post fans out to 10,000 at the number's rate, the time from a member's tap (its
+//             answer committed to the outbox) to the answer's send, with answers first (priority lanes)
+//             and, as the reference in the same run, with the answers queued like any other row
 
 #include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
@@ -12,6 +15,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <thread>
 #include <mutex>
 
 #include "tests/integration/delivery_rig.hpp"
@@ -126,6 +131,96 @@ TEST(DeliveryBench, DISABLED_FanOutOfOnePostToTenThousandRecipientsIsDurableUnde
     EXPECT_LT(runs.back(), 1.0);
     const auto queued = rig.with_outbox([](store::OutboxRepository& r) { return r.count(store::OutboxStatus::kQueued); });
     EXPECT_EQ(queued, 50000);
+}
+
+struct TapLatency {
+    double p50_ms = 0;
+    double p99_ms = 0;
+    double max_ms = 0;
+    std::size_t answered = 0;
+    std::size_t fan_out_sent = 0;
+};
+
+// One round: 10,000 copies queued, then `taps` answers queued one every `gap` while the copies go out at
+// `rate`/s; each answer's time from its commit to the fake's acceptance.
+TapLatency tap_round(double rate, int taps, std::chrono::milliseconds gap, bool answers_first) {
+    whatsapp::FakeGraphOptions fake;
+    fake.max_messages_per_second = rate;
+    delivery::DeliverySettings s;
+    s.governor.rate_per_second = rate;
+    s.governor.inbound_share = 0.1;  // as the service runs: members' own messages use the rest
+    testing::DeliveryRig rig(fake, s, 2000ms, true, true);
+    std::mutex mutex;
+    std::map<std::string, SteadyClock::time_point> queued_at;
+    std::vector<double> latencies;
+    std::size_t fan_out = 0;
+    rig.graph.fake.on_message([&](const whatsapp::RecordedMessage& m) {
+        const auto now = SteadyClock::now();
+        std::lock_guard lock(mutex);
+        if (const auto it = queued_at.find(m.recipient); it != queued_at.end()) {
+            latencies.push_back(std::chrono::duration<double, std::milli>(now - it->second).count());
+        } else {
+            ++fan_out;
+        }
+    });
+    queue_fan_out(rig, "rooms.relay:big", 10000);
+    rig.start();
+    std::this_thread::sleep_for(2s);  // the fan-out is under way (a benchmark runs in real time)
+    for (int i = 0; i < taps; ++i) {
+        const std::string to = "2547" + std::to_string(50000000 + i);
+        core::OutgoingMessage m;
+        m.to = core::Recipient::phone(to);
+        m.body = core::OutgoingText{"Step 3 of 5: keep the retort closed until it is cold.", false};
+        auto entry = delivery::entry_for("academy.next:tap" + std::to_string(i), m, {});
+        entry.priority = answers_first ? 0 : 1;
+        {
+            std::lock_guard lock(mutex);
+            queued_at["+" + to] = SteadyClock::now();
+        }
+        const auto now_ms = core::to_unix_ms(rig.time.now());
+        rig.with_outbox([&](store::OutboxRepository& r) { return r.enqueue(entry, now_ms); });
+        rig.dispatcher->kick();  // as the consumer does after each commit
+        std::this_thread::sleep_for(gap);
+    }
+    // Wait for the answers, bounded: with one queue they wait behind the whole fan-out.
+    const auto deadline = SteadyClock::now() + std::chrono::seconds(static_cast<int>(10000 / (rate * 0.9)) + 10);
+    while (SteadyClock::now() < deadline) {
+        {
+            std::lock_guard lock(mutex);
+            if (latencies.size() == static_cast<std::size_t>(taps)) {
+                break;
+            }
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    std::lock_guard lock(mutex);
+    TapLatency out;
+    out.answered = latencies.size();
+    out.fan_out_sent = fan_out;
+    if (!latencies.empty()) {
+        std::sort(latencies.begin(), latencies.end());
+        out.p50_ms = latencies[latencies.size() / 2];
+        out.p99_ms = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
+        out.max_ms = latencies.back();
+    }
+    return out;
+}
+
+TEST(DeliveryBench, DISABLED_AnswersGoFirstWhileAPostFansOutToTenThousand) {
+    const double rate = env_number("DELVEX_BENCH_RATE", 80);
+    const int taps = static_cast<int>(env_number("DELVEX_BENCH_TAPS", 100));
+    const auto gap = std::chrono::milliseconds(static_cast<int>(env_number("DELVEX_BENCH_TAP_GAP_MS", 300)));
+    const auto lanes = tap_round(rate, taps, gap, true);
+    std::cout << "[ bench answers ] rate=" << rate << "/s fan-out=10000 taps=" << taps << " answers-first: p50="
+              << lanes.p50_ms << "ms p99=" << lanes.p99_ms << "ms max=" << lanes.max_ms
+              << "ms answered=" << lanes.answered << '\n';
+    if (env_number("DELVEX_BENCH_REFERENCE", 1) != 0) {
+        const auto one_queue = tap_round(rate, std::min(taps, 20), gap, false);
+        std::cout << "[ bench answers ] reference (one queue, same run): p50=" << one_queue.p50_ms
+                  << "ms p99=" << one_queue.p99_ms << "ms answered=" << one_queue.answered << '\n';
+    }
+    EXPECT_EQ(lanes.answered, static_cast<std::size_t>(taps));
+    EXPECT_LT(lanes.p99_ms, 2000);
 }
 
 }  // namespace

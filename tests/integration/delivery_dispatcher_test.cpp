@@ -258,8 +258,8 @@ TEST(Dispatcher, HaltAgainOnTheProbeDoublesThePause) {
 
 delivery::DeliverySettings with_templates() {
     auto s = settings();
-    s.templates.add("relay", "en", delivery::TemplateSpec{"room_update", "en_US", {"{text}"}});
-    s.templates.add("relay", "sw", delivery::TemplateSpec{"room_update", "sw", {"{text}"}});
+    s.templates.add("relay", "en", delivery::TemplateSpec{.name = "room_update", .language_code = "en_US", .params = {"{text}"}});
+    s.templates.add("relay", "sw", delivery::TemplateSpec{.name = "room_update", .language_code = "sw", .params = {"{text}"}});
     return s;
 }
 

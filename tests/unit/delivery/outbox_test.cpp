@@ -78,8 +78,8 @@ TEST(Outbox, ClaimedRowsAreNotClaimedTwiceUntilReleased) {
 TEST(Outbox, HeldAndRewrittenRowsKeepTheirReason) {
     Database db({":memory:"});
     OutboxRepository outbox(db.sql());
-    outbox.enqueue(OutboxEntry{"relay:9", "254700000001", "text", "{}", OutboxEncoding::kMessage, ""}, 100);
-    outbox.enqueue(OutboxEntry{"nudge:1", "254700000001", "text", "{}", OutboxEncoding::kMessage, "academy"}, 100);
+    outbox.enqueue(OutboxEntry{"relay:9", "254700000001", "text", "{}", OutboxEncoding::kMessage, "", 1}, 100);
+    outbox.enqueue(OutboxEntry{"nudge:1", "254700000001", "text", "{}", OutboxEncoding::kMessage, "academy", 1}, 100);
     const auto rows = outbox.due(100, 10);
     EXPECT_EQ(rows[0].effective_purpose(), "relay");
     EXPECT_EQ(rows[1].effective_purpose(), "academy");
