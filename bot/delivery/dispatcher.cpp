@@ -242,6 +242,7 @@ asio::awaitable<void> Dispatcher::fetch(bool urgent) {
             }
         };
     auto rows = co_await writer_.run<std::vector<store::OutboxRow>>(std::move(job));
+    stats_.claimed += rows.size();
     if (urgent) {
         ++stats_.urgent_fetches;
     } else {

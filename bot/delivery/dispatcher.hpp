@@ -57,6 +57,7 @@ struct DispatcherStats {
                                        ///< template, or over the messaging limit)
     std::uint64_t limit_held = 0;      ///< of those, held by the messaging limit
     std::uint64_t urgent_fetches = 0;  ///< claims of answers past a full ready queue
+    std::uint64_t claimed = 0;         ///< rows claimed from the outbox
     std::uint64_t deferred = 0;        ///< rows put back for recipient pacing
     std::uint64_t halts = 0;           ///< halt answers
     std::uint64_t resumes = 0;         ///< halts cleared by a probe

@@ -38,7 +38,7 @@ struct TemplateSpec {
     std::vector<std::string> params;
     std::size_t buttons = 0;     ///< quick-reply buttons the template has
     bool carry_buttons = false;  ///< the message's reply-button ids become the quick replies' payloads
-    std::string body;            ///< the approved body (empty when unknown: test mappings)
+    std::string body{};          ///< the approved body (empty when unknown: test mappings)
 };
 
 /// purpose → member language → template, and the definitions behind them.

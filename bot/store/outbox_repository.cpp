@@ -35,15 +35,16 @@ std::string select(const std::string& tail) {
     return std::string("SELECT ") + kColumns + " FROM outbox o " + tail;
 }
 
-// Due, unclaimed rows with their member's window and language, answers first, then oldest first.
-std::string claim_query(const std::string& filter) {
+// Due, unclaimed rows with their member's window and language, answers first, then oldest first; with
+// :urgent = 1 answers only.
+std::string claim_query() {
     return std::string("SELECT ") + kColumns +
            // (the goodbye after "forget me": the request itself opened the window, and the member row no longer
            // carries the number)
            ", CASE WHEN o.purpose = 'erasure' THEN o.created_ms / 1000 ELSE coalesce(m.last_inbound, 0) END, "
            "coalesce(m.language, ''), coalesce(m.stopped, 0) FROM outbox o "
            "LEFT JOIN members m ON m.member_key = o.recipient "
-           "WHERE o.status = 0 AND o.claimed = 0 AND o.next_attempt_ms <= :now " + filter +
+           "WHERE o.status = 0 AND o.claimed = 0 AND o.next_attempt_ms <= :now AND (:urgent = 0 OR o.priority = 0) "
            "ORDER BY o.priority, o.next_attempt_ms, o.id LIMIT :limit";
 }
 
@@ -73,8 +74,8 @@ OutboxRepository::OutboxRepository(SQLite::Database& db)
                "ON CONFLICT (logical_key, recipient) DO NOTHING"),
       due_(db, select("WHERE o.status = 0 AND o.next_attempt_ms <= :now ORDER BY o.next_attempt_ms, o.id "
                       "LIMIT :limit")),
-      claim_select_(db, claim_query("")),
-      claim_urgent_(db, claim_query("AND o.priority = 0 ")),
+      claim_select_(db, claim_query()),
+      claim_urgent_(db, claim_query()),
       claim_update_(db, "UPDATE outbox SET claimed = 1 WHERE id = :id"),
       // max(): a delivered/read that was recorded meanwhile is kept.
       sent_(db,
@@ -130,10 +131,12 @@ std::vector<OutboxRow> OutboxRepository::due(std::int64_t now_ms, int limit) {
 }
 
 std::vector<OutboxRow> OutboxRepository::claim_due(std::int64_t now_ms, int limit) {
+    claim_select_.bind(":urgent", 0);
     return claim_with(claim_select_, now_ms, limit);
 }
 
 std::vector<OutboxRow> OutboxRepository::claim_urgent(std::int64_t now_ms, int limit) {
+    claim_urgent_.bind(":urgent", 1);
     return claim_with(claim_urgent_, now_ms, limit);
 }
 

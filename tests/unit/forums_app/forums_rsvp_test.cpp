@@ -86,7 +86,7 @@ TEST_F(ForumsRsvpTest, AnnouncementCarriesThreeButtonsInTheMembersLanguage) {
     int announced = 0;
     for (const auto& row : outbox.all()) {
         ASSERT_TRUE(row.logical_key.starts_with("forums.scheduled:")) << row.logical_key;
-        EXPECT_EQ(row.purpose, "forum");
+        EXPECT_EQ(row.purpose, "forums.invite") << "its template carries the three buttons";
         const auto ids = choices(row);
         ASSERT_EQ(ids.size(), 3u);
         EXPECT_EQ(ids[0], "forums:rsvp:" + token + ":A");
