@@ -283,6 +283,8 @@ int run_demo(const DemoOptions& options, std::istream& in, std::ostream& out) {
                     msg.text = c->title;
                 }
             }
+            // Meta opens the member's 24 h window with this message; the fake refuses free-form replies without it.
+            fake.note_inbound(member, clock.now());
             const int status = meta.post(msg);
             if (status != 200) {
                 screen.say("(demo) the webhook answered " + std::to_string(status));

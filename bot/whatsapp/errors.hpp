@@ -23,6 +23,7 @@ struct GraphError {
     std::string type;        ///< e.g. "OAuthException"
     std::string message;     ///< e.g. "(#131047) Re-engagement message"
     std::string details;     ///< error_data.details
+    std::string user_msg;    ///< error_user_msg (e.g. why a template was refused at review)
     std::string fbtrace_id;
     bool is_transient = false;
     std::optional<std::chrono::seconds> retry_after;  ///< from a Retry-After header (seconds form)

@@ -2,6 +2,8 @@
 
 #include "bot/core/crypto.hpp"
 #include "bot/whatsapp/errors.hpp"
+#include "bot/whatsapp/fake_graph_rules.hpp"
+#include "bot/whatsapp/fake_graph_support.hpp"
 #include "bot/whatsapp/graph_client.hpp"
 #include "bot/whatsapp/wire/outbound.hpp"
 
@@ -14,10 +16,13 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
+#include <stdexcept>
 
 namespace delvex::whatsapp {
 
@@ -30,8 +35,11 @@ using TcpStream = Token::as_default_on_t<beast::tcp_stream>;
 using Acceptor = Token::as_default_on_t<tcp::acceptor>;
 using Timer = Token::as_default_on_t<asio::steady_timer>;
 using Clock = std::chrono::steady_clock;
+using namespace fake;
 
 namespace {
+
+constexpr auto kWindow = std::chrono::hours(24);
 
 struct Reply {
     http::status status = http::status::ok;
@@ -50,8 +58,9 @@ Reply answer_with(http::status status, std::string body, std::string content_typ
 }
 
 Reply graph_error(http::status status, std::int64_t code, std::int64_t subcode, std::string message,
-                  std::string details = {}, bool transient = false) {
+                  std::string details = {}, bool transient = false, std::string user_msg = {}) {
     GraphError e;
+    e.user_msg = std::move(user_msg);
     e.code = code;
     e.subcode = subcode;
     e.type = "OAuthException";
@@ -115,114 +124,6 @@ struct Bucket {
     }
 };
 
-std::string query_param(std::string_view query, std::string_view name) {
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        const auto eq = pair.find('=');
-        if (pair.substr(0, eq) == name) {
-            return eq == std::string_view::npos ? std::string() : std::string(pair.substr(eq + 1));
-        }
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
-    }
-    return {};
-}
-
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> parts;
-    while (!path.empty()) {
-        if (path.front() == '/') {
-            path.remove_prefix(1);
-            continue;
-        }
-        const auto slash = path.find('/');
-        parts.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos) break;
-        path.remove_prefix(slash);
-    }
-    return parts;
-}
-
-struct Part {
-    std::string name;
-    std::string filename;
-    std::string content_type;
-    std::string data;
-};
-
-std::string header_param(std::string_view header, std::string_view key) {
-    const std::string needle = std::string(key) + "=";
-    auto pos = header.find(needle);
-    if (pos == std::string_view::npos) return {};
-    header.remove_prefix(pos + needle.size());
-    if (!header.empty() && header.front() == '"') {
-        header.remove_prefix(1);
-        return std::string(header.substr(0, header.find('"')));
-    }
-    return std::string(header.substr(0, header.find_first_of("; \r\n")));
-}
-
-std::vector<Part> parse_multipart(std::string_view body, std::string_view boundary) {
-    std::vector<Part> parts;
-    const std::string delim = "--" + std::string(boundary);
-    auto pos = body.find(delim);
-    while (pos != std::string_view::npos) {
-        pos += delim.size();
-        if (body.substr(pos, 2) == "--") break;
-        const auto headers_end = body.find("\r\n\r\n", pos);
-        if (headers_end == std::string_view::npos) break;
-        const auto next = body.find("\r\n" + delim, headers_end + 4);
-        if (next == std::string_view::npos) break;
-        const std::string_view headers = body.substr(pos, headers_end - pos);
-        Part part;
-        part.name = header_param(headers, "name");
-        part.filename = header_param(headers, "filename");
-        if (auto ct = headers.find("Content-Type:"); ct != std::string_view::npos) {
-            auto value = headers.substr(ct + 13);
-            value = value.substr(0, value.find("\r\n"));
-            while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-            part.content_type = std::string(value);
-        }
-        part.data = std::string(body.substr(headers_end + 4, next - headers_end - 4));
-        parts.push_back(std::move(part));
-        pos = next + 2;
-    }
-    return parts;
-}
-
-RecordedMessage record_of(const wire::ParsedRequest& parsed, std::string raw) {
-    RecordedMessage r;
-    const auto& m = parsed.message;
-    r.recipient = m.to.id;
-    r.by_bsuid = m.to.kind == core::Recipient::Kind::kBsuid;
-    r.type = parsed.type;
-    r.context_message_id = m.context_message_id;
-    r.raw_json = std::move(raw);
-    if (const auto* text = std::get_if<core::OutgoingText>(&m.body)) {
-        r.text = text->body;
-    } else if (const auto* buttons = std::get_if<core::ReplyButtons>(&m.body)) {
-        r.text = buttons->body;
-        r.title = buttons->header.text;
-        for (const auto& b : buttons->buttons) r.options.push_back(b.title);
-    } else if (const auto* list = std::get_if<core::ListMessage>(&m.body)) {
-        r.text = list->body;
-        r.title = list->button;
-        for (const auto& s : list->sections)
-            for (const auto& row : s.rows) r.options.push_back(row.title);
-    } else if (const auto* media = std::get_if<core::OutgoingMedia>(&m.body)) {
-        r.text = media->caption;
-    } else if (const auto* tmpl = std::get_if<core::OutgoingTemplate>(&m.body)) {
-        r.text = tmpl->name;
-        for (const auto& p : tmpl->body_parameters) r.options.push_back(p.text);
-    } else if (const auto* reaction = std::get_if<core::OutgoingReaction>(&m.body)) {
-        r.text = reaction->emoji;
-    } else if (const auto* loc = std::get_if<core::OutgoingLocation>(&m.body)) {
-        r.text = loc->name;
-    }
-    r.message = m;
-    return r;
-}
 
 }  // namespace
 
@@ -241,16 +142,89 @@ struct FakeGraph::Impl {
     std::mt19937_64 rng;
     Bucket number_bucket;
     std::map<std::string, Bucket> pair_buckets;
-    struct Media {
-        std::string bytes;
-        std::string mime;
-    };
-    std::map<std::string, Media> media;
+    std::map<std::string, MediaEntry> media;
     std::uint64_t next_id = 0;
+    core::SystemClock system_clock;
+    const core::Clock* clock = nullptr;
+    std::map<std::string, core::TimePoint> last_inbound;  // member_key → their last message
+    std::map<std::string, core::TimePoint> reached;       // member_key → last template outside the window
+    std::vector<wire::TemplateDefinition> templates;
+    std::vector<RecordedRefusal> refusals;
     std::vector<std::weak_ptr<TcpStream>> sessions;
 
     Impl(asio::any_io_executor executor, FakeGraphOptions options)
-        : ex(std::move(executor)), opt(std::move(options)), rng(opt.seed) {}
+        : ex(std::move(executor)), opt(std::move(options)), rng(opt.seed),
+          clock(opt.clock != nullptr ? opt.clock : &system_clock) {}
+
+    // Caller holds mu.
+    Reply refuse(const Refusal& r, std::string recipient, std::string path, std::string raw) {
+        ++stats.refused;
+        ++stats.refused_by_code[r.code];
+        if (r.code == 131048) ++stats.messaging_limited;
+        refusals.push_back({std::move(recipient), r.code, std::move(path), std::move(raw)});
+        return graph_error(static_cast<http::status>(r.http_status), r.code, 0, r.message, r.details, false, r.user_msg);
+    }
+
+    // Caller holds mu.
+    const wire::TemplateDefinition* find_template(std::string_view name, std::string_view language) const {
+        for (const auto& t : templates) {
+            if (t.name == name && t.language == language) return &t;
+        }
+        return nullptr;
+    }
+
+    // Caller holds mu.
+    bool window_open(const std::string& key, core::TimePoint now) const {
+        const auto it = last_inbound.find(key);
+        return it != last_inbound.end() && now - it->second <= kWindow;
+    }
+
+    // Caller holds mu.
+    std::size_t reached_within_day(core::TimePoint now) const {
+        return static_cast<std::size_t>(std::count_if(reached.begin(), reached.end(),
+                                                      [&](const auto& e) { return now - e.second < kWindow; }));
+    }
+
+    // Meta's rules for one parsed message, in the order Graph reports them. Caller holds mu.
+    Verdict judge(const wire::ParsedRequest& parsed, std::string_view body, core::TimePoint now) const {
+        const auto& m = parsed.message;
+        if (auto v = check_message_limits(m)) return v;
+        if (auto v = check_media(m, wire::declared_media_mime(body), media)) return v;
+        if (const auto* t = std::get_if<core::OutgoingTemplate>(&m.body)) {
+            const auto extras = wire::read_template_send_extras(body);
+            if (auto v = check_template_send(*t, find_template(t->name, t->language_code),
+                                             extras ? extras->quick_reply_indexes : std::vector<int>{})) {
+                return v;
+            }
+        }
+        const std::string key = member_key(m.to.id);
+        if (m.to.kind == core::Recipient::Kind::kGroup) {
+            return std::nullopt;  // a group's window opens with any member's message; groups are not modelled
+        }
+        const bool open = window_open(key, now);
+        if (needs_window(m) && !open) {
+            Refusal r;
+            r.code = 131047;
+            r.message = "(#131047) Re-engagement message";
+            r.details = "Message failed to send because more than 24 hours have passed since the customer last "
+                        "replied to this number.";
+            return r;
+        }
+        if (!needs_window(m) && !open && opt.messaging_limit > 0) {
+            const auto it = reached.find(key);
+            const bool counted = it != reached.end() && now - it->second < kWindow;
+            if (!counted && reached_within_day(now) >= opt.messaging_limit) {
+                Refusal r;
+                r.code = 131048;
+                r.message = "(#131048) Spam rate limit hit";
+                r.details = "Messaging limit reached: " + std::to_string(opt.messaging_limit) +
+                            " unique users were already reached outside their customer service window in the "
+                            "last 24 hours.";
+                return r;
+            }
+        }
+        return std::nullopt;
+    }
 
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(bound_port); }
 
@@ -290,12 +264,15 @@ struct FakeGraph::Impl {
         return req[http::field::authorization] == "Bearer " + opt.access_token;
     }
 
-    asio::awaitable<Reply> handle_messages(const http::request<http::string_body>& req) {
-        auto parsed = wire::parse_graph_request(req.body());
+    asio::awaitable<Reply> handle_messages(const http::request<http::string_body>& req, std::string path) {
+        auto parsed = wire::parse_graph_request(req.body(), false);
         if (!parsed.ok()) {
             std::lock_guard lock(mu);
             ++stats.rejected;
-            co_return graph_error(http::status::bad_request, 100, 0, "(#100) Invalid parameter", parsed.error);
+            Refusal r;
+            r.message = "(#100) Invalid parameter";
+            r.details = parsed.error;
+            co_return refuse(r, {}, std::move(path), req.body());
         }
         if (parsed.mark_read) {
             std::lock_guard lock(mu);
@@ -316,6 +293,10 @@ struct FakeGraph::Impl {
         RecordedMessage record = record_of(parsed, req.body());
         {
             std::lock_guard lock(mu);
+            const auto wall = clock->now();
+            if (auto refusal = judge(parsed, req.body(), wall)) {
+                co_return refuse(*refusal, record.recipient, std::move(path), req.body());
+            }
             const auto now = Clock::now();
             if (opt.max_messages_per_second > 0 &&
                 !number_bucket.take(std::max(1.0, opt.max_messages_per_second),
@@ -328,6 +309,11 @@ struct FakeGraph::Impl {
                                                      std::chrono::duration<double>(opt.pair_interval), now)) {
                 ++stats.pair_limited;
                 co_return fault_reply(FakeFault::kPairLimit, opt.retry_after_seconds);
+            }
+            const std::string key = member_key(record.recipient);
+            if (!needs_window(parsed.message) && !window_open(key, wall) &&
+                parsed.message.to.kind != core::Recipient::Kind::kGroup) {
+                reached[key] = wall;
             }
             char id[32];
             std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(++next_id));
@@ -357,7 +343,7 @@ struct FakeGraph::Impl {
         co_return answer_with(http::status::ok, wire::send_answer_json(answer));
     }
 
-    Reply handle_upload(const http::request<http::string_body>& req) {
+    Reply handle_upload(const http::request<http::string_body>& req, std::string path) {
         const std::string content_type(req[http::field::content_type]);
         const std::string boundary = header_param(content_type, "boundary");
         if (content_type.rfind("multipart/form-data", 0) != 0 || boundary.empty()) {
@@ -379,15 +365,67 @@ struct FakeGraph::Impl {
             return graph_error(http::status::bad_request, 100, 0, "(#100) The parameter file is required");
         }
         const std::string mime = file->content_type.empty() ? type_field : file->content_type;
-        const std::string id = add_media(file->data, mime);
+        if (auto refusal = check_upload(mime, file->data.size())) {
+            std::lock_guard lock(mu);
+            return refuse(*refusal, {}, std::move(path),
+                          "(media upload: " + mime + ", " + std::to_string(file->data.size()) + " bytes)");
+        }
+        const std::string id = add_media(file->data, mime, false);
         return answer_with(http::status::ok, wire::upload_answer_json(id));
     }
 
-    std::string add_media(std::string bytes, std::string mime) {
+    std::string add_media(std::string bytes, std::string mime, bool inbound) {
         std::lock_guard lock(mu);
         const std::string id = std::to_string(1'000'000'000'000'000ULL + ++next_id);
-        media[id] = Media{std::move(bytes), std::move(mime)};
+        media[id] = MediaEntry{std::move(bytes), std::move(mime), inbound};
         return id;
+    }
+
+    // Caller holds mu.
+    std::string add_template(wire::TemplateDefinition t, std::string path, std::string_view raw, Reply* refused) {
+        std::vector<wire::TemplateDefinition> others = templates;
+        if (auto refusal = review_template(t, others)) {
+            if (refused != nullptr) {
+                *refused = refuse(*refusal, {}, std::move(path), std::string(raw));
+                return {};
+            }
+            throw std::invalid_argument("template " + t.name + "/" + t.language + " refused: " + refusal->user_msg);
+        }
+        t.id = std::to_string(2'000'000'000'000'000ULL + ++next_id);
+        templates.push_back(t);
+        return t.id;
+    }
+
+    Reply handle_templates(const http::request<http::string_body>& req, std::string_view query, std::string path) {
+        std::lock_guard lock(mu);
+        if (req.method() == http::verb::get) {
+            const std::string name = query_param(query, "name");
+            const std::string limit_text = query_param(query, "limit");
+            std::size_t limit = 25;  // Graph's default page size
+            if (!limit_text.empty() && limit_text.size() < 6 &&
+                limit_text.find_first_not_of("0123456789") == std::string::npos) {
+                limit = std::stoul(limit_text);
+            }
+            std::vector<wire::TemplateDefinition> page;
+            for (const auto& t : templates) {
+                if (page.size() >= limit) break;
+                if (name.empty() || t.name == name) page.push_back(t);
+            }
+            return answer_with(http::status::ok, wire::template_list_json(page));
+        }
+        auto parsed = wire::parse_template_creation(req.body());
+        if (!parsed.ok()) {
+            Refusal r;
+            r.message = "(#100) Invalid parameter";
+            r.details = parsed.error;
+            r.user_msg = parsed.error;
+            return refuse(r, {}, std::move(path), req.body());
+        }
+        parsed.definition.status = "PENDING";  // Meta reviews every new template
+        Reply refused;
+        const std::string id = add_template(parsed.definition, std::move(path), req.body(), &refused);
+        if (id.empty()) return refused;
+        return answer_with(http::status::ok, wire::template_created_json(templates.back()));
     }
 
     asio::awaitable<Reply> handle(const http::request<http::string_body>& req) {
@@ -423,6 +461,10 @@ struct FakeGraph::Impl {
             co_return graph_error(http::status::bad_request, 100, 0,
                                   "Invalid appsecret_proof provided in the API argument");
         }
+        if (parts.size() == 3 && parts[1] == opt.waba_id && parts[2] == "message_templates" &&
+            (req.method() == http::verb::get || req.method() == http::verb::post)) {
+            co_return handle_templates(req, query, std::string(path));
+        }
         if (parts.size() == 3 && req.method() == http::verb::post) {
             if (parts[1] != opt.phone_number_id) {
                 co_return graph_error(http::status::bad_request, 100, 33,
@@ -430,10 +472,10 @@ struct FakeGraph::Impl {
                                           "' does not exist");
             }
             if (parts[2] == "messages") {
-                co_return co_await handle_messages(req);
+                co_return co_await handle_messages(req, std::string(path));
             }
             if (parts[2] == "media") {
-                co_return handle_upload(req);
+                co_return handle_upload(req, std::string(path));
             }
         }
         if (parts.size() == 2 && (req.method() == http::verb::get || req.method() == http::verb::delete_)) {
@@ -639,7 +681,88 @@ void FakeGraph::set_max_messages_per_second(double rate) {
 }
 
 std::string FakeGraph::add_media(std::string bytes, std::string mime_type) {
-    return impl_->add_media(std::move(bytes), std::move(mime_type));
+    return impl_->add_media(std::move(bytes), std::move(mime_type), false);
+}
+
+std::string FakeGraph::add_inbound_media(std::string bytes, std::string mime_type) {
+    return impl_->add_media(std::move(bytes), std::move(mime_type), true);
+}
+
+void FakeGraph::note_inbound(std::string wa_id_or_bsuid, core::TimePoint at) {
+    std::lock_guard lock(impl_->mu);
+    auto& last = impl_->last_inbound[member_key(wa_id_or_bsuid)];
+    last = std::max(last, at);
+}
+
+std::vector<RecordedRefusal> FakeGraph::refusals() const {
+    std::lock_guard lock(impl_->mu);
+    return impl_->refusals;
+}
+
+void FakeGraph::set_messaging_limit(std::size_t limit) {
+    std::lock_guard lock(impl_->mu);
+    impl_->opt.messaging_limit = limit;
+}
+
+std::string FakeGraph::add_template(wire::TemplateDefinition definition) {
+    std::lock_guard lock(impl_->mu);
+    return impl_->add_template(std::move(definition), {}, {}, nullptr);
+}
+
+std::string FakeGraph::add_approved_template(std::string name, std::string language, std::string body,
+                                             std::vector<std::string> quick_replies) {
+    wire::TemplateDefinition t;
+    t.name = std::move(name);
+    t.language = std::move(language);
+    t.category = "UTILITY";
+    t.status = "APPROVED";
+    std::set<std::string> numbers;
+    for (std::size_t pos = body.find("{{"); pos != std::string::npos; pos = body.find("{{", pos + 2)) {
+        numbers.insert(body.substr(pos, body.find("}}", pos) - pos));
+    }
+    for (std::size_t i = 1; i <= numbers.size(); ++i) t.body_examples.push_back("sample " + std::to_string(i));
+    t.body = std::move(body);
+    t.quick_replies = std::move(quick_replies);
+    return add_template(std::move(t));
+}
+
+std::size_t FakeGraph::approve_pending() {
+    std::lock_guard lock(impl_->mu);
+    std::size_t n = 0;
+    for (auto& t : impl_->templates) {
+        if (t.status == "PENDING") {
+            t.status = "APPROVED";
+            ++n;
+        }
+    }
+    return n;
+}
+
+std::string FakeGraph::set_template_status(const std::string& name, const std::string& language,
+                                           const std::string& status, const std::string& reason) {
+    std::lock_guard lock(impl_->mu);
+    for (auto& t : impl_->templates) {
+        if (t.name == name && t.language == language) {
+            t.status = status;
+            return wire::template_status_webhook(impl_->opt.waba_id, core::to_unix(impl_->clock->now()),
+                                                 {status, t.id, t.name, t.language, t.category, reason});
+        }
+    }
+    throw std::invalid_argument("no template " + name + "/" + language);
+}
+
+std::vector<wire::TemplateDefinition> FakeGraph::templates() const {
+    std::lock_guard lock(impl_->mu);
+    return impl_->templates;
+}
+
+std::string FakeGraph::account_update_webhook(const std::string& event) const {
+    return wire::account_update_webhook(impl_->opt.waba_id, core::to_unix(impl_->clock->now()), event);
+}
+
+std::string FakeGraph::business_capability_webhook(std::int64_t messaging_limit) const {
+    return wire::business_capability_webhook(impl_->opt.waba_id, core::to_unix(impl_->clock->now()),
+                                             messaging_limit);
 }
 
 }  // namespace delvex::whatsapp

@@ -1,16 +1,21 @@
 #pragma once
 
 // An in-process fake Graph API for tests, benchmarks and `delvex demo`: same paths, bodies and answers as
-// Meta (contract whatsapp-cloud-api.md §5, §6, §8), bound to 127.0.0.1:0. It enforces the throughput cap
-// (130429) and the per-recipient pair limit (131056), injects faults, and records every accepted message.
+// Meta, bound to 127.0.0.1:0. It refuses what Meta refuses (the 24 h window, templates, media, message
+// limits, the messaging limit; docs/FAKE_GRAPH.md has the table of rules and codes), enforces the
+// throughput cap (130429) and the per-recipient pair limit (131056), injects faults, serves the template
+// management API, and records every accepted message and every refusal.
 
+#include "bot/core/clock.hpp"
 #include "bot/core/outgoing.hpp"
+#include "bot/whatsapp/wire/templates.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +38,13 @@ struct FakeGraphOptions {
     std::string api_version = "v25.0";
     std::string phone_number_id = "106540352242922";
     std::string access_token = "fake-graph-token";
+    /// The WhatsApp Business Account: /{waba_id}/message_templates and entry.id of the WABA webhooks.
+    std::string waba_id = "102290129340398";
+    /// The fake's time for the 24 h window and the messaging limit; nullptr = the system clock. Not owned.
+    const core::Clock* clock = nullptr;
+    /// Unique recipients reached by templates outside their window per moving 24 h (Meta's messaging
+    /// limit, 250 for a new portfolio); 0 = unlimited. Over → 131048.
+    std::size_t messaging_limit = 250;
     /// When non-empty, every call must carry appsecret_proof = hex(HMAC-SHA256(app_secret, token)).
     std::string app_secret;
 
@@ -77,6 +89,14 @@ struct RecordedRead {
     bool typing = false;
 };
 
+/// A request the fake refused by one of Meta's rules (not the rate caps, faults or a bad token).
+struct RecordedRefusal {
+    std::string recipient;  ///< as sent ("to" or "recipient"); empty when the body named none
+    std::int64_t code = 0;
+    std::string path;       ///< e.g. "/v25.0/106540352242922/messages"
+    std::string raw_json;   ///< the request body (a media upload: its type and size only)
+};
+
 struct FakeGraphStats {
     std::uint64_t connections = 0;  ///< TCP connections accepted
     std::uint64_t requests = 0;     ///< HTTP requests read (all paths)
@@ -85,6 +105,9 @@ struct FakeGraphStats {
     std::uint64_t pair_limited = 0; ///< 131056 answers from the pair limit
     std::uint64_t faults = 0;       ///< injected faults answered (or left unanswered)
     std::uint64_t rejected = 0;     ///< 400/401 for bad token or malformed bodies
+    std::uint64_t refused = 0;      ///< requests refused by one of Meta's rules (see refusals())
+    std::map<std::int64_t, std::uint64_t> refused_by_code;  ///< the same, per Graph error code
+    std::uint64_t messaging_limited = 0;  ///< 131048 answers from the messaging limit (also in refused)
 };
 
 /// The fake server. Runs on `executor` (typically the test's io_context); the accessors are thread-safe.
@@ -121,8 +144,36 @@ public:
                                double token_expired, double throttle);
     /// Changes the throughput cap while running (0 = none).
     void set_max_messages_per_second(double rate);
-    /// Registers bytes as an uploaded media file and returns its id (for download tests).
+    /// Registers bytes as an uploaded media file and returns its id (downloadable and sendable).
     std::string add_media(std::string bytes, std::string mime_type);
+    /// Registers bytes as media a member sent: resolvable by GET /{id} and downloadable, never sendable.
+    std::string add_inbound_media(std::string bytes, std::string mime_type);
+
+    /// A message from a member, as seen by Meta: opens (or refreshes) their 24 h window at `at`.
+    /// `wa_id_or_bsuid` may carry a leading '+'. Thread-safe.
+    void note_inbound(std::string wa_id_or_bsuid, core::TimePoint at);
+    /// Every request refused by a rule, in order.
+    std::vector<RecordedRefusal> refusals() const;
+    /// Changes the messaging limit while running (0 = unlimited).
+    void set_messaging_limit(std::size_t limit);
+
+    /// Adds a template after Meta's approval review, with the status it carries (seed APPROVED ones this
+    /// way). Returns its id; throws std::invalid_argument with the review's reason when it would be refused.
+    std::string add_template(wire::TemplateDefinition definition);
+    /// Shorthand: an APPROVED UTILITY template whose example values are generated.
+    std::string add_approved_template(std::string name, std::string language, std::string body,
+                                      std::vector<std::string> quick_replies = {});
+    /// Every PENDING template becomes APPROVED; returns how many.
+    std::size_t approve_pending();
+    /// Sets a template's status and returns the message_template_status_update webhook body Meta would
+    /// post about it. Throws std::invalid_argument when no template has that name and language.
+    std::string set_template_status(const std::string& name, const std::string& language, const std::string& status,
+                                    const std::string& reason = "NONE");
+    std::vector<wire::TemplateDefinition> templates() const;
+    /// The account_update webhook body for `event` (e.g. "ACCOUNT_RESTRICTION").
+    std::string account_update_webhook(const std::string& event) const;
+    /// The business_capability_update webhook body announcing a new messaging limit.
+    std::string business_capability_webhook(std::int64_t messaging_limit) const;
 
 private:
     struct Impl;

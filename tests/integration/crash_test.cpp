@@ -53,6 +53,7 @@ TEST(CrashTest, EveryAcknowledgedWebhookSurvivesKillNineAndIsAnsweredOnce) {
     };
     auto post = [&](std::uint16_t port, int i) {
         const auto body = body_of(i);
+        graph.fake.note_inbound(member_of(i), std::chrono::system_clock::now());  // Meta sees the member write
         return testing::http_request(port, "POST", "/webhook", body,
                                      {{"Content-Type", "application/json"}, {"X-Hub-Signature-256", signer.sign(body)}},
                                      std::chrono::seconds(5))

@@ -53,6 +53,14 @@ TEST(Dispatcher, SendsEveryMessageKindThroughTheRealClientToTheFake) {
     auto s = settings();
     s.governor.rate_per_second = 0;  // the FakeClock stands still: no budget refill to wait for
     DeliveryRig rig({}, s);
+    // Meta sends only media ids it issued to us (uploads) and templates approved in that language.
+    auto& fake = rig.graph.fake;
+    const std::string img = fake.add_media("jpeg", "image/jpeg");
+    const std::string aud = fake.add_media("ogg", "audio/ogg");
+    const std::string doc = fake.add_media("pdf", "application/pdf");
+    const std::string st = fake.add_media("webp", "image/webp");
+    fake.add_approved_template("price_alert", "en_US", "Price alert: {{1}} is at {{2}} USD today.");
+    fake.add_approved_template("forum_reminder", "sw", "Kumbusho: {{room}} saa {{time}} leo.");
     std::vector<core::OutgoingMessage> all;
     auto add = [&](core::OutgoingBody body) {
         core::OutgoingMessage m;
@@ -73,11 +81,11 @@ TEST(Dispatcher, SendsEveryMessageKindThroughTheRealClientToTheFake) {
     list.button = "Modules";
     list.sections = {{"Safety", {{"m1", "Mercury", "Retorts and risk"}, {"m2", "Dust", ""}}}};
     add(list);
-    add(core::OutgoingMedia{core::MediaKind::kImage, core::MediaSource::by_id("media-img"), "A retort", {}});
-    add(core::OutgoingMedia{core::MediaKind::kAudio, core::MediaSource::by_id("media-aud"), {}, {}});
+    add(core::OutgoingMedia{core::MediaKind::kImage, core::MediaSource::by_id(img), "A retort", {}});
+    add(core::OutgoingMedia{core::MediaKind::kAudio, core::MediaSource::by_id(aud), {}, {}});
     add(core::OutgoingMedia{core::MediaKind::kVideo, core::MediaSource::by_link("https://x.example/v.mp4"), "v", {}});
-    add(core::OutgoingMedia{core::MediaKind::kDocument, core::MediaSource::by_id("media-doc"), "Guide", "guide.pdf"});
-    add(core::OutgoingMedia{core::MediaKind::kSticker, core::MediaSource::by_id("media-st"), {}, {}});
+    add(core::OutgoingMedia{core::MediaKind::kDocument, core::MediaSource::by_id(doc), "Guide", "guide.pdf"});
+    add(core::OutgoingMedia{core::MediaKind::kSticker, core::MediaSource::by_id(st), {}, {}});
     add(core::OutgoingLocation{-2.87, 32.23, "Geita hub", "Geita, Tanzania"});
     add(core::OutgoingReaction{"wamid.inbound1", "👍"});
     core::OutgoingTemplate positional;
@@ -256,6 +264,12 @@ TEST(Dispatcher, HaltAgainOnTheProbeDoublesThePause) {
     EXPECT_EQ(rig.metrics.sending_halted.load(), 0);
 }
 
+// The templates with_templates() maps, APPROVED on the fake as they are in WhatsApp Manager.
+void approve_templates(whatsapp::FakeGraph& fake) {
+    fake.add_approved_template("room_update", "en_US", "New in your room: {{1}}. Reply to read more.");
+    fake.add_approved_template("room_update", "sw", "Mpya chumbani: {{1}}. Jibu kusoma zaidi.");
+}
+
 delivery::DeliverySettings with_templates() {
     auto s = settings();
     s.templates.add("relay", "en", delivery::TemplateSpec{.name = "room_update", .language_code = "en_US", .params = {"{text}"}});
@@ -265,6 +279,7 @@ delivery::DeliverySettings with_templates() {
 
 TEST(Dispatcher, ClosedWindowSendsTheTemplateForThePurposeAndLanguage) {
     DeliveryRig rig({}, with_templates());
+    approve_templates(rig.graph.fake);
     const auto now = core::to_unix(rig.clock.now());
     rig.add_member("254700000271", now - 25 * 3600, "sw");
     rig.enqueue_text("relay:1", "254700000271", "Bei ya dhahabu imepanda");
@@ -297,6 +312,7 @@ TEST(Dispatcher, ClosedWindowWithoutATemplateHoldsTheMessageForTheDigest) {
 
 TEST(Dispatcher, WindowClosedAnswerFallsBackToTheTemplate) {
     DeliveryRig rig({}, with_templates());
+    approve_templates(rig.graph.fake);
     rig.graph.fake.fail_next(whatsapp::FakeFault::kWindowClosed);
     rig.enqueue_text("relay:2", "254700000291", "posted while you were away");  // not a member we know
     rig.start();

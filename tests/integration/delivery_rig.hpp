@@ -9,6 +9,7 @@
 
 #include <future>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "bot/core/clock.hpp"
@@ -29,7 +30,7 @@ public:
                          std::chrono::milliseconds graph_timeout = std::chrono::milliseconds(2000),
                          bool real_time = false, bool durable = false)
         : time(real_time ? static_cast<const core::Clock&>(system_clock) : clock),
-          graph(std::move(fake_options)),
+          graph(on_clock(std::move(fake_options), time)),
           writer(store::DatabaseOptions{dir.file("delvex.db"), durable, 5000, false}),
           settings_(std::move(settings)) {
         whatsapp::GraphConfig cfg;
@@ -85,7 +86,11 @@ public:
         return result.get();
     }
 
+    /// A member whose last message came at `last_inbound` (unix seconds): the store and the fake Graph API
+    /// (Meta's view of their 24 h window) both learn it.
     void add_member(const std::string& key, std::int64_t last_inbound, const std::string& language = "en") {
+        graph.fake.note_inbound(key, core::from_unix(last_inbound));
+        described_.insert(key);
         writer.post([=](store::Database& db) {
             store::MemberRepository members(db.sql());
             members.insert(store::MemberRow{0, key, key, "", language, last_inbound, last_inbound});
@@ -98,9 +103,13 @@ public:
             store::MemberRepository members(db.sql());
             members.touch_inbound(key, at);
         });
+        graph.fake.note_inbound(key, core::from_unix(at));
     }
 
+    /// A recipient not described by add_member is a member who wrote just now (as the rows the product
+    /// queues in reply to a message are): the fake Graph API learns it so that its 24 h window is open.
     void enqueue(const std::string& key, const core::OutgoingMessage& m, const std::string& purpose = {}) {
+        if (described_.count(m.to.id) == 0) graph.fake.note_inbound(m.to.id, time.now());
         const auto now = core::to_unix_ms(time.now());
         with_outbox([&](store::OutboxRepository& repo) { return repo.enqueue(delivery::entry_for(key, m, purpose), now); });
         dispatcher->kick();
@@ -140,8 +149,15 @@ public:
     std::thread io;
 
 private:
+    // The fake judges windows by the dispatcher's clock.
+    static whatsapp::FakeGraphOptions on_clock(whatsapp::FakeGraphOptions o, const core::Clock& clock) {
+        if (o.clock == nullptr) o.clock = &clock;
+        return o;
+    }
+
     delivery::DeliverySettings settings_;
     bool started_ = false;
+    std::set<std::string> described_;  // recipients whose last inbound the test set with add_member
 };
 
 }  // namespace delvex::testing

@@ -29,6 +29,7 @@ protected:
         ::setenv("DELVEX_RECIPIENT_BURST", "45", 1);
         ::setenv("DELVEX_SEND_RATE", "0", 1);
         harness = std::make_unique<testing::ServiceHarness>(dir.file("rooms.db"), whatsapp::FakeGraphOptions{}, &clock);
+        harness->seed_templates();  // config/templates.yaml, approved as in WhatsApp Manager
     }
 
     struct Member {

@@ -11,8 +11,11 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <yaml-cpp/yaml.h>
+
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "bot/core/crypto.hpp"
@@ -105,10 +108,38 @@ FakeRunner::~FakeRunner() {
     thread.join();
 }
 
+namespace {
+
+// The fake judges the 24 h window by the same clock as the service under test.
+whatsapp::FakeGraphOptions with_clock(whatsapp::FakeGraphOptions o, const core::Clock& clock) {
+    if (o.clock == nullptr) o.clock = &clock;
+    return o;
+}
+
+}  // namespace
+
+void seed_approved_templates(whatsapp::FakeGraph& fake, const std::string& templates_yaml) {
+    const YAML::Node root = YAML::LoadFile(templates_yaml);
+    std::set<std::pair<std::string, std::string>> done;
+    for (const auto& purpose : root) {
+        for (const auto& language : purpose.second) {
+            const auto spec = language.second;
+            const auto name = spec["name"].as<std::string>();
+            const auto code = spec["language"].as<std::string>();
+            if (!done.insert({name, code}).second) continue;
+            std::string body = "Delve Exchange";
+            const std::size_t params = spec["params"] ? spec["params"].size() : 0;
+            for (std::size_t i = 1; i <= params; ++i) body += ": {{" + std::to_string(i) + "}} and";
+            body += " more. Reply to continue.";
+            fake.add_approved_template(name, code, body);
+        }
+    }
+}
+
 ServiceHarness::ServiceHarness(const std::string& db_path, whatsapp::FakeGraphOptions fake,
                                const core::Clock* clock)
     : clock_(clock != nullptr ? *clock : system_clock_),
-      runner_(std::make_unique<FakeRunner>(std::move(fake))),
+      runner_(std::make_unique<FakeRunner>(with_clock(std::move(fake), clock_))),
       fake_(&runner_->fake) {
     config_.home = DELVEX_SOURCE_DIR;
     config_.listen_host = "127.0.0.1";
@@ -142,6 +173,11 @@ void ServiceHarness::stop_service() {
 }
 
 HttpResult ServiceHarness::post_webhook(const std::string& body, const std::string* signature) {
+    for (const auto& update : whatsapp::wire::split_envelope(body).updates) {
+        if (update.kind == whatsapp::wire::UpdateKind::kMessage && !update.member_key.empty()) {
+            fake_->note_inbound(update.member_key, clock_.now());
+        }
+    }
     whatsapp::SignatureVerifier signer(kAppSecret);
     return http_request(port_, "POST", "/webhook", body,
                         {{"Content-Type", "application/json"},
@@ -159,6 +195,10 @@ core::InboundMessage ServiceHarness::text_message(const std::string& wamid, cons
     m.type_name = "text";
     m.text = text;
     return m;
+}
+
+void ServiceHarness::seed_templates() {
+    seed_approved_templates(*fake_, config_.home + "/config/templates.yaml");
 }
 
 std::string ServiceHarness::webhook_for(const core::InboundMessage& m) const {

@@ -49,6 +49,11 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
 /// Reads a fixture file from tests/fixtures.
 std::string fixture(const std::string& relative);
 
+/// Registers, APPROVED on `fake`, every template named in `templates_yaml` (purpose → language → {name,
+/// language, params}), each with a body holding as many positional parameters as its `params`. A test that
+/// expects templates to be sent when windows are closed calls this once.
+void seed_approved_templates(whatsapp::FakeGraph& fake, const std::string& templates_yaml);
+
 /// Waits until `condition` holds, checking every few milliseconds, up to `deadline`. Returns the last
 /// value: a test asserts on it, so a hang fails instead of blocking.
 bool eventually(const std::function<bool()>& condition,
@@ -85,8 +90,13 @@ public:
     void start_service();
     void stop_service();
 
-    /// POSTs a body to /webhook signed with the app secret (or with `signature` when given).
+    /// POSTs a body to /webhook signed with the app secret (or with `signature` when given). Every member
+    /// message in the body is also noted on the fake Graph API (as Meta would see it: their 24 h window opens
+    /// now by the harness clock).
     HttpResult post_webhook(const std::string& body, const std::string* signature = nullptr);
+
+    /// Seeds the fake with the product's templates (config/templates.yaml), all APPROVED.
+    void seed_templates();
 
     /// A text message from `wa_id` as Meta would send it.
     static core::InboundMessage text_message(const std::string& wamid, const std::string& wa_id,

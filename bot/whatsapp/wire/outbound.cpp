@@ -533,7 +533,7 @@ std::string mark_read_json(std::string_view wamid, bool typing) {
     return root.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-ParsedRequest parse_graph_request(std::string_view body) {
+ParsedRequest parse_graph_request(std::string_view body, bool check_limits) {
     ParsedRequest out;
     const Json root = Json::parse(body, nullptr, false);
     if (root.is_discarded() || !root.is_object()) {
@@ -575,7 +575,8 @@ ParsedRequest parse_graph_request(std::string_view body) {
         out.error = std::move(e);
         return out;
     }
-    if (auto e = validate(m); !e.empty()) {
+    std::string e = check_limits ? validate(m) : check_recipient(m.to);
+    if (!e.empty()) {
         out.error = param_error(e);
     }
     return out;
@@ -684,6 +685,9 @@ std::string error_json(const GraphError& error) {
     if (error.subcode != 0) err["error_subcode"] = error.subcode;
     if (!error.details.empty()) {
         err["error_data"] = Json{{"messaging_product", "whatsapp"}, {"details", error.details}};
+    }
+    if (!error.user_msg.empty()) {
+        err["error_user_msg"] = error.user_msg;
     }
     err["is_transient"] = error.is_transient;
     err["fbtrace_id"] = error.fbtrace_id;

@@ -61,7 +61,9 @@ struct ParsedRequest {
     std::string error;
     bool ok() const { return error.empty(); }
 };
-ParsedRequest parse_graph_request(std::string_view body);
+/// `check_limits` false skips validate()'s §5.2 body limits (the recipient is still checked): the fake Graph
+/// API applies Meta's limits itself and answers them with Meta's codes.
+ParsedRequest parse_graph_request(std::string_view body, bool check_limits = true);
 
 // --- Graph's answers ---
 

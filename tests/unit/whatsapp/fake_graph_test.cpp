@@ -16,6 +16,11 @@ core::OutgoingMessage text_to(std::string phone) {
     return core::OutgoingMessage{core::Recipient::phone(std::move(phone)), {}, core::OutgoingText{"hi", false}, {}};
 }
 
+// Meta refuses free-form messages outside the 24 h window: these members have just written to us.
+void members_wrote(FakeGraph& fake, const std::vector<std::string>& phones) {
+    for (const auto& phone : phones) fake.note_inbound(phone, std::chrono::system_clock::now());
+}
+
 GraphConfig config_for(const FakeGraph& fake) {
     GraphConfig c;
     c.base_url = fake.base_url();
@@ -50,6 +55,7 @@ TEST(FakeGraph, AnswersLikeMetaWithInputAndWaId) {
     GraphClient client(ioc.get_executor(), config_for(fake));
     std::vector<std::string> seen;
     fake.on_message([&](const RecordedMessage& m) { seen.push_back(m.wamid); });
+    members_wrote(fake, {"15550001111"});
     auto out = run_until_done(ioc, client.send(text_to("15550001111")));
     ASSERT_TRUE(out && out->ok());
     EXPECT_EQ(out->wa_id, "15550001111");
@@ -66,6 +72,7 @@ TEST(FakeGraph, ThrottlesWith130429AboveTheThroughputCap) {
     GraphClient client(ioc.get_executor(), config_for(fake));
     std::vector<std::string> phones;
     for (int i = 0; i < 20; ++i) phones.push_back("1555000" + std::to_string(1000 + i));
+    members_wrote(fake, phones);
     auto classes = run_until_done(ioc, send_all(&client, phones));
     ASSERT_TRUE(classes);
     const auto ok = std::count(classes->begin(), classes->end(), "ok");
@@ -85,6 +92,7 @@ TEST(FakeGraph, EnforcesThePairLimitPerRecipientWith131056) {
     FakeGraph fake(ioc.get_executor(), o);
     fake.start();
     GraphClient client(ioc.get_executor(), config_for(fake));
+    members_wrote(fake, {"15550001", "15550002"});
     auto classes = run_until_done(ioc, send_all(&client, {"15550001", "15550001", "15550001", "15550002"}));
     ASSERT_TRUE(classes);
     EXPECT_EQ(*classes, (std::vector<std::string>{"ok", "ok", "throttle", "ok"}));
@@ -102,6 +110,7 @@ TEST(FakeGraph, InjectsTheSameFaultsForTheSameSeed) {
         FakeGraph fake(ioc.get_executor(), o);
         fake.start();
         GraphClient client(ioc.get_executor(), config_for(fake));
+        members_wrote(fake, {"15550009999"});
         std::vector<std::string> phones(60, "15550009999");
         return run_until_done(ioc, send_all(&client, phones)).value_or(std::vector<std::string>{});
     };
@@ -122,6 +131,7 @@ TEST(FakeGraph, AnswersTheNextNRequestsWithTheScriptedFault) {
     FakeGraph fake(ioc.get_executor());
     fake.start();
     GraphClient client(ioc.get_executor(), config_for(fake));
+    members_wrote(fake, {"1555"});
     fake.fail_next(FakeFault::kPairLimit, 2);
     fake.fail_next(FakeFault::kWindowClosed);
     auto classes = run_until_done(ioc, send_all(&client, {"1555", "1555", "1555", "1555"}));
@@ -137,6 +147,7 @@ TEST(FakeGraph, AnswersSlowRequestsLateButAcceptsThem) {
     FakeGraph fake(ioc.get_executor(), o);
     fake.start();
     GraphClient client(ioc.get_executor(), config_for(fake));
+    members_wrote(fake, {"1555"});
     fake.fail_next(FakeFault::kSlow);
     auto out = run_until_done(ioc, client.send(text_to("1555")));
     ASSERT_TRUE(out && out->ok());

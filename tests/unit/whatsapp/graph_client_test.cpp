@@ -12,6 +12,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <sstream>
 
 namespace delvex::whatsapp {
@@ -44,7 +45,12 @@ struct Loopback {
     GraphClient client;
 
     explicit Loopback(FakeGraphOptions options = {}, std::function<void(GraphConfig&)> tweak = {})
-        : fake(ioc.get_executor(), std::move(options)), client(ioc.get_executor(), make_config(tweak)) {}
+        : fake(ioc.get_executor(), std::move(options)), client(ioc.get_executor(), make_config(tweak)) {
+        // The member wrote to us just now: free-form messages are inside Meta's 24 h window.
+        member_wrote(kPhone);
+    }
+
+    void member_wrote(const std::string& who) { fake.note_inbound(who, std::chrono::system_clock::now()); }
 
     GraphConfig make_config(const std::function<void(GraphConfig&)>& tweak) {
         fake.start();
@@ -62,6 +68,16 @@ struct Loopback {
 
 TEST(GraphClient, SendsEveryKindAndTheFakeRecordsIt) {
     Loopback t;
+    t.member_wrote("US.13491208655302741918");
+    // Meta sends only media it issued to us and templates approved in that language.
+    const std::map<core::MediaKind, std::string> uploaded = {
+        {core::MediaKind::kImage, t.fake.add_media("jpeg", "image/jpeg")},
+        {core::MediaKind::kAudio, t.fake.add_media("ogg", "audio/ogg")},
+        {core::MediaKind::kVideo, t.fake.add_media("mp4", "video/mp4")},
+        {core::MediaKind::kDocument, t.fake.add_media("pdf", "application/pdf")},
+        {core::MediaKind::kSticker, t.fake.add_media("webp", "image/webp")}};
+    t.fake.add_approved_template("forum_reminder", "en_US", "Reminder: the {{1}} forum starts at {{2}} today.", {"Go"});
+    t.fake.add_approved_template("forum_named", "sw", "Karibu kwenye {{room}} leo.");
     std::vector<core::OutgoingMessage> all;
     all.push_back(text_to(kPhone, "Karibu"));
     core::ReplyButtons buttons;
@@ -76,7 +92,7 @@ TEST(GraphClient, SendsEveryKindAndTheFakeRecordsIt) {
     all.push_back({core::Recipient::phone(kPhone), {}, list, {}});
     for (auto kind : {core::MediaKind::kImage, core::MediaKind::kAudio, core::MediaKind::kVideo,
                       core::MediaKind::kDocument, core::MediaKind::kSticker}) {
-        core::OutgoingMedia media{kind, core::MediaSource::by_id("42"), {}, {}};
+        core::OutgoingMedia media{kind, core::MediaSource::by_id(uploaded.at(kind)), {}, {}};
         if (kind == core::MediaKind::kDocument) media.filename = "l.pdf";
         all.push_back({core::Recipient::phone(kPhone), {}, media, {}});
     }
@@ -254,6 +270,7 @@ asio::awaitable<int> send_concurrently(GraphClient* client, int n) {
 
 TEST(GraphClient, CapsConcurrentConnectionsAtMaxConnections) {
     Loopback t({}, [](GraphConfig& c) { c.max_connections = 3; });
+    for (int i = 0; i < 30; ++i) t.member_wrote("2547000000" + std::to_string(10 + i));
     const auto ok = run_until_done(t.ioc, send_concurrently(&t.client, 30));
     ASSERT_TRUE(ok);
     EXPECT_EQ(*ok, 30);
@@ -385,6 +402,7 @@ TEST(GraphClient, NeverLogsTheTokenTheProofOrPhoneNumbers) {
     c.app_secret = core::Secret(o.app_secret);
     c.appsecret_proof = true;
     GraphClient client(ioc.get_executor(), c, log);
+    fake.note_inbound(kPhone, std::chrono::system_clock::now());  // the member wrote: their window is open
 
     ASSERT_TRUE(run_until_done(ioc, client.send(text_to(kPhone, "hello")))->ok());
     fake.fail_next(FakeFault::kTokenExpired);
