@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "bot/app/commands.hpp"
+#include "bot/app/fake_templates.hpp"
 #include "bot/app/service.hpp"
 #include "bot/core/crypto.hpp"
 #include "bot/whatsapp/fake_graph.hpp"
@@ -211,6 +212,8 @@ int run_demo(const DemoOptions& options, std::istream& in, std::ostream& out) {
     config.access_token = core::Secret(fake_options.access_token);
     config.app_secret = core::Secret(core::random_hex(16));
     config.verify_token = core::Secret(core::random_hex(16));
+    // The simulated account has the project's templates, approved (as after `delvex templates push`).
+    approve_project_templates(fake, delivery::TemplateMap::load(config.home + "/config/templates.yaml"));
 
     core::SystemClock clock;
     int code = 0;

@@ -12,7 +12,7 @@
 #include "bot/store/account_repository.hpp"
 #include "bot/store/database.hpp"
 #include "bot/whatsapp/graph_client.hpp"
-#include "bot/whatsapp/wire/management.hpp"
+#include "bot/whatsapp/wire/templates.hpp"
 
 namespace delvex::app {
 namespace {
@@ -72,10 +72,15 @@ asio::awaitable<int> work(whatsapp::GraphClient& graph, const std::string& waba,
             if (const auto it = have.find({d.name, text.language_code}); it != have.end()) {
                 row.status = it->second;
             } else if (push) {
-                whatsapp::wire::TemplateCreate create{d.name, text.language_code, d.category, text.body, text.example,
-                                                      text.buttons};
+                whatsapp::wire::TemplateDefinition create;
+                create.name = d.name;
+                create.language = text.language_code;
+                create.category = d.category;
+                create.body = text.body;
+                create.body_examples = text.example;
+                create.quick_replies = text.buttons;
                 std::string target = waba + "/message_templates";
-                std::string body = whatsapp::wire::template_create_json(create);
+                std::string body = whatsapp::wire::template_creation_json(create);
                 auto answer = co_await graph.call(true, std::move(target), std::move(body));
                 if (answer.ok()) {
                     const auto created = whatsapp::wire::parse_template_created(answer.body);

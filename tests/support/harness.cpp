@@ -11,13 +11,12 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 
+#include "bot/app/fake_templates.hpp"
 #include "bot/core/crypto.hpp"
 #include "bot/whatsapp/signature.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
@@ -119,21 +118,7 @@ whatsapp::FakeGraphOptions with_clock(whatsapp::FakeGraphOptions o, const core::
 }  // namespace
 
 void seed_approved_templates(whatsapp::FakeGraph& fake, const std::string& templates_yaml) {
-    const YAML::Node root = YAML::LoadFile(templates_yaml);
-    std::set<std::pair<std::string, std::string>> done;
-    for (const auto& purpose : root) {
-        for (const auto& language : purpose.second) {
-            const auto spec = language.second;
-            const auto name = spec["name"].as<std::string>();
-            const auto code = spec["language"].as<std::string>();
-            if (!done.insert({name, code}).second) continue;
-            std::string body = "Delve Exchange";
-            const std::size_t params = spec["params"] ? spec["params"].size() : 0;
-            for (std::size_t i = 1; i <= params; ++i) body += ": {{" + std::to_string(i) + "}} and";
-            body += " more. Reply to continue.";
-            fake.add_approved_template(name, code, body);
-        }
-    }
+    app::approve_project_templates(fake, delivery::TemplateMap::load(templates_yaml));
 }
 
 ServiceHarness::ServiceHarness(const std::string& db_path, whatsapp::FakeGraphOptions fake,
@@ -152,6 +137,8 @@ ServiceHarness::ServiceHarness(const std::string& db_path, whatsapp::FakeGraphOp
     config_.app_secret = core::Secret(kAppSecret);
     config_.verify_token = core::Secret(kVerifyToken);
     config_.graph_timeout = std::chrono::milliseconds(2000);
+    // The account as an operator leaves it after `delvex templates push` and Meta's review.
+    seed_templates();
     start_service();
 }
 
@@ -198,7 +185,11 @@ core::InboundMessage ServiceHarness::text_message(const std::string& wamid, cons
 }
 
 void ServiceHarness::seed_templates() {
+    if (seeded_) {
+        return;
+    }
     seed_approved_templates(*fake_, config_.home + "/config/templates.yaml");
+    seeded_ = true;
 }
 
 std::string ServiceHarness::webhook_for(const core::InboundMessage& m) const {

@@ -49,9 +49,8 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
 /// Reads a fixture file from tests/fixtures.
 std::string fixture(const std::string& relative);
 
-/// Registers, APPROVED on `fake`, every template named in `templates_yaml` (purpose → language → {name,
-/// language, params}), each with a body holding as many positional parameters as its `params`. A test that
-/// expects templates to be sent when windows are closed calls this once.
+/// Registers, APPROVED on `fake`, every template `templates_yaml` defines, in every language (as after
+/// `delvex templates push` and Meta's review). The harness does it for the service's own config at start.
 void seed_approved_templates(whatsapp::FakeGraph& fake, const std::string& templates_yaml);
 
 /// Waits until `condition` holds, checking every few milliseconds, up to `deadline`. Returns the last
@@ -95,7 +94,8 @@ public:
     /// now by the harness clock).
     HttpResult post_webhook(const std::string& body, const std::string* signature = nullptr);
 
-    /// Seeds the fake with the product's templates (config/templates.yaml), all APPROVED.
+    /// Seeds the fake with the product's templates (config/templates.yaml), all APPROVED; the constructor
+    /// does it, so a second call does nothing.
     void seed_templates();
 
     /// A text message from `wa_id` as Meta would send it.
@@ -111,6 +111,7 @@ private:
     app::Config config_;
     std::unique_ptr<app::Service> service_;
     std::uint16_t port_ = 0;
+    bool seeded_ = false;
 };
 
 }  // namespace delvex::testing

@@ -188,4 +188,43 @@ std::string business_capability_webhook(std::string_view waba_id, std::int64_t t
                              {"max_phone_numbers_per_business", max_phone_numbers}});
 }
 
+std::optional<std::vector<TemplateDefinition>> parse_template_list(std::string_view body, std::string* next) {
+    const Json doc = Json::parse(body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("data") || !doc["data"].is_array()) {
+        return std::nullopt;
+    }
+    std::vector<TemplateDefinition> out;
+    for (const auto& t : doc["data"]) {
+        if (!t.is_object()) {
+            continue;
+        }
+        TemplateDefinition d;
+        d.id = text_of(t, "id");
+        d.name = text_of(t, "name");
+        d.language = text_of(t, "language");
+        d.status = text_of(t, "status");
+        d.category = text_of(t, "category");
+        out.push_back(std::move(d));
+    }
+    if (next != nullptr) {
+        next->clear();
+        if (const auto p = doc.find("paging"); p != doc.end() && p->is_object()) {
+            *next = text_of(*p, "next");
+        }
+    }
+    return out;
+}
+
+std::optional<TemplateDefinition> parse_template_created(std::string_view body) {
+    const Json doc = Json::parse(body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("id")) {
+        return std::nullopt;
+    }
+    TemplateDefinition d;
+    d.id = doc["id"].is_string() ? doc["id"].get<std::string>() : doc["id"].dump();
+    d.status = text_of(doc, "status");
+    d.category = text_of(doc, "category");
+    return d;
+}
+
 }  // namespace delvex::whatsapp::wire

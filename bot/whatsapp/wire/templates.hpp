@@ -45,6 +45,13 @@ std::string template_list_json(const std::vector<TemplateDefinition>& templates)
 /// {"id":"…","status":"PENDING","category":"…"}: the answer to a creation.
 std::string template_created_json(const TemplateDefinition& definition);
 
+/// The list answer read back (name, language, status, category, id of each; no components); nullopt when it
+/// is not one. `next` gets paging.next (a full URL) when there is another page.
+std::optional<std::vector<TemplateDefinition>> parse_template_list(std::string_view body, std::string* next = nullptr);
+
+/// The creation answer read back (id, status, category); nullopt when it is not one.
+std::optional<TemplateDefinition> parse_template_created(std::string_view body);
+
 /// What a test needs of a template send body that the domain form drops.
 struct TemplateSendExtras {
     /// Indexes of the `button` components with sub_type quick_reply, in body order.
