@@ -54,6 +54,9 @@ std::string fixture(const std::string& relative);
 /// expects templates to be sent when windows are closed calls this once.
 void seed_approved_templates(whatsapp::FakeGraph& fake, const std::string& templates_yaml);
 
+/// One line per request the fake refused: code, the recipient's last digits, the start of the body.
+std::string describe_refusals(const whatsapp::FakeGraph& fake);
+
 /// Waits until `condition` holds, checking every few milliseconds, up to `deadline`. Returns the last
 /// value: a test asserts on it, so a hang fails instead of blocking.
 bool eventually(const std::function<bool()>& condition,
@@ -98,6 +101,10 @@ public:
     /// Seeds the fake with the product's templates (config/templates.yaml), all APPROVED.
     void seed_templates();
 
+    /// By default the harness fails the test if the fake refused any request (a product bug: Meta would
+    /// have refused it too). A test that provokes refusals on purpose calls this.
+    void allow_refusals() { allow_refusals_ = true; }
+
     /// A text message from `wa_id` as Meta would send it.
     static core::InboundMessage text_message(const std::string& wamid, const std::string& wa_id,
                                              const std::string& text, const std::string& name = "Test Miner");
@@ -111,6 +118,7 @@ private:
     app::Config config_;
     std::unique_ptr<app::Service> service_;
     std::uint16_t port_ = 0;
+    bool allow_refusals_ = false;
 };
 
 }  // namespace delvex::testing
