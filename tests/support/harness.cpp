@@ -191,12 +191,16 @@ void ServiceHarness::stop_service() {
     }
 }
 
-HttpResult ServiceHarness::post_webhook(const std::string& body, const std::string* signature) {
+void ServiceHarness::note_members_of(const std::string& body) {
     for (const auto& update : whatsapp::wire::split_envelope(body).updates) {
         if (update.kind == whatsapp::wire::UpdateKind::kMessage && !update.member_key.empty()) {
             fake_->note_inbound(update.member_key, clock_.now());
         }
     }
+}
+
+HttpResult ServiceHarness::post_webhook(const std::string& body, const std::string* signature) {
+    note_members_of(body);
     whatsapp::SignatureVerifier signer(kAppSecret);
     return http_request(port_, "POST", "/webhook", body,
                         {{"Content-Type", "application/json"},

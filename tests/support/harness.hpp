@@ -97,6 +97,9 @@ public:
     /// message in the body is also noted on the fake Graph API (as Meta would see it: their 24 h window opens
     /// now by the harness clock).
     HttpResult post_webhook(const std::string& body, const std::string* signature = nullptr);
+    /// What post_webhook tells the fake: each member message in `body` opens that member's window now.
+    /// For tests that post webhooks by other means (load generators).
+    void note_members_of(const std::string& body);
 
     /// Seeds the fake with the product's templates (config/templates.yaml), all APPROVED.
     void seed_templates();
