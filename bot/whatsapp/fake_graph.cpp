@@ -189,7 +189,10 @@ struct FakeGraph::Impl {
     Verdict judge(const wire::ParsedRequest& parsed, std::string_view body, core::TimePoint now) const {
         const auto& m = parsed.message;
         if (auto v = check_message_limits(m)) return v;
-        if (auto v = check_media(m, wire::declared_media_mime(body), media)) return v;
+        // Only a document's declared type matters (calendars); other bodies are not parsed a second time.
+        const auto* doc = std::get_if<core::OutgoingMedia>(&m.body);
+        const bool document = doc != nullptr && doc->kind == core::MediaKind::kDocument;
+        if (auto v = check_media(m, document ? wire::declared_media_mime(body) : std::string(), media)) return v;
         if (const auto* t = std::get_if<core::OutgoingTemplate>(&m.body)) {
             const auto extras = wire::read_template_send_extras(body);
             if (auto v = check_template_send(*t, find_template(t->name, t->language_code),

@@ -63,6 +63,8 @@ public:
         ioc.stop();
         io.join();
         writer.stop();
+        EXPECT_TRUE(graph.fake.refusals().empty())
+            << "the fake Graph API refused what Meta would refuse:" << describe_refusals(graph.fake);
     }
 
     void start() {

@@ -230,6 +230,27 @@ TEST_F(RoomsScenario, PostsReachRoomMatesUnderTheAliasThreadedNeverTheNumberAndN
     }
 }
 
+TEST_F(RoomsScenario, APhotoPostedInTheRoomReachesTheOthersAsMediaMetaWillSend) {
+    onboard(amina, "en", "east-africa", "Amina");
+    onboard(baraka, "en", "east-africa", "Baraka");
+    core::InboundMessage photo;
+    photo.type = core::MessageType::kImage;
+    photo.type_name = "image";
+    core::MediaRef media;
+    media.id = harness->fake().add_inbound_media("jpeg-bytes-of-the-pit", "image/jpeg");  // Meta's id for Amina's file
+    media.mime_type = "image/jpeg";
+    media.caption = "Gold at the pit today";
+    photo.media = media;
+    send(amina, photo);
+
+    // Graph sends only media ids it issued to this business (uploads), never the id of a file a member sent.
+    EXPECT_TRUE(harness->fake().refusals().empty()) << testing::describe_refusals(harness->fake());
+    harness->allow_refusals();  // reported once, above
+    std::size_t images = 0;
+    for (const auto& m : to(baraka)) images += m.type == "image" ? 1 : 0;
+    EXPECT_EQ(images, 1u);
+}
+
 TEST_F(RoomsScenario, AMemberOutsideTheWindowGetsOneDigestThenTheMissedPostsAfterReplying) {
     onboard(amina, "en", "east-africa", "Amina");
     onboard(baraka, "en", "east-africa", "Baraka");
@@ -454,6 +475,32 @@ TEST_F(RoomsScenario, ModeratorsApproveHeldPostsHandleReportsAndOnlyModeratorsCa
     EXPECT_EQ(repo.count_actions("silence"), 1);
     EXPECT_EQ(repo.count_actions("ban"), 1);
     EXPECT_EQ(repo.count_actions("announce"), 1);
+}
+
+TEST_F(RoomsScenario, AnAnnouncementReachesAMemberOutsideTheWindowAsATemplateMetaAccepts) {
+    harness->stop_service();
+    harness->config().home = home_with_regions(dir,
+                                               "rooms:\n"
+                                               "  - id: east-africa\n"
+                                               "    names: {en: East Africa, sw: Afrika Mashariki}\n"
+                                               "    time_zone: Africa/Nairobi\n"
+                                               "    languages: [sw, en]\n"
+                                               "    countries: [\"254\", \"255\"]\n"
+                                               "    moderators: [\"+254700000009\"]\n");
+    harness->start_service();
+    const Member mod{"254700000009", "Neema"};
+    onboard(mod, "en", "east-africa", "Neema Mod");
+    onboard(baraka, "en", "east-africa", "Baraka");
+    clock.advance(25h);  // Baraka's window closes; the moderator writes again
+    say(mod, "announce Forum on Thursday at 15:00");
+
+    // Graph refuses a template parameter holding a new-line (132018): the announcement must reach Baraka
+    // as a template whose parameters are single lines.
+    EXPECT_TRUE(harness->fake().refusals().empty()) << testing::describe_refusals(harness->fake());
+    harness->allow_refusals();  // reported once, above
+    ASSERT_FALSE(to(baraka).empty());
+    EXPECT_EQ(to(baraka).back().type, "template");
+    EXPECT_NE(to(baraka).back().raw_json.find("Forum on Thursday at 15:00"), std::string::npos);
 }
 
 TEST_F(RoomsScenario, AFloodOfPostsIsRefusedOncePerWindowWithAClearMessage) {

@@ -142,8 +142,27 @@ ServiceHarness::ServiceHarness(const std::string& db_path, whatsapp::FakeGraphOp
     start_service();
 }
 
+std::string describe_refusals(const whatsapp::FakeGraph& fake) {
+    std::string out;
+    for (const auto& r : fake.refusals()) {
+        // Codes and the last digits of the recipient only: never a full phone number in test output.
+        const auto tail = r.recipient.size() > 4 ? r.recipient.substr(r.recipient.size() - 4) : std::string();
+        std::string body = r.raw_json.substr(0, 240);
+        for (auto at = body.find(r.recipient); !r.recipient.empty() && at != std::string::npos;
+             at = body.find(r.recipient, at)) {
+            body.replace(at, r.recipient.size(), "…" + tail);
+        }
+        out += "\n  code " + std::to_string(r.code) + " to …" + tail + " " + body;
+    }
+    return out;
+}
+
 ServiceHarness::~ServiceHarness() {
     stop_service();
+    if (!allow_refusals_) {
+        EXPECT_TRUE(fake_->refusals().empty())
+            << "the fake Graph API refused what Meta would refuse:" << describe_refusals(*fake_);
+    }
 }
 
 void ServiceHarness::start_service() {
@@ -159,12 +178,16 @@ void ServiceHarness::stop_service() {
     }
 }
 
-HttpResult ServiceHarness::post_webhook(const std::string& body, const std::string* signature) {
+void ServiceHarness::note_members_of(const std::string& body) {
     for (const auto& update : whatsapp::wire::split_envelope(body).updates) {
         if (update.kind == whatsapp::wire::UpdateKind::kMessage && !update.member_key.empty()) {
             fake_->note_inbound(update.member_key, clock_.now());
         }
     }
+}
+
+HttpResult ServiceHarness::post_webhook(const std::string& body, const std::string* signature) {
+    note_members_of(body);
     whatsapp::SignatureVerifier signer(kAppSecret);
     return http_request(port_, "POST", "/webhook", body,
                         {{"Content-Type", "application/json"},

@@ -53,6 +53,9 @@ std::string fixture(const std::string& relative);
 /// `delvex templates push` and Meta's review). The harness does it for the service's own config at start.
 void seed_approved_templates(whatsapp::FakeGraph& fake, const std::string& templates_yaml);
 
+/// One line per request the fake refused: code, the recipient's last digits, the start of the body.
+std::string describe_refusals(const whatsapp::FakeGraph& fake);
+
 /// Waits until `condition` holds, checking every few milliseconds, up to `deadline`. Returns the last
 /// value: a test asserts on it, so a hang fails instead of blocking.
 bool eventually(const std::function<bool()>& condition,
@@ -93,10 +96,17 @@ public:
     /// message in the body is also noted on the fake Graph API (as Meta would see it: their 24 h window opens
     /// now by the harness clock).
     HttpResult post_webhook(const std::string& body, const std::string* signature = nullptr);
+    /// What post_webhook tells the fake: each member message in `body` opens that member's window now.
+    /// For tests that post webhooks by other means (load generators).
+    void note_members_of(const std::string& body);
 
     /// Seeds the fake with the product's templates (config/templates.yaml), all APPROVED; the constructor
     /// does it, so a second call does nothing.
     void seed_templates();
+
+    /// By default the harness fails the test if the fake refused any request (a product bug: Meta would
+    /// have refused it too). A test that provokes refusals on purpose calls this.
+    void allow_refusals() { allow_refusals_ = true; }
 
     /// A text message from `wa_id` as Meta would send it.
     static core::InboundMessage text_message(const std::string& wamid, const std::string& wa_id,
@@ -112,6 +122,7 @@ private:
     std::unique_ptr<app::Service> service_;
     std::uint16_t port_ = 0;
     bool seeded_ = false;
+    bool allow_refusals_ = false;
 };
 
 }  // namespace delvex::testing
