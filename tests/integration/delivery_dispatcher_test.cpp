@@ -258,8 +258,8 @@ TEST(Dispatcher, HaltAgainOnTheProbeDoublesThePause) {
 
 delivery::DeliverySettings with_templates() {
     auto s = settings();
-    s.templates.add("relay", "en", delivery::TemplateSpec{"room_update", "en_US", {"{text}"}});
-    s.templates.add("relay", "sw", delivery::TemplateSpec{"room_update", "sw", {"{text}"}});
+    s.templates.add("relay", "en", delivery::TemplateSpec{"room_update", "en_US", {"{text}"}, 0, false, {}});
+    s.templates.add("relay", "sw", delivery::TemplateSpec{"room_update", "sw", {"{text}"}, 0, false, {}});
     return s;
 }
 
