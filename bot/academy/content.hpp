@@ -63,7 +63,7 @@ struct Question {
     LocalText feedback_right;         ///< kTrueFalse, kTyped
     LocalText feedback_wrong;         ///< kTrueFalse, kTyped
     LocalText hint;                   ///< shown before the next try
-    int tries = 2;                    ///< after the last miss the right answer is shown
+    int tries = 2;                    ///< after the last miss the right answer is shown; 1 for quiz true/false
 };
 
 /// A media file beside the YAML, as found on disk by the checker.
@@ -100,7 +100,7 @@ struct Module {
     LocalText summary;                ///< module list row description, ≤ 72, optional
     std::vector<std::string> languages;  ///< languages the module is offered in; always has "en"
     std::vector<std::string> sources;    ///< where its facts come from
-    int pass_mark = 70;               ///< percent of quiz questions answered right
+    int pass_mark = 70;               ///< percent of quiz questions answered right on the first try
     std::string folder;               ///< folder name under the content root
     std::vector<Lesson> lessons;
     Where where;

@@ -8,6 +8,7 @@
 
 #include "bot/academy/answers.hpp"
 #include "bot/academy/limits.hpp"
+#include "bot/academy/quiz_odds.hpp"
 #include "bot/core/crypto.hpp"
 #include "bot/core/window.hpp"
 
@@ -791,7 +792,7 @@ void Engine::advance(Turn& t, Progress& p, std::string prefix) const {
 void Engine::finish(Turn& t, Progress& p, std::string prefix) const {
     const Module* m = find_module(p.module_id);
     p.position = static_cast<int>(p.plan.size());
-    p.score = p.quiz_total > 0 ? (p.quiz_right * 100 + p.quiz_total / 2) / p.quiz_total : 100;
+    p.score = quiz_score(p.quiz_right, p.quiz_total);
     p.status = p.score >= p.pass_mark ? Status::kPassed : Status::kFailed;
     p.completed_ms = t.now_ms;
     p.updated_ms = t.now_ms;
@@ -911,8 +912,10 @@ void Engine::answer(Turn& t, const std::string& step_id, std::string_view choice
     const bool quiz = is_quiz(at.lesson);
     if (right) {
         if (quiz) {
+            // Only a first-try answer counts towards the pass mark: with further tries, tapping through the
+            // options finds every answer, and the certificate would say nothing.
             ++p->quiz_total;
-            ++p->quiz_right;
+            p->quiz_right += p->tries_used == 0 ? 1 : 0;
         }
         std::string prefix = tr(t, "answer.right");
         if (!feedback.empty()) {

@@ -109,6 +109,7 @@ private:
     std::map<std::string, Where> module_ids_;
     std::map<std::string, Where> lesson_ids_;
     std::map<std::string, Where> step_ids_;
+    bool in_quiz_ = false;                       // the lesson being read has `quiz: true`
 
     void report(Severity severity, int line, std::string message) {
         content_.diagnostics.push_back(Diagnostic{severity, file_, line, std::move(message)});
@@ -488,6 +489,7 @@ private:
             unique(lesson_ids_, lesson.id, doc["id"].IsDefined() ? doc["id"] : doc, "lesson");
             lesson.title = text(doc, "title", kHeader, true, "'title'", what);
             lesson.quiz = boolean(doc, "quiz", false, what).value_or(false);
+            in_quiz_ = lesson.quiz;
             const YAML::Node steps = child(doc, "steps", true, what);
             if (steps.IsDefined()) {
                 if (!steps.IsSequence() || steps.size() == 0) {
@@ -584,7 +586,14 @@ private:
             return;
         }
         q.prompt = text(s, "prompt", q.style == QuestionStyle::kTyped ? kPlainText : kBody, true, "'prompt'", what);
-        q.tries = integer(s, "tries", false, limits::kMinTries, limits::kMaxTries, what).value_or(2);
+        // A second try at a true/false question is a free answer: in a quiz it has one try, the default there.
+        const bool quiz_true_false = in_quiz_ && q.style == QuestionStyle::kTrueFalse;
+        q.tries = integer(s, "tries", false, limits::kMinTries, limits::kMaxTries, what)
+                      .value_or(quiz_true_false ? 1 : 2);
+        if (quiz_true_false && q.tries != 1) {
+            error(s["tries"], label + " is true/false in a quiz and has 'tries: " + std::to_string(q.tries) +
+                                  "'; a quiz gives a true/false question 1 try (the second one could not be wrong)");
+        }
         q.hint = text(s, "hint", kPlainText, false, "'hint'", what);
         if (q.hint.empty() && q.tries > 1) {
             warning(s, label + " has no 'hint' for the next try");

@@ -180,7 +180,7 @@ TEST_F(AcademyScenario, StartAnswerRightAndWrongRestartResumePassCertifyAndVerif
     tap("academy:ans:ld-q4:false");
     const auto done = since(mark);
     EXPECT_NE(done.find("Well done, Amina"), std::string::npos) << done;
-    EXPECT_NE(done.find("100%"), std::string::npos);
+    EXPECT_NE(done.find("75%"), std::string::npos);  // three of four: the second-try answer does not count
 
     std::string code;
     {
