@@ -9,6 +9,7 @@
 #include <tuple>
 #include <utility>
 
+#include "bot/academy/advice.hpp"
 #include "bot/academy/limits.hpp"
 #include "bot/academy/media.hpp"
 
@@ -258,6 +259,11 @@ private:
                 continue;
             }
             check_length(value, item.second, label + " (" + lang + ")", slot);
+            if (const auto why = list_in_paragraph(value); slot.message && !why.empty()) {
+                warning(item.second, label + " (" + lang + ") reads as a list (" + std::string(why) +
+                                         ") but arrives as one paragraph; write it as a literal block (|-), "
+                                         "one item a line");
+            }
             out.by_lang.emplace(lang, std::move(value));
         }
         if (!out.has("en")) {
