@@ -8,6 +8,7 @@
 
 #include "bot/academy/answers.hpp"
 #include "bot/academy/limits.hpp"
+#include "bot/academy/openers.hpp"
 #include "bot/academy/quiz_odds.hpp"
 #include "bot/core/crypto.hpp"
 #include "bot/core/window.hpp"
@@ -917,20 +918,13 @@ void Engine::answer(Turn& t, const std::string& step_id, std::string_view choice
             ++p->quiz_total;
             p->quiz_right += p->tries_used == 0 ? 1 : 0;
         }
-        std::string prefix = tr(t, "answer.right");
-        if (!feedback.empty()) {
-            prefix += " " + feedback;
-        }
-        advance(t, *p, std::move(prefix));
+        advance(t, *p, with_verdict(tr(t, "answer.right"), feedback));
         return;
     }
     ++p->tries_used;
     const int tries = std::max(1, q.tries);
     if (p->tries_used < tries) {
-        std::string prefix = tr(t, "answer.wrong");
-        if (!feedback.empty()) {
-            prefix += " " + feedback;
-        }
+        std::string prefix = with_verdict(tr(t, "answer.wrong"), feedback);
         if (!q.hint.empty()) {
             prefix += "\n" + tr(t, "answer.hint", {{"hint", q.hint.in(t.lang)}});
         }
@@ -945,10 +939,7 @@ void Engine::answer(Turn& t, const std::string& step_id, std::string_view choice
     if (quiz) {
         ++p->quiz_total;
     }
-    std::string prefix = tr(t, "answer.wrong");
-    if (!feedback.empty()) {
-        prefix += " " + feedback;
-    }
+    std::string prefix = with_verdict(tr(t, "answer.wrong"), feedback);
     std::string right_answer;
     std::string right_why;
     if (q.style == QuestionStyle::kTyped) {
@@ -1147,10 +1138,7 @@ void Engine::review_answer(Turn& t, const std::string& step_id, std::string_view
         t.store.record_answer(
             AnswerRecord{pr->id, at.module->id, "review:" + step_id, cut(choice, 200), right, t.now_ms});
     }
-    std::string body = tr(t, right ? "answer.right" : "answer.wrong");
-    if (!feedback.empty()) {
-        body += " " + feedback;
-    }
+    std::string body = with_verdict(tr(t, right ? "answer.right" : "answer.wrong"), feedback);
     if (!right) {
         body += "\n" + tr(t, "answer.correct_was", {{"answer", right_answer}});
     }

@@ -12,6 +12,7 @@
 #include "bot/academy/advice.hpp"
 #include "bot/academy/limits.hpp"
 #include "bot/academy/media.hpp"
+#include "bot/academy/openers.hpp"
 
 namespace delvex::academy {
 namespace {
@@ -280,6 +281,27 @@ private:
                 if (tally.first++ == 0) {
                     tally.second = line_of(at);
                 }
+            }
+        }
+    }
+
+    /// Feedback goes out after the engine's own verdict ("✅ Right!"): one that opens with a verdict too reads
+    /// "Right! Right." to the learner.
+    void check_opener(const YAML::Node& map, const char* key, const std::string& label) {
+        const YAML::Node node = map[key];
+        if (!node.IsDefined() || !node.IsMap()) {
+            return;
+        }
+        for (const auto& item : node) {
+            if (!item.second.IsScalar()) {
+                continue;
+            }
+            const std::string value = trim(item.second.Scalar());
+            const std::string opener(verdict_opener(value));
+            if (!opener.empty()) {
+                warning(item.second, label + " (" + item.first.Scalar() + ") opens with '" + opener +
+                                         "'; the engine already says right or not quite before it, so the "
+                                         "learner would read it twice: start with the reason");
             }
         }
     }
@@ -611,6 +633,8 @@ private:
         }
         q.feedback_right = text(s, "feedback_right", kPlainText, true, "'feedback_right'", what);
         q.feedback_wrong = text(s, "feedback_wrong", kPlainText, true, "'feedback_wrong'", what);
+        check_opener(s, "feedback_right", "'feedback_right'");
+        check_opener(s, "feedback_wrong", "'feedback_wrong'");
         if (q.style == QuestionStyle::kTrueFalse) {
             q.correct_is_true = boolean(s, "correct", true, what).value_or(false);
             return;
@@ -712,6 +736,7 @@ private:
             option.correct = boolean(o, "correct", false, owhat).value_or(false);
             correct += option.correct ? 1 : 0;
             option.feedback = text(o, "feedback", kPlainText, true, "'feedback' of option '" + option.id + "'", owhat);
+            check_opener(o, "feedback", "'feedback' of option '" + option.id + "'");
             q.options.push_back(std::move(option));
         }
         if (correct != 1 && !q.options.empty()) {

@@ -247,6 +247,22 @@ TEST(AcademyEngine, OnlyFirstTryAnswersCountSoSecondTriesCannotPassTheQuiz) {
     EXPECT_TRUE(r.store.certificates.empty());
 }
 
+TEST(AcademyEngine, AFeedbackWithItsOwnVerdictIsNotDoubled) {
+    Rig r;
+    r.enrol();
+    r.tap("academy:next:ld-intro");
+    r.tap("academy:next:ld-picture");
+    auto fx = r.tap("academy:ans:ld-practice:true");  // "Yes, wet dust stays down.": the engine's line stays
+    EXPECT_NE(joined(fx).find("✅ Right! Yes, wet dust stays down."), std::string::npos) << joined(fx);
+    r.tap("academy:ans:ld-q1:wet");
+    r.tap("academy:ans:ld-q2:retort");
+    r.say("mercury");
+    fx = r.tap("academy:ans:ld-q4:false");  // "Right, it has no colour and no smell."
+    const auto text = joined(fx);
+    EXPECT_NE(text.find("✅ Right, it has no colour and no smell."), std::string::npos) << text;
+    EXPECT_EQ(text.find("Right! Right"), std::string::npos) << text;
+}
+
 TEST(AcademyEngine, AfterTheLastMissTheRightAnswerIsShownAndTheModuleGoesOn) {
     Rig r;
     r.enrol();

@@ -182,6 +182,36 @@ TEST(AcademySchema, RefusesMoreThanOneTryAtATrueFalseQuestionInAQuizOnly) {
     EXPECT_EQ(c.modules[0].lessons[1].steps[3].question.tries, 1);
 }
 
+TEST(AcademyAdvice, WarnsAboutFeedbackThatOpensWithTheEnginesOwnVerdict) {
+    const std::string step =
+        "  - id: q\n    type: question\n    style: buttons\n    prompt: {en: Pick.}\n    hint: {en: Hint.}\n"
+        "    options:\n"
+        "      - id: a\n        correct: true\n        title: {en: A}\n"
+        "        feedback:\n          en: Right, A is the one.\n          fr: \"Exact : c'est A.\"\n"
+        "      - id: b\n        title: {en: B}\n        feedback: {en: \"Not quite. B is not.\"}\n"
+        "  - id: tf\n    type: question\n    style: true_false\n    prompt: {en: Yes or no}\n"
+        "    correct: true\n    feedback_right: {en: \"¡Correcto! Yes.\"}\n"
+        "    feedback_wrong: {en: Right at the start it is true.}\n";
+    std::string module = kModule;
+    module.replace(module.find("[en]"), 4, "[en, fr]");
+    const Content c = TempContent({{"demo/module.yaml", module}, {"demo/quiz.yaml", quiz_with(step)}}).load();
+    EXPECT_EQ(c.errors(), 0u) << ::testing::PrintToString(errors_of(c));
+    std::vector<std::string> openers;
+    for (const auto& w : warnings_of(c)) {
+        if (w.find("opens with") != std::string::npos) {
+            openers.push_back(w);
+        }
+    }
+    const std::string tail = "; the engine already says right or not quite before it, so the learner would read it "
+                             "twice: start with the reason";
+    EXPECT_EQ(openers, (std::vector<std::string>{
+                           "demo/quiz.yaml:15: warning: 'feedback' of option 'a' (en) opens with 'Right'" + tail,
+                           "demo/quiz.yaml:16: warning: 'feedback' of option 'a' (fr) opens with 'Exact'" + tail,
+                           "demo/quiz.yaml:19: warning: 'feedback' of option 'b' (en) opens with 'Not quite'" + tail,
+                           "demo/quiz.yaml:25: warning: 'feedback_right' (en) opens with '¡Correcto'" + tail,
+                       }));
+}
+
 TEST(AcademyLayout, WarnsAboutUnlistedLessonFilesAndFoldersWithoutModuleYaml) {
     const std::string step = "  - id: q\n    type: question\n    style: true_false\n    prompt: {en: Yes or no}\n"
                              "    correct: true\n    tries: 1\n    feedback_right: {en: Yes.}\n"
