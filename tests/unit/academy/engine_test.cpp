@@ -332,10 +332,10 @@ TEST(AcademyEngine, PassingGivesACertificateThatVerifiesInChatInAnyLanguage) {
     const auto back = r.tap(ids(again.messages.back())[0]);
     EXPECT_TRUE(has_id(back, "academy:mod:learner-demo"));
     EXPECT_EQ(r.progress().status, Status::kPassed);
-    // A review is planned about a week later.
+    // The first spaced review is planned two days later.
     ASSERT_FALSE(fx.jobs.empty());
     EXPECT_EQ(fx.jobs.back().kind, "academy.review");
-    EXPECT_EQ(fx.jobs.back().due_ms, r.now + 7 * kDay);
+    EXPECT_EQ(fx.jobs.back().due_ms, r.now + 2 * kDay);
 
     Rig other;
     other.store.certificates = r.store.certificates;
