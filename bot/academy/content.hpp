@@ -106,6 +106,14 @@ struct Module {
     Where where;
 };
 
+/// A word the lessons use, explained in one line (academy-content/glossary.yaml).
+struct GlossaryTerm {
+    std::string id;
+    std::map<std::string, std::vector<std::string>, std::less<>> words;  ///< what a learner may type, per language
+    LocalText meaning;                ///< one line, ≤ 300 characters, in every language
+    Where where;
+};
+
 enum class Severity { kError, kWarning };
 
 /// One problem found in the content, reported as `file:line: error: message`.
@@ -120,6 +128,7 @@ struct Diagnostic {
 /// Modules with errors are still listed as far as they could be read; use them only when errors() == 0.
 struct Content {
     std::vector<Module> modules;
+    std::vector<GlossaryTerm> glossary;  ///< empty when there is no glossary.yaml
     std::vector<Diagnostic> diagnostics;
 
     std::size_t errors() const;

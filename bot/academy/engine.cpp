@@ -931,7 +931,7 @@ void Engine::plain_text_in_lesson(Turn& t, std::string_view text) const {
     if (at.step->kind != StepKind::kQuestion) {
         if (keyword("next", norm)) {
             advance(t, *p, {});
-        } else {
+        } else if (!glossary_reply(t, *p, norm)) {
             send_step(t, *p, tr(t, "next.tap"));
         }
         return;
@@ -946,7 +946,7 @@ void Engine::plain_text_in_lesson(Turn& t, std::string_view text) const {
                 answer(t, step_id, "true", false);
             } else if (keyword("false", norm)) {
                 answer(t, step_id, "false", false);
-            } else {
+            } else if (!glossary_reply(t, *p, norm)) {
                 send_step(t, *p, tr(t, "answer.tap"));
             }
             return;
@@ -960,7 +960,9 @@ void Engine::plain_text_in_lesson(Turn& t, std::string_view text) const {
                     return;
                 }
             }
-            send_step(t, *p, tr(t, "answer.tap"));
+            if (!glossary_reply(t, *p, norm)) {
+                send_step(t, *p, tr(t, "answer.tap"));
+            }
             return;
         }
     }

@@ -126,6 +126,8 @@ private:
     void finish(Turn& t, Progress& p, std::string prefix) const;
     void answer(Turn& t, const std::string& step_id, std::string_view choice, bool typed) const;
     void plain_text_in_lesson(Turn& t, std::string_view text) const;
+    /// A glossary word (or the word for the list) typed in a lesson: answers it and shows the step again.
+    bool glossary_reply(Turn& t, Progress& p, std::string_view normalized) const;
     void show_media(Turn& t, const std::string& step_id) const;
     void progress_report(Turn& t) const;
     void verify(Turn& t, std::string_view code) const;

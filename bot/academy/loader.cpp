@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "bot/academy/advice.hpp"
+#include "bot/academy/glossary.hpp"
 #include "bot/academy/limits.hpp"
 #include "bot/academy/media.hpp"
 #include "bot/academy/openers.hpp"
@@ -89,6 +90,9 @@ public:
                 continue;
             }
             load_module(folder);
+        }
+        if (fs::exists(root_ / "glossary.yaml")) {
+            load_glossary(root_ / "glossary.yaml", "glossary.yaml", content_);
         }
         if (content_.modules.empty() && content_.errors() == 0) {
             file_.clear();
