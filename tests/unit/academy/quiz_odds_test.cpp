@@ -149,7 +149,7 @@ TEST(AcademyQuizOdds, ExactOddsMatchHandWorkedCases) {
 // The odds above assume the engine counts first tries only. Random tappers run through the real engine on
 // the test module (3 buttons, a 3-row list, a typed answer and a true/false; pass mark 60 %: three of four)
 // must pass as often as the exact figure says: 1/3 · 1/3 · 1/2 = 1/18. Counting second tries too would
-// make it 1/3 (2/3 · 2/3 · 3/4), which this would catch.
+// make it about 15 % (5/9 · 5/9 · 1/2: a tapper may tap the same wrong option twice), which this catches.
 TEST(AcademyQuizOdds, RandomTappersThroughTheEnginePassAsOftenAsTheExactOddsSay) {
     static const core::Catalog catalog = core::Catalog::load(std::string(DELVEX_SOURCE_DIR) + "/config/locales");
     Content content = load_content(std::string(DELVEX_SOURCE_DIR) + "/tests/fixtures/academy/learner");
