@@ -63,7 +63,7 @@ struct Question {
     LocalText feedback_right;         ///< kTrueFalse, kTyped
     LocalText feedback_wrong;         ///< kTrueFalse, kTyped
     LocalText hint;                   ///< shown before the next try
-    int tries = 2;                    ///< after the last miss the right answer is shown
+    int tries = 2;                    ///< after the last miss the right answer is shown; 1 for quiz true/false
 };
 
 /// A media file beside the YAML, as found on disk by the checker.
@@ -100,9 +100,17 @@ struct Module {
     LocalText summary;                ///< module list row description, ≤ 72, optional
     std::vector<std::string> languages;  ///< languages the module is offered in; always has "en"
     std::vector<std::string> sources;    ///< where its facts come from
-    int pass_mark = 70;               ///< percent of quiz questions answered right
+    int pass_mark = 70;               ///< percent of quiz questions answered right on the first try
     std::string folder;               ///< folder name under the content root
     std::vector<Lesson> lessons;
+    Where where;
+};
+
+/// A word the lessons use, explained in one line (academy-content/glossary.yaml).
+struct GlossaryTerm {
+    std::string id;
+    std::map<std::string, std::vector<std::string>, std::less<>> words;  ///< what a learner may type, per language
+    LocalText meaning;                ///< one line, ≤ 300 characters, in every language
     Where where;
 };
 
@@ -120,6 +128,7 @@ struct Diagnostic {
 /// Modules with errors are still listed as far as they could be read; use them only when errors() == 0.
 struct Content {
     std::vector<Module> modules;
+    std::vector<GlossaryTerm> glossary;  ///< empty when there is no glossary.yaml
     std::vector<Diagnostic> diagnostics;
 
     std::size_t errors() const;

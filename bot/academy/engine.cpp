@@ -7,48 +7,29 @@
 #include <stdexcept>
 
 #include "bot/academy/answers.hpp"
+#include "bot/academy/engine_turn.hpp"
 #include "bot/academy/limits.hpp"
+#include "bot/academy/openers.hpp"
+#include "bot/academy/quiz_odds.hpp"
 #include "bot/core/crypto.hpp"
 #include "bot/core/window.hpp"
 
 namespace delvex::academy {
 namespace {
 
-constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+using detail::chars;
+using detail::cut;
+using detail::is_quiz;
+using detail::kDayMs;
+using detail::split;
+using detail::to_int;
+
 constexpr std::size_t kMaxProfiles = 9;     // a list holds 10 rows; one is "Someone new"
 constexpr std::size_t kMaxNameChars = 20;   // a reply button title
 constexpr std::size_t kMaxListModules = 8;  // + "My progress" + "Low data"
 constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 using Vars = std::vector<std::pair<std::string, std::string>>;
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-    std::vector<std::string_view> out;
-    while (true) {
-        const auto at = s.find(sep);
-        out.push_back(s.substr(0, at));
-        if (at == std::string_view::npos) {
-            return out;
-        }
-        s.remove_prefix(at + 1);
-    }
-}
-
-std::size_t chars(std::string_view s) {
-    return limits::utf8_length(s).value_or(s.size());
-}
-
-/// The first `n` code points of a UTF-8 string.
-std::string cut(std::string_view s, std::size_t n) {
-    std::size_t i = 0;
-    std::size_t count = 0;
-    while (i < s.size() && count < n) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        i += lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        ++count;
-    }
-    return std::string(s.substr(0, std::min(i, s.size())));
-}
 
 std::string trim(std::string_view s) {
     const auto b = s.find_first_not_of(" \t\r\n");
@@ -74,12 +55,6 @@ std::string size_text(std::uintmax_t bytes) {
         return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
     }
     return std::to_string(std::max<std::uintmax_t>(1, (bytes + 500) / 1000)) + " KB";
-}
-
-std::int64_t to_int(std::string_view s) {
-    std::int64_t v = 0;
-    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size() ? v : -1;
 }
 
 /// A typed certificate code, as far as chat can tell: one or two words of 6 to 10 letters and digits
@@ -113,35 +88,7 @@ std::string join_body(std::string& prefix, const std::string& body) {
     return body;
 }
 
-bool is_quiz(const Lesson* lesson) {
-    return lesson != nullptr && lesson->quiz;
-}
-
 }  // namespace
-
-struct Engine::Turn {
-    LearnerStore& store;
-    const Learner& learner;
-    std::int64_t now_ms;
-    std::string lang;
-    Session session;
-    Effects fx;
-    bool session_dirty = false;
-    std::optional<Profile> profile_cache;
-
-    void text(std::string body) { fx.messages.emplace_back(core::OutgoingText{std::move(body), false}); }
-    void send(core::OutgoingBody body) { fx.messages.push_back(std::move(body)); }
-    void dirty() { session_dirty = true; }
-    const Profile* profile() {
-        if (session.profile_id == 0) {
-            return nullptr;
-        }
-        if (!profile_cache || profile_cache->id != session.profile_id) {
-            profile_cache = store.profile(session.profile_id);
-        }
-        return profile_cache ? &*profile_cache : nullptr;
-    }
-};
 
 Engine::Engine(Content content, const core::Catalog& catalog, EngineOptions options)
     : content_(std::move(content)), catalog_(catalog), options_(std::move(options)) {
@@ -321,7 +268,9 @@ Effects Engine::on_message(LearnerStore& store, const Learner& learner, const co
         } else if (verb == "ans") {
             answer(t, arg, arg2, false);
         } else if (verb == "rev") {
-            review_answer(t, arg, arg2, parts.size() > 3 ? to_int(parts[3]) : 0);
+            review_answer(t, arg, arg2, parts.size() > 3 ? to_int(parts[3]) : 0,
+                          parts.size() > 4 ? static_cast<int>(to_int(parts[4])) : -1,
+                          parts.size() > 5 ? static_cast<int>(std::max<std::int64_t>(0, to_int(parts[5]))) : 0);
         } else if (verb == "media") {
             show_media(t, arg);
         } else if (verb == "progress") {
@@ -726,19 +675,19 @@ void Engine::send_step(Turn& t, Progress& p, std::string prefix) const {
             return;
         }
         case StepKind::kQuestion: {
-            t.send(render_question(t, at, std::move(prefix), 0));
+            t.send(render_question(t, at, std::move(prefix), {}));
             return;
         }
     }
 }
 
 core::OutgoingBody Engine::render_question(Turn& t, const Located& at, std::string prefix,
-                                           std::int64_t review_profile) const {
+                                           const std::string& review_tail) const {
     const Step& s = *at.step;
     const Question& q = s.question;
-    const std::string verb = review_profile != 0 ? "academy:rev:" : "academy:ans:";
+    const std::string verb = !review_tail.empty() ? "academy:rev:" : "academy:ans:";
     // A review answer names its learner: on a shared phone someone else may be in a lesson meanwhile.
-    const std::string suffix = review_profile != 0 ? ":" + std::to_string(review_profile) : std::string();
+    const std::string& suffix = review_tail;
     std::string prompt = q.prompt.in(t.lang);
     if (q.style == QuestionStyle::kTyped) {
         std::string body = prefix.empty() ? prompt : prefix + "\n\n" + prompt;
@@ -791,7 +740,7 @@ void Engine::advance(Turn& t, Progress& p, std::string prefix) const {
 void Engine::finish(Turn& t, Progress& p, std::string prefix) const {
     const Module* m = find_module(p.module_id);
     p.position = static_cast<int>(p.plan.size());
-    p.score = p.quiz_total > 0 ? (p.quiz_right * 100 + p.quiz_total / 2) / p.quiz_total : 100;
+    p.score = quiz_score(p.quiz_right, p.quiz_total);
     p.status = p.score >= p.pass_mark ? Status::kPassed : Status::kFailed;
     p.completed_ms = t.now_ms;
     p.updated_ms = t.now_ms;
@@ -826,7 +775,9 @@ void Engine::finish(Turn& t, Progress& p, std::string prefix) const {
         }
         b.body = tr(t, "done.passed",
                     {{"name", name}, {"module", title}, {"score", std::to_string(p.score)}, {"code", cert->code}});
-        plan_review(t, p, 0);
+        if (!options_.review_days.empty()) {
+            plan_review(t, p, ReviewTurn{}, t.now_ms + options_.review_days.front() * kDayMs);
+        }
     } else {
         b.body = tr(t, "done.failed",
                     {{"name", name}, {"module", title}, {"score", std::to_string(p.score)},
@@ -911,23 +862,18 @@ void Engine::answer(Turn& t, const std::string& step_id, std::string_view choice
     const bool quiz = is_quiz(at.lesson);
     if (right) {
         if (quiz) {
+            // Only a first-try answer counts towards the pass mark: with further tries, tapping through the
+            // options finds every answer, and the certificate would say nothing.
             ++p->quiz_total;
-            ++p->quiz_right;
+            p->quiz_right += p->tries_used == 0 ? 1 : 0;
         }
-        std::string prefix = tr(t, "answer.right");
-        if (!feedback.empty()) {
-            prefix += " " + feedback;
-        }
-        advance(t, *p, std::move(prefix));
+        advance(t, *p, with_verdict(tr(t, "answer.right"), feedback));
         return;
     }
     ++p->tries_used;
     const int tries = std::max(1, q.tries);
     if (p->tries_used < tries) {
-        std::string prefix = tr(t, "answer.wrong");
-        if (!feedback.empty()) {
-            prefix += " " + feedback;
-        }
+        std::string prefix = with_verdict(tr(t, "answer.wrong"), feedback);
         if (!q.hint.empty()) {
             prefix += "\n" + tr(t, "answer.hint", {{"hint", q.hint.in(t.lang)}});
         }
@@ -942,10 +888,7 @@ void Engine::answer(Turn& t, const std::string& step_id, std::string_view choice
     if (quiz) {
         ++p->quiz_total;
     }
-    std::string prefix = tr(t, "answer.wrong");
-    if (!feedback.empty()) {
-        prefix += " " + feedback;
-    }
+    std::string prefix = with_verdict(tr(t, "answer.wrong"), feedback);
     std::string right_answer;
     std::string right_why;
     if (q.style == QuestionStyle::kTyped) {
@@ -988,7 +931,7 @@ void Engine::plain_text_in_lesson(Turn& t, std::string_view text) const {
     if (at.step->kind != StepKind::kQuestion) {
         if (keyword("next", norm)) {
             advance(t, *p, {});
-        } else {
+        } else if (!glossary_reply(t, *p, norm)) {
             send_step(t, *p, tr(t, "next.tap"));
         }
         return;
@@ -1003,7 +946,7 @@ void Engine::plain_text_in_lesson(Turn& t, std::string_view text) const {
                 answer(t, step_id, "true", false);
             } else if (keyword("false", norm)) {
                 answer(t, step_id, "false", false);
-            } else {
+            } else if (!glossary_reply(t, *p, norm)) {
                 send_step(t, *p, tr(t, "answer.tap"));
             }
             return;
@@ -1017,7 +960,9 @@ void Engine::plain_text_in_lesson(Turn& t, std::string_view text) const {
                     return;
                 }
             }
-            send_step(t, *p, tr(t, "answer.tap"));
+            if (!glossary_reply(t, *p, norm)) {
+                send_step(t, *p, tr(t, "answer.tap"));
+            }
             return;
         }
     }
@@ -1114,49 +1059,6 @@ void Engine::pause(Turn& t) const {
     t.send(std::move(b));
 }
 
-void Engine::review_answer(Turn& t, const std::string& step_id, std::string_view choice,
-                           std::int64_t profile_id) const {
-    const Located at = locate(step_id);
-    if (at.step == nullptr || at.step->kind != StepKind::kQuestion) {
-        return;
-    }
-    const Question& q = at.step->question;
-    bool right = false;
-    std::string feedback;
-    std::string right_answer;
-    if (q.style == QuestionStyle::kTrueFalse) {
-        right = (choice == "true") == q.correct_is_true;
-        feedback = right ? q.feedback_right.in(t.lang) : q.feedback_wrong.in(t.lang);
-        right_answer = tr(t, q.correct_is_true ? "button.true" : "button.false");
-    } else {
-        for (const auto& o : q.options) {
-            if (o.id == choice) {
-                right = o.correct;
-                feedback = o.feedback.in(t.lang);
-            }
-            if (o.correct) {
-                right_answer = o.title.in(t.lang);
-            }
-        }
-    }
-    const auto pr = profile_id > 0 ? t.store.profile(profile_id) : std::nullopt;
-    if (pr && pr->member_key == t.learner.member_key) {
-        t.store.record_answer(
-            AnswerRecord{pr->id, at.module->id, "review:" + step_id, cut(choice, 200), right, t.now_ms});
-    }
-    std::string body = tr(t, right ? "answer.right" : "answer.wrong");
-    if (!feedback.empty()) {
-        body += " " + feedback;
-    }
-    if (!right) {
-        body += "\n" + tr(t, "answer.correct_was", {{"answer", right_answer}});
-    }
-    core::ReplyButtons b;
-    b.body = cut(body, limits::kInteractiveBody);
-    b.buttons.push_back({"academy:lessons", cut(tr(t, "button.lessons"), limits::kButtonTitle)});
-    t.send(std::move(b));
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Jobs
 
@@ -1173,18 +1075,6 @@ void Engine::plan_nudge(Turn& t, std::int64_t due) const {
     t.fx.jobs.push_back(JobPlan{"academy.nudge:m" + std::to_string(t.learner.member_id) + ":" +
                                     std::to_string(t.session.nudges),
                                 "academy.nudge", due, due + kDayMs, "m" + std::to_string(t.learner.member_id)});
-}
-
-void Engine::plan_review(Turn& t, const Progress& p, int attempt) const {
-    if (options_.review_after_days <= 0) {
-        return;
-    }
-    const std::int64_t due = attempt == 0 ? t.now_ms + options_.review_after_days * kDayMs : t.now_ms + kDayMs;
-    t.fx.jobs.push_back(JobPlan{"academy.review:" + std::to_string(p.profile_id) + ":" + p.module_id + ":" +
-                                    std::to_string(p.attempts) + ":" + std::to_string(attempt),
-                                "academy.review", due, due + kDayMs,
-                                "m" + std::to_string(t.learner.member_id) + "\n" + std::to_string(p.profile_id) + "\n" + p.module_id +
-                                    "\n" + std::to_string(attempt)});
 }
 
 Effects Engine::on_job(LearnerStore& store, const Learner& learner, std::string_view kind, std::string_view payload,
@@ -1232,46 +1122,6 @@ Effects Engine::nudge(Turn& t) const {
     b.buttons.push_back({"academy:resume", cut(tr(t, "button.continue"), limits::kButtonTitle)});
     b.buttons.push_back({"academy:pause", cut(tr(t, "button.later"), limits::kButtonTitle)});
     t.send(std::move(b));
-    return std::move(t.fx);
-}
-
-Effects Engine::review(Turn& t, std::string_view payload) const {
-    const auto parts = split(payload, '\n');
-    if (parts.size() < 4) {
-        return std::move(t.fx);
-    }
-    const std::int64_t profile_id = to_int(parts[1]);
-    const std::string module_id(parts[2]);
-    const int attempt = static_cast<int>(to_int(parts[3]));
-    const auto pr = t.store.profile(profile_id);
-    const auto p = pr ? t.store.progress(profile_id, module_id) : std::nullopt;
-    if (!p || p->status != Status::kPassed) {
-        return std::move(t.fx);
-    }
-    const bool in_window = core::window_open(t.learner.last_inbound, t.now_ms);
-    if (!in_window) {
-        // Try again tomorrow, a few times: the learner may write again soon.
-        if (attempt < options_.review_retries) {
-            plan_review(t, *p, attempt + 1);
-        }
-        return std::move(t.fx);
-    }
-    // Choice questions of the quiz lessons the learner's version had, one chosen by the day.
-    std::vector<Located> pool;
-    for (const auto& id : p->plan) {
-        const Located at = locate(id);
-        if (at.step != nullptr && at.step->kind == StepKind::kQuestion && is_quiz(at.lesson) &&
-            at.step->question.style != QuestionStyle::kTyped) {
-            pool.push_back(at);
-        }
-    }
-    if (pool.empty()) {
-        return std::move(t.fx);
-    }
-    const auto pick = static_cast<std::size_t>((t.now_ms / kDayMs + profile_id) % static_cast<std::int64_t>(pool.size()));
-    const Module* m = find_module(module_id);
-    std::string intro = tr(t, "review.intro", {{"name", pr->name}, {"module", m ? m->title.in(t.lang) : module_id}});
-    t.send(render_question(t, pool[pick], std::move(intro), profile_id));
     return std::move(t.fx);
 }
 

@@ -45,7 +45,11 @@ struct Effects {
 
 struct EngineOptions {
     int nudge_after_days = 3;   ///< a learner idle this long in an open module is nudged (window open only)
-    int review_after_days = 7;  ///< spaced review of a passed module
+    /// Spaced review of a passed module: one question each time, about this many days after passing (each
+    /// review is planned from the one before, by the difference). Empty: no review.
+    std::vector<int> review_days = {2, 7, 21};
+    int review_again_days = 2;  ///< a missed review question comes back this many days after the miss
+    int review_again_max = 2;   ///< and at most this many times in a row
     int review_retries = 6;     ///< days to try again when the window is closed on the review day
     /// Base of public links to media files ("https://host/academy/media"); empty = media cannot be sent,
     /// only its caption.
@@ -96,6 +100,13 @@ private:
         const Step* step = nullptr;
     };
     struct Turn;
+    /// Which review a job or a reply is about: its stage in review_days, a re-ask after a miss, a retry.
+    struct ReviewTurn {
+        int stage = 0;
+        int again = 0;          ///< 0 = the stage's own question; n = the n-th re-ask of a missed one
+        int retry = 0;          ///< days tried again with the window closed
+        std::string step_id;    ///< a re-ask: the question missed; empty = one chosen by the day
+    };
 
     const Module* find_module(std::string_view id) const;
     Located locate(std::string_view step_id) const;
@@ -115,19 +126,25 @@ private:
     void finish(Turn& t, Progress& p, std::string prefix) const;
     void answer(Turn& t, const std::string& step_id, std::string_view choice, bool typed) const;
     void plain_text_in_lesson(Turn& t, std::string_view text) const;
+    /// A glossary word (or the word for the list) typed in a lesson: answers it and shows the step again.
+    bool glossary_reply(Turn& t, Progress& p, std::string_view normalized) const;
     void show_media(Turn& t, const std::string& step_id) const;
     void progress_report(Turn& t) const;
     void verify(Turn& t, std::string_view code) const;
     void pause(Turn& t) const;
-    void review_answer(Turn& t, const std::string& step_id, std::string_view choice, std::int64_t profile_id) const;
+    /// A tap on a review question; `stage` and `again` come from its reply id (-1 and 0 for older messages).
+    void review_answer(Turn& t, const std::string& step_id, std::string_view choice, std::int64_t profile_id,
+                       int stage, int again) const;
     void plan_nudge(Turn& t, std::int64_t due = 0) const;
-    void plan_review(Turn& t, const Progress& p, int attempt) const;
+    /// The review job for `stage` of p's module (review.cpp has the payload and key formats).
+    void plan_review(Turn& t, const Progress& p, const ReviewTurn& r, std::int64_t due_ms) const;
     Effects nudge(Turn& t) const;
     Effects review(Turn& t, std::string_view payload) const;
 
-    /// A question as buttons, a list or a text; `review_profile` != 0 makes it a review question for that learner.
+    /// A question as buttons, a list or a text; a non-empty `review_tail` (":<profile>:<stage>:<again>") makes
+    /// it a review question for that learner.
     core::OutgoingBody render_question(Turn& t, const Located& at, std::string body_prefix,
-                                       std::int64_t review_profile) const;
+                                       const std::string& review_tail) const;
     std::string status_text(Turn& t, const Module& m, const std::optional<Progress>& p) const;
     std::string tr(const Turn& t, std::string_view key,
                    const std::vector<std::pair<std::string, std::string>>& vars = {}) const;

@@ -9,8 +9,11 @@
 #include <tuple>
 #include <utility>
 
+#include "bot/academy/advice.hpp"
+#include "bot/academy/glossary.hpp"
 #include "bot/academy/limits.hpp"
 #include "bot/academy/media.hpp"
+#include "bot/academy/openers.hpp"
 
 namespace delvex::academy {
 namespace {
@@ -88,6 +91,9 @@ public:
             }
             load_module(folder);
         }
+        if (fs::exists(root_ / "glossary.yaml")) {
+            load_glossary(root_ / "glossary.yaml", "glossary.yaml", content_);
+        }
         if (content_.modules.empty() && content_.errors() == 0) {
             file_.clear();
             report(Severity::kError, 0, "no module folders (a folder with a module.yaml) found");
@@ -109,6 +115,7 @@ private:
     std::map<std::string, Where> module_ids_;
     std::map<std::string, Where> lesson_ids_;
     std::map<std::string, Where> step_ids_;
+    bool in_quiz_ = false;                       // the lesson being read has `quiz: true`
 
     void report(Severity severity, int line, std::string message) {
         content_.diagnostics.push_back(Diagnostic{severity, file_, line, std::move(message)});
@@ -257,6 +264,11 @@ private:
                 continue;
             }
             check_length(value, item.second, label + " (" + lang + ")", slot);
+            if (const auto why = list_in_paragraph(value); slot.message && !why.empty()) {
+                warning(item.second, label + " (" + lang + ") reads as a list (" + std::string(why) +
+                                         ") but arrives as one paragraph; write it as a literal block (|-), "
+                                         "one item a line");
+            }
             out.by_lang.emplace(lang, std::move(value));
         }
         if (!out.has("en")) {
@@ -273,6 +285,27 @@ private:
                 if (tally.first++ == 0) {
                     tally.second = line_of(at);
                 }
+            }
+        }
+    }
+
+    /// Feedback goes out after the engine's own verdict ("✅ Right!"): one that opens with a verdict too reads
+    /// "Right! Right." to the learner.
+    void check_opener(const YAML::Node& map, const char* key, const std::string& label) {
+        const YAML::Node node = map[key];
+        if (!node.IsDefined() || !node.IsMap()) {
+            return;
+        }
+        for (const auto& item : node) {
+            if (!item.second.IsScalar()) {
+                continue;
+            }
+            const std::string value = trim(item.second.Scalar());
+            const std::string opener(verdict_opener(value));
+            if (!opener.empty()) {
+                warning(item.second, label + " (" + item.first.Scalar() + ") opens with '" + opener +
+                                         "'; the engine already says right or not quite before it, so the "
+                                         "learner would read it twice: start with the reason");
             }
         }
     }
@@ -488,6 +521,7 @@ private:
             unique(lesson_ids_, lesson.id, doc["id"].IsDefined() ? doc["id"] : doc, "lesson");
             lesson.title = text(doc, "title", kHeader, true, "'title'", what);
             lesson.quiz = boolean(doc, "quiz", false, what).value_or(false);
+            in_quiz_ = lesson.quiz;
             const YAML::Node steps = child(doc, "steps", true, what);
             if (steps.IsDefined()) {
                 if (!steps.IsSequence() || steps.size() == 0) {
@@ -584,7 +618,14 @@ private:
             return;
         }
         q.prompt = text(s, "prompt", q.style == QuestionStyle::kTyped ? kPlainText : kBody, true, "'prompt'", what);
-        q.tries = integer(s, "tries", false, limits::kMinTries, limits::kMaxTries, what).value_or(2);
+        // A second try at a true/false question is a free answer: in a quiz it has one try, the default there.
+        const bool quiz_true_false = in_quiz_ && q.style == QuestionStyle::kTrueFalse;
+        q.tries = integer(s, "tries", false, limits::kMinTries, limits::kMaxTries, what)
+                      .value_or(quiz_true_false ? 1 : 2);
+        if (quiz_true_false && q.tries != 1) {
+            error(s["tries"], label + " is true/false in a quiz and has 'tries: " + std::to_string(q.tries) +
+                                  "'; a quiz gives a true/false question 1 try (the second one could not be wrong)");
+        }
         q.hint = text(s, "hint", kPlainText, false, "'hint'", what);
         if (q.hint.empty() && q.tries > 1) {
             warning(s, label + " has no 'hint' for the next try");
@@ -596,6 +637,8 @@ private:
         }
         q.feedback_right = text(s, "feedback_right", kPlainText, true, "'feedback_right'", what);
         q.feedback_wrong = text(s, "feedback_wrong", kPlainText, true, "'feedback_wrong'", what);
+        check_opener(s, "feedback_right", "'feedback_right'");
+        check_opener(s, "feedback_wrong", "'feedback_wrong'");
         if (q.style == QuestionStyle::kTrueFalse) {
             q.correct_is_true = boolean(s, "correct", true, what).value_or(false);
             return;
@@ -697,6 +740,7 @@ private:
             option.correct = boolean(o, "correct", false, owhat).value_or(false);
             correct += option.correct ? 1 : 0;
             option.feedback = text(o, "feedback", kPlainText, true, "'feedback' of option '" + option.id + "'", owhat);
+            check_opener(o, "feedback", "'feedback' of option '" + option.id + "'");
             q.options.push_back(std::move(option));
         }
         if (correct != 1 && !q.options.empty()) {

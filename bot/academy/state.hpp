@@ -50,7 +50,7 @@ struct Progress {
     int position = 0;                ///< index into plan of the current step
     int tries_used = 0;              ///< wrong tries on the current question
     int quiz_total = 0;              ///< quiz questions finished (right or out of tries)
-    int quiz_right = 0;              ///< quiz questions answered right within their tries
+    int quiz_right = 0;              ///< quiz questions answered right on the first try
     int pass_mark = 70;              ///< of the version started
     Status status = Status::kInProgress;
     int score = -1;                  ///< percent, once finished

@@ -180,7 +180,7 @@ TEST_F(AcademyScenario, StartAnswerRightAndWrongRestartResumePassCertifyAndVerif
     tap("academy:ans:ld-q4:false");
     const auto done = since(mark);
     EXPECT_NE(done.find("Well done, Amina"), std::string::npos) << done;
-    EXPECT_NE(done.find("100%"), std::string::npos);
+    EXPECT_NE(done.find("75%"), std::string::npos);  // three of four: the second-try answer does not count
 
     std::string code;
     {
@@ -261,7 +261,7 @@ TEST_F(AcademyScenario, NudgesOnlyInsideTheWindowAndAReviewQuestionAWeekAfterPas
     EXPECT_NE(since(mark).find("is waiting"), std::string::npos) << since(mark);
     ASSERT_TRUE(offered("academy:resume"));
 
-    // Finish the module; a review question comes about a week later, inside the window.
+    // Finish the module; the first review question comes two days later, inside the window.
     tap("academy:resume");
     tap("academy:next:ld-intro");
     tap("academy:next:ld-picture");
@@ -271,7 +271,7 @@ TEST_F(AcademyScenario, NudgesOnlyInsideTheWindowAndAReviewQuestionAWeekAfterPas
     say("mercury");
     tap("academy:ans:ld-q4:false");
     EXPECT_NE(since(mark).find("Well done"), std::string::npos);
-    clock.advance(24h * 6 + 12h);
+    clock.advance(24h + 12h);
     say("good morning room");
     mark = sent().size();
     clock.advance(12h + 1h);

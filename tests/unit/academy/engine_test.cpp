@@ -211,9 +211,56 @@ TEST(AcademyEngine, AWrongAnswerGetsItsWhyAHintAndASecondTryThenTheRightOneMoves
     EXPECT_TRUE(has_id(fx, "academy:ans:ld-q2:retort"));  // the list question
     EXPECT_TRUE(std::holds_alternative<core::ListMessage>(fx.messages.back()));
     const auto p = r.progress();
-    EXPECT_EQ(p.quiz_right, 1);  // right on the second try counts; the practice question does not
+    // Right on the second try: praised and moved on, but only first tries count towards the pass mark (and
+    // the practice question counts for nothing).
+    EXPECT_EQ(p.quiz_right, 0);
     EXPECT_EQ(p.quiz_total, 1);
     EXPECT_EQ(r.store.answers.size(), 3u);
+}
+
+TEST(AcademyEngine, OnlyFirstTryAnswersCountSoSecondTriesCannotPassTheQuiz) {
+    Rig r;
+    r.enrol();
+    r.tap("academy:next:ld-intro");
+    r.tap("academy:next:ld-picture");
+    r.tap("academy:ans:ld-practice:false");  // practice: misses never matter
+    r.tap("academy:ans:ld-practice:true");
+    r.tap("academy:ans:ld-q1:wet");  // first try: counts
+    EXPECT_EQ(r.progress().quiz_right, 1);
+    r.tap("academy:ans:ld-q2:kitchen");
+    auto fx = r.tap("academy:ans:ld-q2:retort");  // second try: right, and the learner is told so
+    EXPECT_NE(joined(fx).find("Right!"), std::string::npos) << joined(fx);
+    EXPECT_NE(joined(fx).find("catches the mercury"), std::string::npos);
+    EXPECT_EQ(r.progress().quiz_right, 1);
+    EXPECT_EQ(r.progress().quiz_total, 2);
+    r.say("gold");
+    r.say("mercury");  // typed, second try
+    EXPECT_EQ(r.progress().quiz_right, 1);
+    // The quiz true/false has a single try (the checker's default in a quiz): a miss ends it.
+    fx = r.tap("academy:ans:ld-q4:true");
+    EXPECT_NE(joined(fx).find("The right answer: False"), std::string::npos) << joined(fx);
+    const auto p = r.progress();
+    EXPECT_EQ(p.quiz_total, 4);
+    EXPECT_EQ(p.quiz_right, 1);
+    EXPECT_EQ(p.score, 25);
+    EXPECT_EQ(p.status, Status::kFailed);
+    EXPECT_TRUE(r.store.certificates.empty());
+}
+
+TEST(AcademyEngine, AFeedbackWithItsOwnVerdictIsNotDoubled) {
+    Rig r;
+    r.enrol();
+    r.tap("academy:next:ld-intro");
+    r.tap("academy:next:ld-picture");
+    auto fx = r.tap("academy:ans:ld-practice:true");  // "Yes, wet dust stays down.": the engine's line stays
+    EXPECT_NE(joined(fx).find("✅ Right! Yes, wet dust stays down."), std::string::npos) << joined(fx);
+    r.tap("academy:ans:ld-q1:wet");
+    r.tap("academy:ans:ld-q2:retort");
+    r.say("mercury");
+    fx = r.tap("academy:ans:ld-q4:false");  // "Right, it has no colour and no smell."
+    const auto text = joined(fx);
+    EXPECT_NE(text.find("✅ Right, it has no colour and no smell."), std::string::npos) << text;
+    EXPECT_EQ(text.find("Right! Right"), std::string::npos) << text;
 }
 
 TEST(AcademyEngine, AfterTheLastMissTheRightAnswerIsShownAndTheModuleGoesOn) {
@@ -285,10 +332,10 @@ TEST(AcademyEngine, PassingGivesACertificateThatVerifiesInChatInAnyLanguage) {
     const auto back = r.tap(ids(again.messages.back())[0]);
     EXPECT_TRUE(has_id(back, "academy:mod:learner-demo"));
     EXPECT_EQ(r.progress().status, Status::kPassed);
-    // A review is planned about a week later.
+    // The first spaced review is planned two days later.
     ASSERT_FALSE(fx.jobs.empty());
     EXPECT_EQ(fx.jobs.back().kind, "academy.review");
-    EXPECT_EQ(fx.jobs.back().due_ms, r.now + 7 * kDay);
+    EXPECT_EQ(fx.jobs.back().due_ms, r.now + 2 * kDay);
 
     Rig other;
     other.store.certificates = r.store.certificates;

@@ -142,8 +142,8 @@ TEST(AcademySchema, RefusesAnUnknownKeyAndAModuleIdUsedByTwoFolders) {
 TEST(AcademyAdvice, WarnsOnLongMessagesAndRefusesAStepOverTheInteractiveBodyLimit) {
     const std::string step = "  - id: long\n    type: text\n    text: {en: " + std::string(700, 'x') +
                              "}\n  - id: too-long\n    type: text\n    text: {en: " + std::string(1025, 'y') + "}\n" +
-                             "  - id: q\n    type: question\n    style: true_false\n    prompt: {en: Yes or no}\n"
-                             "    correct: true\n    feedback_right: {en: Yes.}\n    feedback_wrong: {en: No.}\n";
+                             "  - id: q\n    type: question\n    style: buttons\n    prompt: {en: Yes or no}\n"
+                             "    options:\n" + rows(2);
     const Content c = TempContent({{"demo/module.yaml", kModule}, {"demo/quiz.yaml", quiz_with(step)}}).load();
     EXPECT_EQ(errors_of(c), (std::vector<std::string>{"demo/quiz.yaml:10: error: 'text' (en) is 1025 characters; an "
                                                       "interactive message body takes at most 1024"}));
@@ -152,6 +152,64 @@ TEST(AcademyAdvice, WarnsOnLongMessagesAndRefusesAStepOverTheInteractiveBodyLimi
         << ::testing::PrintToString(warnings);
     EXPECT_TRUE(has(warnings, "demo/quiz.yaml:11: warning: step 'q' has no 'hint' for the next try"))
         << ::testing::PrintToString(warnings);
+}
+
+TEST(AcademySchema, RefusesMoreThanOneTryAtATrueFalseQuestionInAQuizOnly) {
+    auto tf = [](const std::string& id, const std::string& tries) {
+        return "  - id: " + id + "\n    type: question\n    style: true_false\n    prompt: {en: Yes or no}\n" +
+               "    correct: true\n    hint: {en: Hint.}\n" + tries +
+               "    feedback_right: {en: Yes.}\n    feedback_wrong: {en: No.}\n";
+    };
+    std::string module = kModule;
+    module.replace(module.find("[quiz.yaml]"), 11, "[practice.yaml, quiz.yaml]");
+    const std::string practice = "id: demo-practice\ntitle: {en: Practice}\nsteps:\n" + tf("p2", "    tries: 2\n");
+    const Content c = TempContent({{"demo/module.yaml", module},
+                                   {"demo/practice.yaml", practice},
+                                   {"demo/quiz.yaml", quiz_with(tf("q2", "    tries: 2\n") + tf("q3", "    tries: 3\n") +
+                                                                tf("q1", "    tries: 1\n") + tf("qd", ""))}})
+                          .load();
+    EXPECT_EQ(errors_of(c),
+              (std::vector<std::string>{
+                  "demo/quiz.yaml:11: error: step 'q2' is true/false in a quiz and has 'tries: 2'; a quiz gives a "
+                  "true/false question 1 try (the second one could not be wrong)",
+                  "demo/quiz.yaml:20: error: step 'q3' is true/false in a quiz and has 'tries: 3'; a quiz gives a "
+                  "true/false question 1 try (the second one could not be wrong)",
+              }));
+    // Without `tries`, a quiz true/false has its single try; a practice one keeps the usual two.
+    ASSERT_EQ(c.modules.size(), 1u);
+    ASSERT_EQ(c.modules[0].lessons.size(), 2u);
+    EXPECT_EQ(c.modules[0].lessons[0].steps[0].question.tries, 2);
+    EXPECT_EQ(c.modules[0].lessons[1].steps[3].question.tries, 1);
+}
+
+TEST(AcademyAdvice, WarnsAboutFeedbackThatOpensWithTheEnginesOwnVerdict) {
+    const std::string step =
+        "  - id: q\n    type: question\n    style: buttons\n    prompt: {en: Pick.}\n    hint: {en: Hint.}\n"
+        "    options:\n"
+        "      - id: a\n        correct: true\n        title: {en: A}\n"
+        "        feedback:\n          en: Right, A is the one.\n          fr: \"Exact : c'est A.\"\n"
+        "      - id: b\n        title: {en: B}\n        feedback: {en: \"Not quite. B is not.\"}\n"
+        "  - id: tf\n    type: question\n    style: true_false\n    prompt: {en: Yes or no}\n"
+        "    correct: true\n    feedback_right: {en: \"¡Correcto! Yes.\"}\n"
+        "    feedback_wrong: {en: Right at the start it is true.}\n";
+    std::string module = kModule;
+    module.replace(module.find("[en]"), 4, "[en, fr]");
+    const Content c = TempContent({{"demo/module.yaml", module}, {"demo/quiz.yaml", quiz_with(step)}}).load();
+    EXPECT_EQ(c.errors(), 0u) << ::testing::PrintToString(errors_of(c));
+    std::vector<std::string> openers;
+    for (const auto& w : warnings_of(c)) {
+        if (w.find("opens with") != std::string::npos) {
+            openers.push_back(w);
+        }
+    }
+    const std::string tail = "; the engine already says right or not quite before it, so the learner would read it "
+                             "twice: start with the reason";
+    EXPECT_EQ(openers, (std::vector<std::string>{
+                           "demo/quiz.yaml:15: warning: 'feedback' of option 'a' (en) opens with 'Right'" + tail,
+                           "demo/quiz.yaml:16: warning: 'feedback' of option 'a' (fr) opens with 'Exact'" + tail,
+                           "demo/quiz.yaml:19: warning: 'feedback' of option 'b' (en) opens with 'Not quite'" + tail,
+                           "demo/quiz.yaml:25: warning: 'feedback_right' (en) opens with '¡Correcto'" + tail,
+                       }));
 }
 
 TEST(AcademyLayout, WarnsAboutUnlistedLessonFilesAndFoldersWithoutModuleYaml) {
