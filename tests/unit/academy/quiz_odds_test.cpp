@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -18,16 +17,6 @@
 
 namespace delvex::academy {
 namespace {
-
-/// Shipped modules whose quiz a random tapper passes 10 % of the time or more. They are being rewritten in
-/// other branches; each is skipped (with its figure) until it is fixed. Remove an id once its quiz is under
-/// the bound.
-constexpr std::array<std::string_view, 4> kOverTheBound = {
-    "legal-and-selling",  // 16.7 %
-    "mercury-free-gold",  // 12.5 %
-    "pit-safety",         // 10.4 %
-    "water-and-land",     // 12.5 %
-};
 
 constexpr double kBound = 0.10;
 
@@ -64,10 +53,6 @@ TEST_P(RandomTapper, PassesTheQuizLessThanOneTimeInTen) {
     std::printf("[   odds   ] %s: %zu quiz questions, pass mark %d %%, a random tapper passes %.1f %%\n",
                 m->id.c_str(), questions.size(), m->pass_mark, 100.0 * chance);
     RecordProperty("random_pass_percent", std::to_string(100.0 * chance));
-    if (std::find(kOverTheBound.begin(), kOverTheBound.end(), m->id) != kOverTheBound.end()) {
-        GTEST_SKIP() << m->id << ": a random tapper passes " << 100.0 * chance
-                     << " % of the time; listed in kOverTheBound while its quiz is rewritten";
-    }
     EXPECT_LT(chance, kBound) << m->id << ": a random tapper passes " << 100.0 * chance << " % of the time";
 }
 
