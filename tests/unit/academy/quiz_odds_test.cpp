@@ -65,10 +65,7 @@ INSTANTIATE_TEST_SUITE_P(AcademyQuizOdds, RandomTapper, ::testing::ValuesIn(ship
 
 TEST(AcademyQuizOdds, TheShippedContentLoadsAndEveryModuleIsChecked) {
     EXPECT_EQ(shipped().errors(), 0u);
-    EXPECT_GE(shipped().modules.size(), 4u);
-    for (const auto id : kOverTheBound) {
-        EXPECT_NE(shipped_module(std::string(id)), nullptr) << id << " is listed but not shipped";
-    }
+    EXPECT_GE(shipped().modules.size(), 8u);
 }
 
 Question choice(std::size_t options) {
