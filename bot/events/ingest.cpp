@@ -337,6 +337,11 @@ void Ingestor::import(store::Database& db) {
         }
     }
     if (error.empty()) {
+        // Counted before the log's backlog drops, so that whoever waits for the import to finish sees them.
+        metrics_.events_stored.fetch_add(stored, std::memory_order_relaxed);
+        metrics_.events_duplicate.fetch_add(duplicates, std::memory_order_relaxed);
+        metrics_.quarantined.fetch_add(quarantined, std::memory_order_relaxed);
+        metrics_.inbox_backlog.fetch_add(static_cast<std::int64_t>(stored), std::memory_order_relaxed);
         forget_.clear();
         for (const auto& step : steps) {
             progress_[step.segment] = step.offset;
@@ -355,10 +360,6 @@ void Ingestor::import(store::Database& db) {
         for (const auto id : damaged) {
             log_.set_aside(id);
         }
-        metrics_.events_stored.fetch_add(stored, std::memory_order_relaxed);
-        metrics_.events_duplicate.fetch_add(duplicates, std::memory_order_relaxed);
-        metrics_.quarantined.fetch_add(quarantined, std::memory_order_relaxed);
-        metrics_.inbox_backlog.fetch_add(static_cast<std::int64_t>(stored), std::memory_order_relaxed);
     } else {
         // Nothing of this pass counts; read the progress again from the database and try again shortly.
         log->error("landing import failed, retrying: {}", error);
