@@ -24,13 +24,18 @@ struct Recipient {
     static Recipient group(std::string group_id) { return {Kind::kGroup, std::move(group_id)}; }
 };
 
-/// A media object by uploaded id or by public https link; exactly one must be set.
+/// A media object by uploaded id or by public https link; exactly one must be set. `inbound_id` is a member's
+/// own file by the id Meta gave it in a webhook: Meta lets a business download that id but sends only ids it
+/// uploaded itself, so the dispatcher downloads it once, uploads it, and sends the uploaded id instead; a
+/// source with only an inbound id never reaches the Graph API.
 struct MediaSource {
     std::string id;
     std::string link;
+    std::string inbound_id{};
 
-    static MediaSource by_id(std::string media_id) { return {std::move(media_id), {}}; }
-    static MediaSource by_link(std::string url) { return {{}, std::move(url)}; }
+    static MediaSource by_id(std::string media_id) { return {std::move(media_id), {}, {}}; }
+    static MediaSource by_link(std::string url) { return {{}, std::move(url), {}}; }
+    static MediaSource by_inbound(std::string inbound) { return {{}, {}, std::move(inbound)}; }
 };
 
 enum class MediaKind { kImage, kAudio, kVideo, kDocument, kSticker };

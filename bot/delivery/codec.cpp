@@ -12,11 +12,15 @@ using nlohmann::json;
 constexpr int kVersion = 1;
 
 json source_json(const core::MediaSource& s) {
-    return json{{"id", s.id}, {"link", s.link}};
+    json j{{"id", s.id}, {"link", s.link}};
+    if (!s.inbound_id.empty()) {
+        j["inbound_id"] = s.inbound_id;
+    }
+    return j;
 }
 
 core::MediaSource source_from(const json& j) {
-    return core::MediaSource{j.value("id", ""), j.value("link", "")};
+    return core::MediaSource{j.value("id", ""), j.value("link", ""), j.value("inbound_id", "")};
 }
 
 json media_json(const core::OutgoingMedia& m) {

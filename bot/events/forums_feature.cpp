@@ -1852,7 +1852,7 @@ std::size_t ForumsFeature::relay_recap(Context& ctx, const store::ForumSeriesRow
             ctx.outbox.send("forums.recaphead:" + message.id, head, "forums.recap");
             core::OutgoingMedia media;
             media.kind = core::MediaKind::kAudio;
-            media.source = core::MediaSource::by_id(message.media->id);
+            media.source = core::MediaSource::by_inbound(message.media->id);
             out.body = media;
         } else {
             out.body = core::OutgoingText{label + "\n" + trim(message.text), false};

@@ -1008,7 +1008,7 @@ void Rooms::relay(Context& ctx, store::CommunityRepository& repo, const store::P
             const auto kind = core::media_kind_from(post.kind);
             core::OutgoingMedia media;
             media.kind = kind.value_or(core::MediaKind::kDocument);
-            media.source = core::MediaSource::by_id(post.media_id);
+            media.source = core::MediaSource::by_inbound(post.media_id);
             if (media.kind == core::MediaKind::kAudio || media.kind == core::MediaKind::kSticker) {
                 // No caption on audio and stickers: say who it is from just before.
                 core::OutgoingMessage head;

@@ -16,7 +16,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 8> kMigrations = {
+constexpr std::array<std::string_view, 9> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -404,6 +404,18 @@ CREATE TABLE wa_account (
     key        TEXT    PRIMARY KEY,
     value      TEXT    NOT NULL,
     updated_ms INTEGER NOT NULL
+);
+)sql",
+    // 9: members' media uploaded for relaying. Meta lets a business download a member's file by the inbound id
+    // (7 days) but sends only ids the business uploaded (valid 30 days): each inbound file is downloaded and
+    // uploaded once, and every copy of the post goes with the uploaded id.
+    R"sql(
+CREATE TABLE media_uploads (
+    inbound_id  TEXT    PRIMARY KEY,
+    uploaded_id TEXT    NOT NULL,
+    mime_type   TEXT    NOT NULL,
+    uploaded_ms INTEGER NOT NULL,
+    expires_ms  INTEGER NOT NULL
 );
 )sql",
 };

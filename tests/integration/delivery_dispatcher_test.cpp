@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "bot/whatsapp/wire/outbound.hpp"
 #include "tests/integration/delivery_rig.hpp"
@@ -443,6 +444,55 @@ TEST(Dispatcher, TemplatesStopAtTheMessagingLimitAndTheRestWaitVisibly) {
     rig.dispatcher->kick();
     ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == 3; }));
     EXPECT_EQ(rig.graph.fake.messages().back().type, "text");
+}
+
+core::OutgoingMessage photo_to(const std::string& to, const std::string& inbound_id) {
+    core::OutgoingMessage m;
+    m.to = core::Recipient::phone(to);
+    m.body = core::OutgoingMedia{core::MediaKind::kImage, core::MediaSource::by_inbound(inbound_id),
+                                 "*Amina* · East Africa\nThe new sluice", ""};
+    return m;
+}
+
+TEST(Dispatcher, AMembersFileIsDownloadedAndUploadedOnceAndEveryCopyGoesWithTheUploadedId) {
+    auto s = settings();
+    s.governor.rate_per_second = 0;
+    DeliveryRig rig({}, s);
+    // Meta's id for the file a member sent: downloadable, but not sendable.
+    const auto inbound = rig.graph.fake.add_inbound_media(std::string(2000, 'p'), "image/png");
+    for (int i = 0; i < 5; ++i) {
+        rig.enqueue("rooms.relay:9", photo_to("2547003000" + std::to_string(10 + i), inbound));
+    }
+    rig.start();
+    ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == 5; }));
+    std::set<std::string> ids;
+    for (const auto& m : rig.graph.fake.messages()) {
+        ASSERT_EQ(m.type, "image");
+        ids.insert(std::get<core::OutgoingMedia>(m.message.body).source.id);
+    }
+    ASSERT_EQ(ids.size(), 1u) << "one upload for every copy";
+    EXPECT_NE(*ids.begin(), inbound);
+    EXPECT_EQ(rig.stats().media_uploads, 1u);
+    EXPECT_TRUE(rig.graph.fake.refusals().empty());
+    // A second post with the same file (a forward) reuses the upload.
+    rig.enqueue("rooms.relay:10", photo_to("254700300099", inbound));
+    ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == 6; }));
+    EXPECT_EQ(rig.stats().media_uploads, 1u);
+}
+
+TEST(Dispatcher, AFileMetaNoLongerHasFailsItsCopiesWithTheReason) {
+    auto s = settings();
+    s.governor.rate_per_second = 0;
+    DeliveryRig rig({}, s);
+    rig.enqueue("rooms.relay:11", photo_to("254700300111", "987654321000"));  // never issued, or expired
+    rig.start();
+    ASSERT_TRUE(eventually([&] {
+        const auto row = rig.row("rooms.relay:11", "254700300111");
+        return row && row->status == store::OutboxStatus::kFailed;
+    }, std::chrono::seconds(20)));
+    EXPECT_NE(rig.row("rooms.relay:11", "254700300111")->last_error.find("member's file"), std::string::npos)
+        << rig.row("rooms.relay:11", "254700300111")->last_error;
+    EXPECT_TRUE(rig.graph.fake.messages().empty()) << "nothing Meta would refuse was sent";
 }
 
 }  // namespace

@@ -230,8 +230,7 @@ TEST_F(RoomsScenario, PostsReachRoomMatesUnderTheAliasThreadedNeverTheNumberAndN
     }
 }
 
-// Disabled until the media path of issue 14 (download once, upload once, send the uploaded id) is in.
-TEST_F(RoomsScenario, DISABLED_APhotoPostedInTheRoomReachesTheOthersAsMediaMetaWillSend) {
+TEST_F(RoomsScenario, APhotoPostedInTheRoomReachesTheOthersAsMediaMetaWillSend) {
     onboard(amina, "en", "east-africa", "Amina");
     onboard(baraka, "en", "east-africa", "Baraka");
     core::InboundMessage photo;
