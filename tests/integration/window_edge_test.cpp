@@ -68,7 +68,7 @@ TEST_F(WindowEdge, APostMetaRefusesAtTheWindowsEdgeWaitsAndArrivesOnceWhenTheMem
     EXPECT_TRUE(held().empty());
 }
 
-TEST_F(WindowEdge, AnAnnouncementAndAForumInvitationReachMembersOutsideTheWindowWithWorkingButtons) {
+TEST_F(WindowEdge, AnnouncementsForumInvitationsAndRemindersReachMembersOutsideTheWindowWithWorkingButtons) {
     use_regions("rooms:\n"
                 "  - id: east-africa\n"
                 "    names: {en: East Africa, sw: Afrika Mashariki, fr: Afrique de l'Est}\n"
@@ -121,6 +121,18 @@ TEST_F(WindowEdge, AnAnnouncementAndAForumInvitationReachMembersOutsideTheWindow
     store::Database db(store::DatabaseOptions{dir.file("chat.db"), false, 5000, true});
     store::ForumRepository forums(db.sql());
     EXPECT_EQ(forums.count_status(forum_id, "20270304T150000", store::RsvpStatus::kAccepted), 1);
+
+    // An hour before the forum, two days after her tap: the reminder goes as its template, on one line.
+    clock.set(core::TimePoint{date::sys_days{date::year{2027} / 3 / 4} + 11h + 1min});
+    harness->service().run_scheduler();
+    settle();
+    const auto reminder = to(chloe).back();
+    ASSERT_EQ(reminder.type, "template");
+    EXPECT_EQ(reminder.text, "delvex_forum_reminder");
+    const auto& rt = std::get<core::OutgoingTemplate>(reminder.message.body);
+    ASSERT_EQ(rt.body_parameters.size(), 1u);
+    EXPECT_NE(rt.body_parameters[0].text.find("Safer pits"), std::string::npos) << rt.body_parameters[0].text;
+    EXPECT_EQ(rt.body_parameters[0].text.find('\n'), std::string::npos);
     EXPECT_EQ(harness->fake().stats().refused, 0u);
 }
 
