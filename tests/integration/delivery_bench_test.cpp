@@ -171,6 +171,7 @@ TapLatency tap_round(double rate, int taps, std::chrono::milliseconds gap, bool 
     std::this_thread::sleep_for(2s);  // the fan-out is under way (a benchmark runs in real time)
     for (int i = 0; i < taps; ++i) {
         const std::string to = "2547" + std::to_string(50000000 + i);
+        rig.graph.fake.note_inbound(to, rig.time.now());  // the tap opened their window
         core::OutgoingMessage m;
         m.to = core::Recipient::phone(to);
         m.body = core::OutgoingText{"Step 3 of 5: keep the retort closed until it is cold.", false};
