@@ -1,7 +1,7 @@
 #pragma once
 
-// The WhatsApp limits Academy content must fit (whatsapp-cloud-api.md §5.2 and §8) and the softer advice of
-// ACADEMY.md. Lengths are counted in Unicode code points, as Meta counts them, never in bytes.
+// The WhatsApp limits Academy content must fit (docs/WHATSAPP.md §5.2 and §8) and the softer advice of
+// academy-content/README.md. Lengths are counted in Unicode code points, as Meta counts them, never in bytes.
 
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +21,7 @@ inline constexpr std::size_t kInteractiveBody = 1024;
 inline constexpr std::size_t kText = 4096;
 inline constexpr std::size_t kCaption = 1024;
 
-/// ACADEMY.md: one idea per message, under about 600 characters (a warning, not an error).
+/// academy-content/README.md: one idea per message, under about 600 characters (a warning, not an error).
 inline constexpr std::size_t kAdvisedMessage = 600;
 
 // §8, in decimal megabytes so that a file near the limit is refused by us rather than by Meta.
@@ -30,7 +30,7 @@ inline constexpr std::uintmax_t kAudioBytes = 16'000'000;
 inline constexpr std::uintmax_t kVideoBytes = 16'000'000;
 inline constexpr std::uintmax_t kDocumentBytes = 100'000'000;
 
-// ACADEMY.md advice for learners who pay for every megabyte (warnings).
+// academy-content/README.md advice for learners who pay for every megabyte (warnings).
 inline constexpr std::uintmax_t kAdvisedImageBytes = 150'000;
 inline constexpr double kAdvisedAudioSeconds = 60.0;
 

@@ -26,7 +26,7 @@ constexpr std::size_t kMaxIdLength = 40;
 struct Slot {
     std::size_t max;
     const char* name;
-    bool message;  ///< a message of its own: ACADEMY.md's ~600-character advice applies
+    bool message;  ///< a message of its own: the content guide's ~600-character advice applies
 };
 
 // Every step goes out with Next / Repeat / Menu reply buttons, so step text is an interactive body.
@@ -500,7 +500,7 @@ private:
             error(at, "no quiz: the pass mark needs a lesson with 'quiz: true' holding at least one question");
         }
         if (!lesson_files.empty() && (plain_lessons < 3 || plain_lessons > 5)) {
-            warning(at, plural(plain_lessons, "lesson") + " besides the quiz; ACADEMY.md asks for 3–5 and a quiz");
+            warning(at, plural(plain_lessons, "lesson") + " besides the quiz; academy-content/README.md asks for 3–5 and a quiz");
         }
     }
 

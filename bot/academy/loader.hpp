@@ -9,7 +9,7 @@
 namespace delvex::academy {
 
 /// Loads every module folder under `root` (a folder holding module.yaml) and checks it against the format
-/// of academy-content/README.md, the WhatsApp limits of contract §5.2 and §8 and ACADEMY.md's advice.
+/// of academy-content/README.md, the WhatsApp limits of docs/WHATSAPP.md §5.2 and §8 and the content guide's advice (academy-content/README.md).
 /// Never throws for bad content: every problem becomes a Diagnostic, sorted by file and line.
 Content load_content(const std::filesystem::path& root);
 

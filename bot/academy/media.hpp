@@ -17,8 +17,8 @@ struct MediaReport {
     std::string mime_type;            ///< empty when the extension is not one WhatsApp takes for this kind
     std::uintmax_t bytes = 0;
     std::optional<double> seconds;    ///< Opus/OGG audio only
-    std::vector<std::string> errors;  ///< would be refused by WhatsApp (contract §8)
-    std::vector<std::string> warnings;  ///< allowed, but against ACADEMY.md's advice for low-data phones
+    std::vector<std::string> errors;  ///< would be refused by WhatsApp (docs/WHATSAPP.md §8)
+    std::vector<std::string> warnings;  ///< allowed, but against the content guide's advice (academy-content/README.md) for low-data phones
 };
 
 /// Inspects an existing file meant for a step of `kind` (kImage, kAudio, kVideo or kDocument).

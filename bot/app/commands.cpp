@@ -13,7 +13,7 @@
 namespace delvex::app {
 
 std::string normalize_wa_id(const std::string& input) {
-    // BSUID: "<ISO country>.<alphanumerics>" (contract §10).
+    // BSUID: "<ISO country>.<alphanumerics>" (docs/WHATSAPP.md §10).
     const auto dot = input.find('.');
     if (dot == 2 && std::isupper(static_cast<unsigned char>(input[0])) != 0 &&
         std::isupper(static_cast<unsigned char>(input[1])) != 0 && input.size() > 3) {

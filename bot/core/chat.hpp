@@ -32,7 +32,7 @@ struct ApiError {
     std::string href;
 };
 
-/// The kinds of inbound message of contract §3. kUnknown keeps any future type.
+/// The kinds of inbound message of docs/WHATSAPP.md §3. kUnknown keeps any future type.
 enum class MessageType {
     kText,
     kImage,

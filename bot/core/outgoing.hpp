@@ -1,6 +1,6 @@
 #pragma once
 
-// Plain outbound message types (contract whatsapp-cloud-api.md §5.2). No JSON here: bot/whatsapp/wire
+// Plain outbound message types (docs/WHATSAPP.md §5.2). No JSON here: bot/whatsapp/wire
 // turns an OutgoingMessage into a Graph API body and checks Meta's limits on the way.
 
 #include <optional>

@@ -37,7 +37,7 @@ struct RetryDecision {
     bool count_attempt = true;  ///< throttling is not the message's fault
 };
 
-/// Backoff policy of contract §6: throttle → back off without counting (Retry-After honoured); retryable →
+/// Backoff policy of docs/WHATSAPP.md §6: throttle → back off without counting (Retry-After honoured); retryable →
 /// capped exponential backoff with jitter; permanent and window-closed → fail with the reason; halt → pause
 /// everything. `attempts` = failures counted so far; `jitter01` in [0, 1].
 RetryDecision decide_retry(whatsapp::ErrorClass cls, int attempts, std::optional<std::chrono::seconds> retry_after,

@@ -1,6 +1,6 @@
 #pragma once
 
-// The governor: every decision that keeps sending within WhatsApp's limits (contract §6.3, §7), pure and
+// The governor: every decision that keeps sending within WhatsApp's limits (docs/WHATSAPP.md §6.3, §7), pure and
 // driven by an injected core::Clock, so that tests step time instead of sleeping. The dispatcher asks it;
 // it never does I/O.
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// Graph API errors and what delivery does about them (contract whatsapp-cloud-api.md §6).
+// Graph API errors and what delivery does about them (docs/WHATSAPP.md §6).
 
 #include <boost/system/error_code.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // The Graph API client: HTTPS (or plain HTTP for a local fake) with a keep-alive connection pool.
-// Contract: whatsapp-cloud-api.md §5 (send, mark as read), §6 (errors), §8 (media), §10 (appsecret_proof).
+// Meta's rules: docs/WHATSAPP.md §5 (send, mark as read), §6 (errors), §8 (media), §10 (appsecret_proof).
 // Beast stays in graph_client.cpp; this header is cheap to include.
 
 #include "bot/core/outgoing.hpp"

@@ -1,5 +1,5 @@
 // Every shipped module, walked by the engine in every language, right answers and wrong ones: each message it
-// produces passes the wire layer's WhatsApp limits (contract §5.2), and every module can be finished.
+// produces passes the wire layer's WhatsApp limits (docs/WHATSAPP.md §5.2), and every module can be finished.
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // All webhook JSON (Meta → us) is read here, and written here for the simulator and the fake Graph API.
-// Contract: ../shared/whatsapp-cloud-api.md §2–4, §10.
+// Meta's rules: docs/WHATSAPP.md §2–4, §10.
 
 #include "bot/core/chat.hpp"
 

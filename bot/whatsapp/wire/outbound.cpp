@@ -68,7 +68,7 @@ std::string check_recipient(const core::Recipient& to) {
             return {};
         }
         case core::Recipient::Kind::kBsuid:
-            // <ISO-3166 alpha-2>.<up to 128 alnum>, parents "CC.ENT.…" (contract §10).
+            // <ISO-3166 alpha-2>.<up to 128 alnum>, parents "CC.ENT.…" (docs/WHATSAPP.md §10).
             if (to.id.size() < 4 || to.id[2] != '.' || to.id.size() > 140 ||
                 to.id.find_first_of(" \t\r\n") != std::string::npos) {
                 return "recipient BSUID must look like CC.<id>";
@@ -505,7 +505,7 @@ OutboundJson to_graph_json(const core::OutgoingMessage& message) {
     switch (message.to.kind) {
         case core::Recipient::Kind::kPhone:
             root["recipient_type"] = "individual";
-            // Without '+' Meta prefixes the business number's country code (contract §5.1).
+            // Without '+' Meta prefixes the business number's country code (docs/WHATSAPP.md §5.1).
             root["to"] = message.to.id.front() == '+' ? message.to.id : "+" + message.to.id;
             break;
         case core::Recipient::Kind::kBsuid:

@@ -1,7 +1,7 @@
 #pragma once
 
 // All Graph API JSON of the sending direction: request bodies (us → Graph) and Graph's answers.
-// Contract: whatsapp-cloud-api.md §5–6, §8. The fake Graph API uses the same functions the other way round.
+// Meta's rules: docs/WHATSAPP.md §5–6, §8. The fake Graph API uses the same functions the other way round.
 
 #include "bot/core/outgoing.hpp"
 #include "bot/whatsapp/errors.hpp"
