@@ -31,7 +31,7 @@ protected:
         ::setenv("DELVEX_RECIPIENT_INTERVAL_MS", "0", 1);
         ::setenv("DELVEX_RECIPIENT_BURST", "45", 1);
         ::setenv("DELVEX_SEND_RATE", "0", 1);
-        harness = std::make_unique<ServiceHarness>(dir.file("chat.db"), whatsapp::FakeGraphOptions{}, &clock);
+        harness = std::make_unique<ServiceHarness>(dir.file(db_file), whatsapp::FakeGraphOptions{}, &clock);
     }
     void TearDown() override {
         ::unsetenv("DELVEX_RECIPIENT_INTERVAL_MS");
@@ -47,7 +47,14 @@ protected:
         m.timestamp = core::to_unix(clock.now());
         const auto result = harness->post_webhook(harness->webhook_for(m));
         ASSERT_EQ(result.status, 200) << result.body;
+        last_wamid = m.id;
         settle();
+    }
+    /// A reply to (a quote of) an earlier message.
+    void reply_to(const Member& who, const std::string& quoted_wamid, const std::string& text) {
+        auto m = ServiceHarness::text_message("", who.wa_id, text, who.name);
+        m.context = core::ReplyContext{"15550000000", quoted_wamid, false, false};
+        send(who, m);
     }
     void say(const Member& who, const std::string& text) {
         send(who, ServiceHarness::text_message("", who.wa_id, text, who.name));
@@ -92,14 +99,21 @@ protected:
         }
         return out;
     }
-    /// How many accepted messages to `who` carry `needle` anywhere in their body (text, caption, template
-    /// parameters).
+    /// How many accepted messages to `who` carry `needle` in their text (body, caption; a template's name).
     std::size_t count_containing(const Member& who, const std::string& needle) const {
         std::size_t n = 0;
         for (const auto& m : to(who)) {
-            n += m.raw_json.find(needle) != std::string::npos ? 1 : 0;
+            n += m.text.find(needle) != std::string::npos ? 1 : 0;
         }
         return n;
+    }
+    /// Every request body the fake accepted, one a line.
+    std::string everything_sent() const {
+        std::string all;
+        for (const auto& m : harness->fake().messages()) {
+            all += m.raw_json + "\n";
+        }
+        return all;
     }
 
     /// A service home with the project's config but this regions.yaml; restart the service on it.
@@ -121,10 +135,12 @@ protected:
         harness->start_service();
     }
 
+    std::string db_file = "chat.db";  ///< set in a derived constructor to name it otherwise
     TempDir dir;
     core::FakeClock clock{core::TimePoint{date::sys_days{date::year{2027} / 3 / 1} + std::chrono::hours(8)}};
     std::unique_ptr<ServiceHarness> harness;
     int sequence = 0;
+    std::string last_wamid;
 };
 
 }  // namespace delvex::testing

@@ -14,6 +14,7 @@
 
 #include "bot/store/community_repository.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
+#include "tests/integration/chat_fixture.hpp"
 #include "tests/support/harness.hpp"
 
 namespace delvex {
@@ -21,93 +22,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class RoomsScenario : public ::testing::Test {
+class RoomsScenario : public testing::ChatScenario {
 protected:
-    void SetUp() override {
-        // Pacing is tested elsewhere; here every message may go at once on a clock that stands still.
-        ::setenv("DELVEX_RECIPIENT_INTERVAL_MS", "0", 1);
-        ::setenv("DELVEX_RECIPIENT_BURST", "45", 1);
-        ::setenv("DELVEX_SEND_RATE", "0", 1);
-        harness = std::make_unique<testing::ServiceHarness>(dir.file("rooms.db"), whatsapp::FakeGraphOptions{}, &clock);
-        harness->seed_templates();  // config/templates.yaml, approved as in WhatsApp Manager
-    }
-
-    struct Member {
-        std::string wa_id;
-        std::string name;
-    };
-
-    /// Sends one message as `who` and waits until the service has applied it and sent what it caused.
-    void send(const Member& who, core::InboundMessage m) {
-        m.id = "wamid.test" + std::to_string(++sequence);
-        m.sender.wa_id = who.wa_id;
-        m.sender.profile_name = who.name;
-        m.timestamp = core::to_unix(clock.now());
-        const auto result = harness->post_webhook(harness->webhook_for(m));
-        ASSERT_EQ(result.status, 200) << result.body;
-        last_wamid = m.id;
-        settle();
-    }
-    void say(const Member& who, const std::string& text) {
-        send(who, testing::ServiceHarness::text_message("", who.wa_id, text, who.name));
-    }
-    void choose(const Member& who, const std::string& reply_id, const std::string& title) {
-        core::InboundMessage m;
-        m.type = core::MessageType::kInteractive;
-        m.type_name = "interactive";
-        m.interactive = reply_id.starts_with("rooms:consent") || reply_id.starts_with("rooms:forget")
-                            ? core::InteractiveType::kButtonReply
-                            : core::InteractiveType::kListReply;
-        m.reply_id = reply_id;
-        m.text = title;
-        send(who, m);
-    }
-    void reply_to(const Member& who, const std::string& quoted_wamid, const std::string& text) {
-        auto m = testing::ServiceHarness::text_message("", who.wa_id, text, who.name);
-        m.context = core::ReplyContext{"15550000000", quoted_wamid, false, false};
-        send(who, m);
-    }
-    void settle() {
-        ASSERT_TRUE(testing::eventually([&] { return harness->service().quiet(); }, 20s));
-    }
-    void onboard(const Member& who, const std::string& language, const std::string& room, const std::string& alias) {
-        say(who, "hello");
-        choose(who, "rooms:lang:" + language, language);
-        choose(who, "rooms:room:" + room, room);
-        say(who, alias);
-        choose(who, "rooms:consent:yes", "yes");
-    }
-
-    /// Messages the fake Graph API accepted for a member, in order.
-    std::vector<whatsapp::RecordedMessage> to(const Member& who) const {
-        std::vector<whatsapp::RecordedMessage> out;
-        for (auto& m : harness->fake().messages()) {
-            if (m.recipient == "+" + who.wa_id) {
-                out.push_back(m);
-            }
-        }
-        return out;
-    }
-    std::size_t count_containing(const Member& who, const std::string& needle) const {
-        std::size_t n = 0;
-        for (const auto& m : to(who)) {
-            n += m.text.find(needle) != std::string::npos ? 1 : 0;
-        }
-        return n;
-    }
-    std::string everything_sent() const {
-        std::string all;
-        for (const auto& m : harness->fake().messages()) {
-            all += m.raw_json + "\n";
-        }
-        return all;
-    }
-
-    testing::TempDir dir;
-    core::FakeClock clock{core::TimePoint{date::sys_days{date::year{2027} / 3 / 1} + 8h}};  // 11:00 in Nairobi
-    std::unique_ptr<testing::ServiceHarness> harness;
-    int sequence = 0;
-    std::string last_wamid;
+    RoomsScenario() { db_file = "rooms.db"; }
 
     const Member amina{"254700000001", "Amina"};
     const Member baraka{"255700000002", "Baraka"};
