@@ -165,5 +165,44 @@ TEST_F(WindowEdge, AModeratorOutsideTheWindowStillLearnsOfAHeldPostAndApprovesIt
     EXPECT_EQ(harness->fake().stats().refused, 0u);
 }
 
+TEST_F(WindowEdge, APausedTemplateMakesItsMessagesWaitVisiblyAndAnAccountRestrictionHaltsSending) {
+    use_regions("rooms:\n"
+                "  - id: east-africa\n"
+                "    names: {en: East Africa, sw: Afrika Mashariki}\n"
+                "    time_zone: Africa/Nairobi\n"
+                "    languages: [sw, en]\n"
+                "    countries: [\"254\", \"255\"]\n"
+                "    moderators: [\"+254700000001\"]\n"
+                "    hold_first_posts: 0\n");
+    onboard(amina, "en", "east-africa", "Amina");
+    onboard(baraka, "sw", "east-africa", "Baraka");
+    clock.advance(30h);
+    say(amina, "menu");
+
+    // Meta pauses the Swahili room-update template (its webhook, as Meta posts it).
+    const auto paused = harness->fake().set_template_status("delvex_room_update", "sw", "PAUSED", "LOW_QUALITY");
+    ASSERT_EQ(harness->post_webhook(paused).status, 200);
+    settle();
+    const auto before = to(baraka).size();
+    say(amina, "announce The co-op meets on Friday.");
+    EXPECT_EQ(to(baraka).size(), before) << "nothing Meta would refuse (132015) was sent";
+    ASSERT_TRUE(eventually([&] { return held().size() == 1; }));
+    EXPECT_NE(held().front().last_error.find("template delvex_room_update (sw) is PAUSED"), std::string::npos)
+        << held().front().last_error;
+    EXPECT_EQ(harness->service().metrics().templates_unusable.load(), 1);
+    EXPECT_EQ(harness->service().metrics().outbox_held.load(), 1);
+
+    // Baraka writes: his window is open, the announcement reaches him free-form, once.
+    say(baraka, "habari");
+    EXPECT_EQ(count_containing(baraka, "The co-op meets on Friday."), 1u);
+    EXPECT_TRUE(held().empty());
+
+    // Meta restricts the account: sending halts (then probes), as on a halt error.
+    ASSERT_EQ(harness->post_webhook(harness->fake().account_update_webhook("ACCOUNT_RESTRICTION")).status, 200);
+    settle();
+    ASSERT_TRUE(eventually([&] { return harness->service().metrics().sending_halted.load() == 1; }));
+    EXPECT_EQ(harness->fake().stats().refused, 0u);
+}
+
 }  // namespace
 }  // namespace delvex::testing
