@@ -157,14 +157,7 @@ void Service::start() {
     s.scheduler = std::make_unique<events::Scheduler>(*s.writer, s.clock, s.metrics, s.catalog,
                                                       s.features.pointers());
 
-    whatsapp::GraphConfig graph;
-    graph.base_url = s.config.graph_url;
-    graph.api_version = s.config.api_version;
-    graph.phone_number_id = s.config.phone_number_id;
-    graph.access_token = s.config.access_token;
-    graph.app_secret = s.config.app_secret;
-    graph.appsecret_proof = s.config.appsecret_proof;
-    graph.timeout = s.config.graph_timeout;
+    whatsapp::GraphConfig graph = graph_config_of(s.config);
     graph.max_connections = static_cast<std::size_t>(s.config.send_concurrency);
     s.graph = std::make_unique<whatsapp::GraphClient>(s.ioc.get_executor(), graph, core::logger("whatsapp"));
     auto delivery_settings = delivery::load_settings(s.config.home, process_env());
@@ -295,6 +288,18 @@ core::Metrics& Service::metrics() {
 
 const Config& Service::config() const {
     return impl_->config;
+}
+
+whatsapp::GraphConfig graph_config_of(const Config& config) {
+    whatsapp::GraphConfig graph;
+    graph.base_url = config.graph_url;
+    graph.api_version = config.api_version;
+    graph.phone_number_id = config.phone_number_id;
+    graph.access_token = config.access_token;
+    graph.app_secret = config.app_secret;
+    graph.appsecret_proof = config.appsecret_proof;
+    graph.timeout = config.graph_timeout;
+    return graph;
 }
 
 }  // namespace delvex::app

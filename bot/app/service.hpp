@@ -11,7 +11,14 @@ namespace boost::asio {
 class io_context;
 }
 
+namespace delvex::whatsapp {
+struct GraphConfig;
+}
+
 namespace delvex::app {
+
+/// The Graph client settings a config gives (the service and the CLI commands that call Meta share them).
+whatsapp::GraphConfig graph_config_of(const Config& config);
 
 /// The running service: HTTP server, inbox consumer, dispatcher, writer thread. The composition root.
 class Service {

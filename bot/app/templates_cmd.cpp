@@ -8,6 +8,8 @@
 #include <map>
 #include <ostream>
 
+#include "bot/app/service.hpp"
+#include "bot/core/clock.hpp"
 #include "bot/delivery/templates.hpp"
 #include "bot/store/account_repository.hpp"
 #include "bot/store/database.hpp"
@@ -127,15 +129,7 @@ int run_templates(const EnvLookup& env, const std::optional<std::string>& config
         return 2;
     }
     asio::io_context ioc;
-    whatsapp::GraphConfig graph_config;
-    graph_config.base_url = config.graph_url;
-    graph_config.api_version = config.api_version;
-    graph_config.phone_number_id = config.phone_number_id;
-    graph_config.access_token = config.access_token;
-    graph_config.app_secret = config.app_secret;
-    graph_config.appsecret_proof = config.appsecret_proof;
-    graph_config.timeout = config.graph_timeout;
-    whatsapp::GraphClient graph(ioc.get_executor(), graph_config);
+    whatsapp::GraphClient graph(ioc.get_executor(), graph_config_of(config));
     std::vector<Row> rows;
     std::string problem;
     auto result = asio::co_spawn(ioc, work(graph, config.waba_id, map, push, rows, problem), asio::use_future);
@@ -153,9 +147,7 @@ int run_templates(const EnvLookup& env, const std::optional<std::string>& config
         try {
             store::Database db(store::DatabaseOptions{config.db_path, true, 5000, false});
             store::AccountRepository account(db.sql());
-            const auto now_ms =
-                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+            const auto now_ms = core::to_unix_ms(core::SystemClock().now());
             for (const auto& r : rows) {
                 if (r.status != "MISSING") {
                     account.set_template_status(r.name, r.language, r.status, r.note, now_ms);
