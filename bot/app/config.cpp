@@ -1,5 +1,7 @@
 #include "bot/app/config.hpp"
 
+#include "bot/whatsapp/http_url.hpp"
+
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
@@ -28,7 +30,10 @@ const std::set<std::string>& known_keys() {
         "http.max_connections",
         "http.header_limit_bytes",
         "http.body_limit_bytes",
+        "http.header_timeout_seconds",
         "http.read_timeout_seconds",
+        "http.max_connections_per_address",
+        "http.body_budget_bytes",
         "http.idle_timeout_seconds",
         "http.write_timeout_seconds",
         "whatsapp.graph_url",
@@ -42,6 +47,10 @@ const std::set<std::string>& known_keys() {
         "whatsapp.send_concurrency",
         "whatsapp.timeout_ms",
         "admin.token_file",
+        "retention.inbox_days",
+        "retention.outbox_days",
+        "retention.quarantine_days",
+        "retention.set_aside_days",
     };
     return keys;
 }
@@ -58,7 +67,7 @@ void check_keys(const YAML::Node& node, const std::string& prefix) {
                  "line " + std::to_string(item.first.Mark().line + 1) + ": a key must be a plain name");
         }
         const std::string name = prefix.empty() ? item.first.Scalar() : prefix + "." + item.first.Scalar();
-        if (name == "http" || name == "whatsapp" || name == "admin") {
+        if (name == "http" || name == "whatsapp" || name == "admin" || name == "retention") {
             if (item.second.IsMap()) {
                 check_keys(item.second, name);
             } else if (!item.second.IsNull()) {
@@ -124,6 +133,17 @@ void read_size(const YAML::Node& root, const std::string& key, std::size_t& out,
         fail(key, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
     }
     out = static_cast<std::size_t>(value);
+}
+
+/// A number of days from `min` to `max`; `why` explains the minimum when it is not 1.
+void read_days(const YAML::Node& root, const std::string& key, int& out, long long min, long long max,
+               const std::string& why) {
+    long long value = out;
+    read(root, key, value);
+    if (value < min || value > max) {
+        fail(key, "must be a whole number of days from " + std::to_string(min) + " to " + std::to_string(max) + why);
+    }
+    out = static_cast<int>(value);
 }
 
 template <typename Int>
@@ -222,7 +242,20 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read_size(root, "http.max_connections", cfg.http.max_connections, 1, 1'000'000);
     read_size(root, "http.header_limit_bytes", cfg.http.header_limit_bytes, 1024, 1024 * 1024);
     read_size(root, "http.body_limit_bytes", cfg.http.body_limit_bytes, 1024, 100 * 1024 * 1024);
+    constexpr long long kTenYears = 3660;
+    read_days(root, "retention.inbox_days", cfg.retention.inbox_days, store::kMinInboxDays, kTenYears,
+              " (Meta retries a webhook for up to 7 days; the row is what tells a retry from a new message)");
+    read_days(root, "retention.outbox_days", cfg.retention.outbox_days, 1, kTenYears, "");
+    read_days(root, "retention.quarantine_days", cfg.retention.quarantine_days, 1, kTenYears, "");
+    read_days(root, "retention.set_aside_days", cfg.retention.set_aside_days, 1, kTenYears, "");
+    read_positive(root, "http.header_timeout_seconds", cfg.http.header_timeout, kDay);
     read_positive(root, "http.read_timeout_seconds", cfg.http.read_timeout, kDay);
+    read_size(root, "http.max_connections_per_address", cfg.http.max_connections_per_address, 0, 1'000'000);
+    read_size(root, "http.body_budget_bytes", cfg.http.body_budget_bytes, 1024, 64LL * 1024 * 1024 * 1024);
+    if (cfg.http.body_budget_bytes < cfg.http.body_limit_bytes) {
+        fail("http.body_budget_bytes", "must be at least http.body_limit_bytes (" +
+                                           std::to_string(cfg.http.body_limit_bytes) + "), or no body that size could ever be read");
+    }
     read_positive(root, "http.idle_timeout_seconds", cfg.http.idle_timeout, kDay);
     read_positive(root, "http.write_timeout_seconds", cfg.http.write_timeout, kDay);
     read(root, "whatsapp.graph_url", cfg.graph_url);
@@ -276,6 +309,13 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     }
     if (!cfg.graph_url.starts_with("https://") && !cfg.graph_url.starts_with("http://")) {
         fail("whatsapp.graph_url (WHATSAPP_GRAPH_URL)", "'" + cfg.graph_url + "' must start with https:// or http://");
+    }
+    // The access token goes with every call: plain http only to this machine (a local fake Graph API).
+    if (const auto url = whatsapp::parse_http_url(cfg.graph_url);
+        !url || (!url->tls && url->host != "127.0.0.1" && url->host != "localhost" && url->host != "::1")) {
+        fail("whatsapp.graph_url (WHATSAPP_GRAPH_URL)",
+             "'" + cfg.graph_url + "' would send the access token unencrypted: use https:// (http:// only to "
+             "127.0.0.1, localhost or [::1])");
     }
     while (cfg.graph_url.ends_with('/')) {
         cfg.graph_url.pop_back();

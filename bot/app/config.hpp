@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bot/core/redact.hpp"
+#include "bot/store/retention.hpp"
 
 namespace delvex::app {
 
@@ -21,7 +22,10 @@ struct HttpLimits {
     std::size_t max_connections = 2000;
     std::size_t header_limit_bytes = 16 * 1024;
     std::size_t body_limit_bytes = 3 * 1024 * 1024;  ///< Meta sends up to 3 MB
-    std::chrono::seconds read_timeout{15};           ///< one whole request, headers and body
+    std::chrono::seconds header_timeout{5};          ///< request line and headers, once the first byte came
+    std::chrono::seconds read_timeout{15};           ///< the body, once the headers are read
+    std::size_t max_connections_per_address = 0;     ///< 0: no cap (behind a proxy all come from one address)
+    std::size_t body_budget_bytes = 64 * 1024 * 1024;  ///< request body bytes being read at once, all connections
     std::chrono::seconds idle_timeout{60};           ///< keep-alive wait for the next request
     std::chrono::seconds write_timeout{15};
 };
@@ -51,6 +55,9 @@ struct Config {
 
     int send_concurrency = 64;  ///< see config/delvex.example.yaml: in flight / round trip bounds sends/s
     std::chrono::milliseconds graph_timeout{10000};
+
+    /// How long members' data is kept (`retention:` in the file; docs/OPERATIONS.md).
+    store::RetentionPolicy retention{};
 };
 
 /// Reads an environment variable; tests pass their own.

@@ -1,5 +1,6 @@
 #include "bot/app/service.hpp"
 
+#include <algorithm>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <pthread.h>
@@ -10,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <filesystem>
 #include <future>
 #include <thread>
 #include <vector>
@@ -87,6 +89,7 @@ struct Service::Impl {
     // Keeps the io thread alive while stop() still posts to it after the server and dispatcher are done.
     asio::executor_work_guard<asio::io_context::executor_type> io_work{ioc.get_executor()};
     std::unique_ptr<events::DbWriter> writer;
+    std::unique_ptr<events::DbReader> public_reader;  // after the writer: it opens the file the writer made
     std::unique_ptr<store::Checkpointer> checkpointer;
     std::unique_ptr<store::Database> reader;  // quiet() only; guarded by reader_mutex
     std::mutex reader_mutex;
@@ -141,6 +144,7 @@ void Service::start() {
         store::LandingLog::Options{s.config.db_path + "-landing", s.config.db_durable});
     s.ingestor = std::make_unique<events::Ingestor>(*s.writer, *s.landing, s.clock, s.metrics);
     s.consumer = std::make_unique<events::InboxConsumer>(*s.writer, s.clock, s.metrics, s.catalog);
+    s.consumer->only_for(s.config.phone_number_id);
     s.ingestor->on_committed([c = s.consumer.get()] { c->kick(); });
     s.consumer->yield_when([i = s.ingestor.get()] { return i->waiting(); });
     // While webhooks stream in, each import transaction also applies as many stored updates as it imported,
@@ -150,12 +154,25 @@ void Service::start() {
     s.ingestor->ride_along(
         [c = s.consumer.get()](store::Database& d, std::size_t stored) { c->apply_within(d, stored + 1); },
         [c = s.consumer.get()](bool committed) { c->settle(committed); });
-    s.features = make_features(FeatureDeps{s.config, s.catalog, s.clock, *s.writer});
+    // Public lookups (.ics feeds, certificate checks) read on their own thread and read-only connection.
+    s.public_reader = std::make_unique<events::DbReader>(events::DbReaderOptions{s.config.db_path});
+    s.features = make_features(FeatureDeps{s.config, s.catalog, s.clock, *s.writer, *s.public_reader});
     for (auto* feature : s.features.pointers()) {
         s.consumer->add_feature(feature);
     }
     s.scheduler = std::make_unique<events::Scheduler>(*s.writer, s.clock, s.metrics, s.catalog,
                                                       s.features.pointers());
+    // Retention (docs/OPERATIONS.md): at start and then daily, what is no longer kept is deleted.
+    s.scheduler->every("retention purge", std::chrono::hours(24),
+                       [policy = s.config.retention, landing = s.landing.get()](store::Database& database, std::int64_t now_ms) {
+                           const auto n = store::purge_expired(database.sql(), policy, now_ms);
+                           const auto aside = landing->purge_set_aside(std::filesystem::file_time_type::clock::now() -
+                                                                       std::chrono::hours(24) * policy.set_aside_days);
+                           core::logger("app")->info(
+                               "retention purge: inbox_deleted={} outbox_cleared={} quarantine_deleted={} "
+                               "parked_deleted={} set_aside_deleted={}",
+                               n.inbox_deleted, n.outbox_cleared, n.quarantine_deleted, n.parked_deleted, aside);
+                       });
 
     whatsapp::GraphConfig graph = graph_config_of(s.config);
     graph.max_connections = static_cast<std::size_t>(s.config.send_concurrency);
@@ -174,7 +191,12 @@ void Service::start() {
     http::ServerOptions opts;
     opts.host = s.config.listen_host;
     opts.port = s.config.listen_port;
-    opts.max_connections = s.config.http.max_connections;
+    // The connection cap is the process's: each io thread's server gets its share.
+    const auto lanes = static_cast<std::size_t>(std::max(1, s.config.io_threads));
+    opts.max_connections = std::max<std::size_t>(1, (s.config.http.max_connections + lanes - 1) / lanes);
+    opts.shared = std::make_shared<http::SharedLimits>(s.config.http.max_connections_per_address,
+                                                       s.config.http.body_budget_bytes);
+    opts.header_timeout = s.config.http.header_timeout;
     opts.header_limit_bytes = s.config.http.header_limit_bytes;
     opts.body_limit_bytes = s.config.http.body_limit_bytes;
     opts.read_timeout = s.config.http.read_timeout;
@@ -261,6 +283,7 @@ void Service::stop() {
     // What landed and is not imported yet stays in the landing log; the next start imports it.
     s.ingestor->stop_importing();
     s.writer->stop();
+    s.public_reader->stop();
     s.checkpointer.reset();
     core::logger("app")->info("stopped");
 }

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
 #include "bot/core/log.hpp"
 
 #include "bot/core/crypto.hpp"
@@ -98,6 +102,37 @@ boost::asio::awaitable<Response> Routes::handle(Request request, SteadyTime star
     }
     metrics_.request(core::Outcome::kNotFound);
     co_return text_response(bhttp::status::not_found, "not found\n");
+}
+
+namespace {
+
+/// "sha256=" and 64 hexadecimal digits, as Meta signs (docs/WHATSAPP.md §2); the value is checked later.
+bool well_formed_signature(std::string_view header) {
+    constexpr std::string_view kPrefix = "sha256=";
+    if (header.size() != kPrefix.size() + 64 || !header.starts_with(kPrefix)) {
+        return false;
+    }
+    return std::all_of(header.begin() + static_cast<std::ptrdiff_t>(kPrefix.size()), header.end(),
+                       [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+}  // namespace
+
+std::optional<Response> Routes::admit(const Request& header) {
+    const auto method = header.method();
+    const bool has_body = header.has_content_length() ? header[bhttp::field::content_length] != "0" : header.chunked();
+    if (has_body && (method == bhttp::verb::get || method == bhttp::verb::head || method == bhttp::verb::delete_ ||
+                     method == bhttp::verb::options)) {
+        metrics_.request(core::Outcome::kOther);
+        return text_response(bhttp::status::bad_request, "this method takes no body\n");
+    }
+    const std::string_view target = header.target();
+    if (method == bhttp::verb::post && target.substr(0, target.find('?')) == "/webhook" &&
+        !well_formed_signature(header["X-Hub-Signature-256"])) {
+        metrics_.request(core::Outcome::kBadSignature);
+        return text_response(bhttp::status::unauthorized, "bad signature\n");
+    }
+    return std::nullopt;
 }
 
 void Routes::mount(std::string prefix, Handler& handler) {

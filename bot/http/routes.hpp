@@ -27,6 +27,10 @@ public:
 
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
+    /// Before a body is read: a POST to /webhook without a well-formed X-Hub-Signature-256 is answered 401,
+    /// and a body sent with GET, HEAD, DELETE or OPTIONS is answered 400, so neither is ever buffered.
+    std::optional<Response> admit(const Request& header) override;
+
     /// Sends every request whose path starts with `prefix` (e.g. "/forums/", "/api/v1/forums") to `handler`,
     /// which owns its methods, auth and errors. The longest matching prefix wins. Call before serving.
     void mount(std::string prefix, Handler& handler);

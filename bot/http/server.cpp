@@ -14,8 +14,10 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
 #include <array>
 #include <list>
 #include <optional>
@@ -35,16 +37,27 @@ using Timer = Token::as_default_on_t<asio::steady_timer>;
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
+    /// Where a connection is: only kIdle, kHeader and kBody may be closed to make room.
+    enum class Phase { kIdle, kHeader, kBody, kBusy, kEvicted };
+
     struct Conn {
-        explicit Conn(tcp::socket socket) : stream(std::move(socket)) {}
+        Conn(tcp::socket socket, std::string peer) : stream(std::move(socket)), address(std::move(peer)) {}
         Stream stream;
-        bool idle = true;
+        std::string address;
+        Phase phase = Phase::kIdle;
+        SteadyTime since = std::chrono::steady_clock::now();  ///< when the phase began
         std::list<Conn*>::iterator pos;
     };
 
     Impl(asio::any_io_executor ex, ServerOptions opts, Handler& h, core::Metrics& m)
         : executor(std::move(ex)), options(std::move(opts)), handler(h), metrics(m), acceptor(executor),
-          log(core::logger("http")) {}
+          log(core::logger("http")) {
+        if (!options.shared) {
+            options.shared = std::make_shared<SharedLimits>(0, std::max(kDefaultBodyBudget, 4 * options.body_limit_bytes));
+        }
+    }
+
+    static constexpr std::size_t kDefaultBodyBudget = 64 * 1024 * 1024;
 
     asio::any_io_executor executor;
     ServerOptions options;
@@ -55,18 +68,34 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     bool stopping = false;
     std::shared_ptr<spdlog::logger> log;
 
-    bool evict_idle() {
-        for (Conn* c : conns) {
-            if (c->idle) {
-                c->idle = false;  // evict once
+    /// Closes one connection to make room: the longest-idle keep-alive one, else the one that has been
+    /// reading its header longest, else the one that has been reading its body longest. A connection whose
+    /// request is being answered is never chosen. False when every connection is busy answering.
+    bool evict_one() {
+        for (const Phase phase : {Phase::kIdle, Phase::kHeader, Phase::kBody}) {
+            Conn* oldest = nullptr;
+            for (Conn* c : conns) {
+                if (c->phase == phase && (oldest == nullptr || c->since < oldest->since)) {
+                    oldest = c;
+                }
+            }
+            if (oldest != nullptr) {
+                oldest->phase = Phase::kEvicted;
                 beast::error_code ignored;
-                c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-                c->stream.socket().close(ignored);
+                oldest->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                oldest->stream.socket().close(ignored);
                 metrics.connections_evicted.fetch_add(1, std::memory_order_relaxed);
                 return true;
             }
         }
         return false;
+    }
+
+    static void enter(Conn& conn, Phase phase) {
+        if (conn.phase != Phase::kEvicted) {
+            conn.phase = phase;
+            conn.since = std::chrono::steady_clock::now();
+        }
     }
 
     asio::awaitable<void> accept_loop() {
@@ -86,13 +115,23 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
                 co_await pause.async_wait();
                 continue;
             }
-            if (conns.size() >= options.max_connections && !evict_idle()) {
+            beast::error_code peer_ec;
+            const auto peer = socket.remote_endpoint(peer_ec);
+            std::string address = peer_ec ? std::string() : peer.address().to_string();
+            if (!options.shared->open(address)) {
                 metrics.request(core::Outcome::kOverloaded);
                 beast::error_code ignored;
                 socket.close(ignored);
                 continue;
             }
-            asio::co_spawn(executor, session(std::move(socket)), [log = log](std::exception_ptr e) {
+            if (conns.size() >= options.max_connections && !evict_one()) {
+                options.shared->close(address);
+                metrics.request(core::Outcome::kOverloaded);
+                beast::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
+            asio::co_spawn(executor, session(std::move(socket), std::move(address)), [log = log](std::exception_ptr e) {
                 if (e) {
                     try {
                         std::rethrow_exception(e);
@@ -104,22 +143,39 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
-    asio::awaitable<void> session(tcp::socket socket) {
+    asio::awaitable<void> session(tcp::socket socket, std::string address) {
         auto self = shared_from_this();
-        socket.set_option(tcp::no_delay(true));
-        Conn conn(std::move(socket));
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        Conn conn(std::move(socket), std::move(address));
         conn.pos = conns.insert(conns.end(), &conn);
         metrics.connections_open.fetch_add(1, std::memory_order_relaxed);
         try {
             co_await serve(conn);
         } catch (...) {
             conns.erase(conn.pos);
+            options.shared->close(conn.address);
             metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
             throw;
         }
         conns.erase(conn.pos);
+        options.shared->close(conn.address);
         metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
     }
+
+    /// Gives back the body bytes a request reserved, however the request ends.
+    struct BodyReservation {
+        explicit BodyReservation(SharedLimits& shared) : limits(shared) {}
+        SharedLimits& limits;
+        std::size_t bytes = 0;
+        BodyReservation(const BodyReservation&) = delete;
+        BodyReservation& operator=(const BodyReservation&) = delete;
+        ~BodyReservation() {
+            if (bytes > 0) {
+                limits.release_body(bytes);
+            }
+        }
+    };
 
     /// Answers a request we refuse before reading its body, then closes like nginx's lingering close:
     /// stop sending, and read and drop what the client is still sending (bounded in bytes and time), so the
@@ -152,21 +208,25 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         for (;;) {
             if (buffer.size() == 0) {
                 // Waiting for the next request: this connection may be evicted to make room.
-                conn.idle = true;
+                enter(conn, Phase::kIdle);
                 conn.stream.expires_after(options.idle_timeout);
                 auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(4096));
-                if (ec || stopping) {
+                if (ec || stopping || conn.phase == Phase::kEvicted) {
                     break;
                 }
                 buffer.commit(n);
             }
-            conn.idle = false;
+            // Reading the header: a client that sent a byte and stalls may be evicted too (oldest first).
+            enter(conn, Phase::kHeader);
             const auto started = std::chrono::steady_clock::now();
             parser.emplace();
             parser->header_limit(static_cast<std::uint32_t>(options.header_limit_bytes));
             parser->body_limit(options.body_limit_bytes);
-            conn.stream.expires_after(options.read_timeout);
+            conn.stream.expires_after(options.header_timeout);
             auto [hec, hn] = co_await bhttp::async_read_header(conn.stream, buffer, *parser);
+            if (conn.phase == Phase::kEvicted) {
+                break;
+            }
             if (hec == bhttp::error::header_limit) {
                 metrics.request(core::Outcome::kHeaderTooLarge);
                 co_await refuse(conn, text_response(bhttp::status::request_header_fields_too_large,
@@ -182,7 +242,32 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             if (hec) {
                 break;  // timeout, reset, garbage: nothing to answer
             }
+            if (auto refused = handler.admit(parser->get())) {
+                co_await refuse(conn, std::move(*refused));
+                break;
+            }
+            // The body's bytes come out of the process-wide budget before they are read (chunked bodies,
+            // whose size is unknown, reserve the whole limit).
+            const auto length = parser->content_length();
+            BodyReservation reservation(*options.shared);
+            if (const std::size_t want = length ? static_cast<std::size_t>(*length)
+                                                 : (parser->is_done() ? 0 : options.body_limit_bytes);
+                want > 0) {
+                if (!options.shared->reserve_body(want)) {
+                    metrics.request(core::Outcome::kOverloaded);
+                    auto busy = text_response(bhttp::status::service_unavailable, "busy, retry\n");
+                    busy.set(bhttp::field::retry_after, "1");
+                    co_await refuse(conn, std::move(busy));
+                    break;
+                }
+                reservation.bytes = want;
+            }
+            enter(conn, Phase::kBody);
+            conn.stream.expires_after(options.read_timeout);
             auto [bec, bn] = co_await bhttp::async_read(conn.stream, buffer, *parser);
+            if (conn.phase == Phase::kEvicted) {
+                break;
+            }
             if (bec == bhttp::error::body_limit) {
                 metrics.request(core::Outcome::kTooLarge);
                 co_await refuse(conn, text_response(bhttp::status::payload_too_large, "body too large\n"));
@@ -191,13 +276,28 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             if (bec) {
                 break;
             }
+            enter(conn, Phase::kBusy);
             Request req = parser->release();
             const bool keep_alive = req.keep_alive();
+            const bool head = req.method() == bhttp::verb::head;
             Response res = co_await handler.handle(std::move(req), started);
             res.keep_alive(keep_alive && !stopping);
+            // No answer of ours is meant to be sniffed into another type (the verification challenge echoes
+            // what the caller sent).
+            res.set("X-Content-Type-Options", "nosniff");
             res.prepare_payload();
             conn.stream.expires_after(options.write_timeout);
-            auto [wec, wn] = co_await bhttp::async_write(conn.stream, res);
+            beast::error_code wec;
+            if (head) {
+                // HEAD: the GET's headers (Content-Length included) and no body (RFC 9110 §9.3.2); a body here
+                // would be read by a keep-alive client as the start of its next response.
+                bhttp::response_serializer<bhttp::string_body> header_only(res);
+                auto [hwec, hwn] = co_await bhttp::async_write_header(conn.stream, header_only);
+                wec = hwec;
+            } else {
+                auto [bwec, bwn] = co_await bhttp::async_write(conn.stream, res);
+                wec = bwec;
+            }
             if (wec || !res.keep_alive()) {
                 break;
             }
@@ -206,6 +306,43 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
 };
+
+bool SharedLimits::open(const std::string& address) {
+    if (per_address_ == 0) {
+        return true;
+    }
+    std::lock_guard lock(mutex_);
+    auto& n = by_address_[address];
+    if (n >= per_address_) {
+        return false;
+    }
+    ++n;
+    return true;
+}
+
+void SharedLimits::close(const std::string& address) {
+    if (per_address_ == 0) {
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    if (auto it = by_address_.find(address); it != by_address_.end() && --it->second == 0) {
+        by_address_.erase(it);
+    }
+}
+
+bool SharedLimits::reserve_body(std::size_t bytes) {
+    std::size_t now = body_in_flight_.load();
+    do {
+        if (now + bytes > body_budget_) {
+            return false;
+        }
+    } while (!body_in_flight_.compare_exchange_weak(now, now + bytes));
+    return true;
+}
+
+void SharedLimits::release_body(std::size_t bytes) {
+    body_in_flight_.fetch_sub(bytes);
+}
 
 Response text_response(bhttp::status status, std::string body, std::string_view content_type) {
     Response res{status, 11};
@@ -259,7 +396,7 @@ void Server::stop() {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
     for (auto* c : impl_->conns) {
-        if (c->idle) {
+        if (c->phase == Impl::Phase::kIdle) {
             c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
             c->stream.socket().close(ignored);
         }

@@ -5,9 +5,13 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +33,40 @@ public:
     virtual ~Handler() = default;
     /// `started` is when the first byte of the request was seen (for latency metrics).
     virtual boost::asio::awaitable<Response> handle(Request request, SteadyTime started) = 0;
+
+    /// Called once a request's header is read and before its body is: an answer here refuses the request
+    /// without reading the body (for example a webhook without a signature, or a body sent to a route that
+    /// takes none). `header` has an empty body. The default admits everything.
+    virtual std::optional<Response> admit(const Request& header) {
+        (void)header;
+        return std::nullopt;
+    }
+};
+
+/// Limits shared by every server of the process (one per io thread): connections per client address and the
+/// bytes of request bodies being read at once. Thread-safe.
+class SharedLimits {
+public:
+    /// `per_address` 0 = no cap per address (the default: behind the TLS proxy every connection comes from
+    /// one address). `body_budget_bytes` is the most body bytes all connections may be reading at once.
+    SharedLimits(std::size_t per_address, std::size_t body_budget_bytes)
+        : per_address_(per_address), body_budget_(body_budget_bytes) {}
+
+    /// Takes a place for a connection from `address`; false when that address already has `per_address`.
+    bool open(const std::string& address);
+    void close(const std::string& address);
+
+    /// Reserves `bytes` of the body budget; false when that would go over it.
+    bool reserve_body(std::size_t bytes);
+    void release_body(std::size_t bytes);
+    std::size_t body_bytes_in_flight() const { return body_in_flight_.load(); }
+
+private:
+    std::size_t per_address_;
+    std::size_t body_budget_;
+    std::mutex mutex_;
+    std::map<std::string, std::size_t> by_address_;
+    std::atomic<std::size_t> body_in_flight_{0};
 };
 
 struct ServerOptions {
@@ -37,16 +75,22 @@ struct ServerOptions {
     std::size_t max_connections = 2000;
     std::size_t header_limit_bytes = 16 * 1024;
     std::size_t body_limit_bytes = 3 * 1024 * 1024;
-    std::chrono::milliseconds read_timeout{15000};   ///< a whole request once its first byte came
+    std::chrono::milliseconds header_timeout{5000};  ///< request line and headers once the first byte came
+    std::chrono::milliseconds read_timeout{15000};   ///< the body, once the header is read
     std::chrono::milliseconds idle_timeout{60000};   ///< keep-alive wait for the next request
     std::chrono::milliseconds write_timeout{15000};
     /// Let several servers (one per io thread) listen on the same port; the kernel spreads connections.
     bool reuse_port = false;
+    /// Shared with the other servers of the process; null: this server makes its own (no address cap, a
+    /// body budget of 64 MiB).
+    std::shared_ptr<SharedLimits> shared{};
 };
 
 /// The HTTP/1.1 server (Beast, C++20 coroutines): keep-alive, a timeout on every read and write, limits on
-/// header and body size and on open connections. When the limit is reached the longest-idle keep-alive
-/// connection is closed to make room, so idle or slow clients cannot lock out Meta's webhooks.
+/// header and body size and on open connections. When the limit is reached a connection is closed to make
+/// room: the longest-idle keep-alive one, else the one that has been reading its header longest, else the one
+/// that has been reading its body longest. A request being answered is never cut. So idle clients and
+/// clients that send a byte and stall cannot lock out Meta's webhooks.
 /// Must run on a single-threaded executor (one io_context thread or a strand).
 class Server {
 public:

@@ -539,10 +539,12 @@ asio::awaitable<DownloadOutcome> GraphClient::Impl::download_media(std::shared_p
         co_return out;
     }
     const std::string first_host = url->host;
+    const bool first_tls = url->tls;
     const auto start = std::chrono::steady_clock::now();
     for (int hop = 0; hop <= kMaxRedirects; ++hop) {
-        // Meta requires the bearer token on the download; never hand it to another host after a redirect.
-        const bool bearer = url->host == first_host;
+        // Meta requires the bearer token on the download; never hand it to another host after a redirect, nor
+        // to the same host over plain http after an https start (it would cross the network readable).
+        const bool bearer = url->host == first_host && (url->tls || !first_tls);
         Answer a = co_await impl->request(http::verb::get, *url, {}, {}, bearer, max_bytes);
         if (!a.ec && a.status >= 300 && a.status < 400 && !a.location.empty() && hop < kMaxRedirects) {
             auto next = parse_http_url(a.location);

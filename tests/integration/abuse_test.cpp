@@ -115,6 +115,7 @@ TEST(Abuse, AThousandIdleAndSlowClientsDoNotDelayASignedWebhook) {
     // The clients must still be there when the webhooks come, even on a slow sanitizer build: give them
     // more than the default 15 s / 60 s before the server may time them out.
     h.stop_service();
+    h.config().http.header_timeout = std::chrono::seconds(300);
     h.config().http.read_timeout = std::chrono::seconds(300);
     h.config().http.idle_timeout = std::chrono::seconds(300);
     h.start_service();
@@ -166,6 +167,111 @@ TEST(Abuse, AThousandIdleAndSlowClientsDoNotDelayASignedWebhook) {
     EXPECT_LT(worst, 1.0);
 }
 
+TEST(Abuse, OneByteClientsFillingTheCapOnEveryIoThreadDoNotLockOutASignedWebhook) {
+    // Slow-loris at the cap: each client sends one byte of a request and stalls. Before, such a connection
+    // could not be evicted, so once they filled the cap Meta's own connection was closed at accept.
+    constexpr int kCap = 200;
+    constexpr int kStallers = 3 * kCap;
+    ASSERT_NO_FATAL_FAILURE(raise_fd_limit_for(2 * kStallers + 200));
+    testing::TempDir dir;
+    ServiceHarness h(dir.file("d.db"));
+    h.stop_service();
+    h.config().io_threads = 2;
+    h.config().http.max_connections = kCap;  // for the process: each of the two io threads takes half
+    // Long timeouts, so only eviction (not a timeout) can make room while the test runs.
+    h.config().http.header_timeout = std::chrono::seconds(300);
+    h.config().http.read_timeout = std::chrono::seconds(300);
+    h.config().http.idle_timeout = std::chrono::seconds(300);
+    h.start_service();
+
+    asio::io_context ioc;
+    const tcp::endpoint server(asio::ip::make_address("127.0.0.1"), h.port());
+    std::vector<tcp::socket> stallers;
+    for (int i = 0; i < kStallers; ++i) {
+        tcp::socket s(ioc);
+        s.connect(server);
+        boost::system::error_code ec;
+        asio::write(s, asio::buffer("P", 1), ec);  // may fail for one already evicted: that is fine
+        stallers.push_back(std::move(s));
+    }
+    // Every io thread is at its cap, full of stalled partial requests (the kernel spread the connections
+    // over both threads; 600 connections leave each thread far more than its 100).
+    ASSERT_TRUE(testing::eventually(
+        [&] {
+            return h.service().metrics().connections_evicted.load() >= static_cast<std::uint64_t>(kStallers - kCap);
+        },
+        std::chrono::seconds(30)))
+        << "evicted " << h.service().metrics().connections_evicted.load();
+    EXPECT_LE(h.service().metrics().connections_open.load(), kCap);
+
+    std::vector<double> latencies;
+    for (int i = 0; i < 5; ++i) {
+        const auto body = h.webhook_for(
+            ServiceHarness::text_message("wamid.loris" + std::to_string(i), "254700000403", "habari"));
+        const auto started = Clock::now();
+        const auto r = h.post_webhook(body);
+        latencies.push_back(std::chrono::duration<double>(Clock::now() - started).count());
+        ASSERT_EQ(r.status, 200) << "signed webhook " << i << " refused with the cap full of one-byte clients";
+    }
+    std::sort(latencies.begin(), latencies.end());
+    std::cout << "[ abuse    ] 5 signed webhooks with " << kCap << " one-byte clients at the cap on 2 io threads: "
+              << "median " << latencies[2] * 1000 << " ms, worst " << latencies.back() * 1000 << " ms\n";
+    EXPECT_LT(latencies.back(), 1.0);
+    EXPECT_EQ(metric(h.port(), "delvex_http_requests_total{outcome=\"overloaded\"}"), 0u);
+}
+
+TEST(Abuse, AWebhookWithoutASignatureIsRefusedBeforeItsBodyIsRead) {
+    testing::TempDir dir;
+    ServiceHarness h(dir.file("d.db"));
+    // 3 MB announced, never sent: without a signature header the 401 comes from the header alone.
+    const auto started = Clock::now();
+    EXPECT_EQ(raw_exchange(h.port(),
+                           "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           "Content-Length: 3000000\r\n\r\n",
+                           std::chrono::seconds(10)),
+              401);
+    // A header that is not sha256= and 64 hex digits is no signature either.
+    EXPECT_EQ(raw_exchange(h.port(),
+                           "POST /webhook HTTP/1.1\r\nHost: x\r\nX-Hub-Signature-256: sha256=zz\r\n"
+                           "Content-Length: 3000000\r\n\r\n",
+                           std::chrono::seconds(10)),
+              401);
+    // A body sent with GET is refused unread.
+    EXPECT_EQ(raw_exchange(h.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n",
+                           std::chrono::seconds(10)),
+              400);
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(5));
+    EXPECT_EQ(metric(h.port(), "delvex_http_requests_total{outcome=\"bad_signature\"}"), 2u);
+    EXPECT_EQ(h.service().metrics().events_stored.load(), 0u);
+}
+
+TEST(Abuse, BodiesBeingReadShareOneBudgetAndAWebhookOverItIsAskedToRetry) {
+    testing::TempDir dir;
+    ServiceHarness h(dir.file("d.db"));
+    h.stop_service();
+    h.config().http.body_limit_bytes = 1024 * 1024;
+    h.config().http.body_budget_bytes = 1024 * 1024;  // room for one body at a time
+    h.config().http.read_timeout = std::chrono::seconds(300);
+    h.start_service();
+    // A client announces a whole-limit body, signed in form, and sends none of it: it holds the budget.
+    asio::io_context ioc;
+    tcp::socket holder(ioc);
+    holder.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port()));
+    const std::string head = "POST /webhook HTTP/1.1\r\nHost: x\r\nX-Hub-Signature-256: sha256=" +
+                             std::string(64, '0') + "\r\nContent-Length: " + std::to_string(1024 * 1024) +
+                             "\r\n\r\n";
+    asio::write(holder, asio::buffer(head));
+    // Meta's webhook meanwhile is told "busy, retry" (503 with Retry-After), which Meta does; nothing lost.
+    const auto body = h.webhook_for(ServiceHarness::text_message("wamid.budget1", "254700000404", "hi"));
+    ASSERT_TRUE(testing::eventually([&] {
+        const auto r = h.post_webhook(body);
+        return r.status == 503 && r.headers.contains("Retry-After");
+    }, std::chrono::seconds(10)));
+    // Once the holder goes, the budget is back and the same webhook is taken.
+    holder.close();
+    ASSERT_TRUE(testing::eventually([&] { return h.post_webhook(body).status == 200; }, std::chrono::seconds(10)));
+}
+
 TEST(Abuse, OversizedHeadersAreRefusedWith431HoweverTheyAreMadeUp) {
     testing::TempDir dir;
     ServiceHarness h(dir.file("d.db"));
@@ -203,7 +309,9 @@ TEST(Abuse, OversizedBodiesAreRefusedWith413BeforeTheyAreRead) {
               413);
     EXPECT_LT(Clock::now() - started, std::chrono::seconds(5));
     // A chunked body (no length announced) that grows past the 3 MiB limit: refused while it streams in.
-    std::string chunked = "POST /webhook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    // (It carries a signature of the right form: one without is refused before any body is read.)
+    std::string chunked = "POST /webhook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                          "X-Hub-Signature-256: sha256=" + std::string(64, '0') + "\r\n\r\n";
     const std::string chunk(64 * 1024, ' ');
     for (int i = 0; i < 60; ++i) {  // 3.75 MiB
         chunked += "10000\r\n" + chunk + "\r\n";

@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -49,6 +50,32 @@ TEST(Connections, KeepAliveServesSeveralRequestsOnOneConnection) {
         EXPECT_TRUE(res.keep_alive());
     }
     EXPECT_EQ(h.service().metrics().connections_open.load(), 1);
+}
+
+TEST(Connections, AnAnswerToHeadHasNoBodySoTheNextAnswerOnTheConnectionIsReadRight) {
+    testing::TempDir dir;
+    testing::ServiceHarness h(dir.file("d.db"));
+    asio::io_context ioc;
+    beast::tcp_stream stream(ioc);
+    stream.expires_after(std::chrono::seconds(10));
+    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port()));
+    const std::string two = "HEAD /forums/no-such-room.ics HTTP/1.1\r\nHost: x\r\n\r\n"
+                            "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    asio::write(stream, asio::buffer(two));
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> head;
+    head.skip(true);  // a client reads no body after HEAD, whatever Content-Length says
+    beast::error_code ec;
+    bhttp::read(stream, buffer, head, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(head.get().result_int(), 404);
+    EXPECT_NE(head.get()[bhttp::field::content_length], "0") << "HEAD announces the GET's length";
+    bhttp::response<bhttp::string_body> next;
+    bhttp::read(stream, buffer, next, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(next.result_int(), 200);
+    EXPECT_EQ(next.body(), "ok\n");
+    EXPECT_EQ(next["X-Content-Type-Options"], "nosniff");
 }
 
 TEST(Connections, IdleClientsAtTheCapAreEvictedSoAWebhookIsStillAnswered) {
