@@ -1,5 +1,7 @@
 #include "bot/app/features.hpp"
 
+#include "bot/core/crypto.hpp"
+
 #include "bot/community/regions.hpp"
 #include "bot/events/academy_feature.hpp"
 #include "bot/events/forums_feature.hpp"
@@ -24,10 +26,14 @@ FeatureSet make_features(const FeatureDeps& deps) {
 
     // Forums: moderators' flow and RSVP buttons; the calendar feed and the admin API.
     events::ForumsSettings forum_settings;
-    forum_settings.public_url = deps.config.public_url;  // for the .ics document in RSVP confirmations
+    forum_settings.public_url = deps.config.public_url;
+    // The feed key is derived from the app secret (never the secret itself), so it changes when that does.
+    if (!deps.config.app_secret.empty()) {
+        forum_settings.feed_key = core::hmac_sha256_hex(deps.config.app_secret.reveal(), "delvex forums feed key");
+    }  // for the .ics document in RSVP confirmations
     auto forums = std::make_unique<events::ForumsFeature>(std::make_unique<events::CommunityRooms>(rooms->regions()),
                                                           forum_settings);
-    set.routes.emplace_back("/forums/", std::make_unique<http::ForumsFeedHandler>(deps.writer, *forums));
+    set.routes.emplace_back("/forums/", std::make_unique<http::ForumsFeedHandler>(deps.reader, *forums));
     set.routes.emplace_back("/api/v1/forums", std::make_unique<http::ForumsAdminHandler>(
                                                   deps.writer, *forums, deps.clock, deps.config.admin_token));
     set.order.push_back(forums.get());

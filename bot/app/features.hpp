@@ -11,6 +11,7 @@
 #include "bot/app/config.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/core/i18n.hpp"
+#include "bot/events/db_reader.hpp"
 #include "bot/events/db_writer.hpp"
 #include "bot/events/feature.hpp"
 #include "bot/http/server.hpp"
@@ -34,6 +35,7 @@ struct FeatureDeps {
     const core::Catalog& catalog;
     const core::Clock& clock;
     events::DbWriter& writer;
+    events::DbReader& reader;  ///< public lookups
 };
 
 /// Builds every feature from the config (loading regions, Academy content, …). Throws with a clear

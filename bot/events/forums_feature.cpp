@@ -1,5 +1,7 @@
 #include "bot/events/forums_feature.hpp"
 
+#include "bot/core/crypto.hpp"
+
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
@@ -880,9 +882,12 @@ bool ForumsFeature::on_rsvp(Context& ctx, const store::MemberRow& member, const 
     if (status != store::RsvpStatus::kDeclined && !settings_.public_url.empty()) {
         // A link to the room's calendar feed, not an .ics document: text/calendar is not among the document
         // types Meta accepts, and a refused document would take the confirmation (its caption) with it.
+        // With the room's key: this member may see the join link in their calendar too.
+        const auto key = feed_token(row->room);
         confirmation.body += "\n" + ctx.catalog.text(lang, "forums.rsvp_calendar",
                                                      {{"link", settings_.public_url + "/forums/" + row->room +
-                                                                   ".ics?series=" + std::to_string(row->id)}});
+                                                                   ".ics?series=" + std::to_string(row->id) +
+                                                                   (key.empty() ? "" : "&k=" + key)}});
     }
     core::OutgoingMessage reply;
     reply.to = delivery::recipient_of(member.member_key);
@@ -1561,8 +1566,15 @@ void ForumsFeature::describe(Context& ctx, const store::MemberRow& member, std::
     }
 }
 
+std::string ForumsFeature::feed_token(std::string_view room) const {
+    if (settings_.feed_key.empty()) {
+        return {};
+    }
+    return core::hmac_sha256_hex(settings_.feed_key, "forums-feed:" + std::string(room)).substr(0, 32);
+}
+
 std::optional<std::string> ForumsFeature::calendar(SQLite::Database& db, std::string_view room,
-                                                   std::int64_t only_series) {
+                                                   std::int64_t only_series, bool with_join) {
     if (!rooms_.has_room(room)) {
         return std::nullopt;
     }
@@ -1585,7 +1597,9 @@ std::optional<std::string> ForumsFeature::calendar(SQLite::Database& db, std::st
         ev.duration = std::chrono::minutes(row.duration_min);
         ev.summary = row.title;
         ev.description = row.agenda;
-        if (row.join_kind == "place") {
+        if (!with_join) {
+            ev.location = "WhatsApp";
+        } else if (row.join_kind == "place") {
             ev.location = row.join_info;
         } else if (row.join_kind == "link") {
             ev.url = row.join_info;

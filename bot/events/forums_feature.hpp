@@ -78,6 +78,9 @@ struct ForumsSettings {
     /// Public base URL of this service ("https://bot.example.org"): the RSVP confirmation carries the
     /// event's .ics as a document fetched from <public_url>/forums/<room>.ics. Empty: a text only.
     std::string public_url;
+    /// Keys the feed links sent to members (`?k=`): only a feed asked for with the room's key carries the
+    /// forums' join links and meeting places; the public feed has times and titles only. Empty: never.
+    std::string feed_key{};
 };
 
 /// Why an operation was refused; `message` is safe to show to a moderator or an API client.
@@ -168,7 +171,12 @@ public:
 
     /// The calendar feed of a room (or of one series of it when `only_series` is non-zero).
     /// nullopt if the room is unknown.
-    std::optional<std::string> calendar(SQLite::Database& db, std::string_view room, std::int64_t only_series);
+    /// Join links and meeting places are in it only `with_join` (asked for with feed_token(room)): room ids are
+    /// public, and a call link or a meeting place of informal miners must not be (security review M-8).
+    std::optional<std::string> calendar(SQLite::Database& db, std::string_view room, std::int64_t only_series,
+                                        bool with_join = false);
+    /// The key of a room's feed links sent to members (hex); empty when no feed key is set.
+    std::string feed_token(std::string_view room) const;
 
     /// Validates the stored form of a row (zone, rule, start, fields) without storing it.
     ForumResult<forums::Series> check(const store::ForumSeriesRow& row, std::int64_t now_ms) const;

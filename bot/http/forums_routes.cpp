@@ -11,6 +11,7 @@
 
 #include "bot/core/crypto.hpp"
 #include "bot/core/log.hpp"
+#include "bot/http/forums_body.hpp"
 #include "bot/http/routes.hpp"
 #include "bot/store/job_repository.hpp"
 #include "forums/zone.hpp"
@@ -58,90 +59,6 @@ bool valid_room_id(std::string_view room) {
 
 std::string local_iso(forums::LocalTime t) {
     return date::format("%Y-%m-%dT%H:%M:%S", t);
-}
-
-/// Applies the fields of a JSON object to a series row. Returns an error message, or empty.
-std::string apply_fields(const json& body, store::ForumSeriesRow& row, std::vector<store::ForumText>& texts,
-                         bool creating) {
-    if (!body.is_object()) {
-        return "the body must be a JSON object";
-    }
-    const auto text_field = [&](const char* name, std::string& out) -> std::string {
-        if (!body.contains(name)) {
-            return {};
-        }
-        if (!body[name].is_string()) {
-            return std::string("field '") + name + "' must be a string";
-        }
-        out = body[name].get<std::string>();
-        return {};
-    };
-    const auto int_field = [&](const char* name, int& out) -> std::string {
-        if (!body.contains(name)) {
-            return {};
-        }
-        if (!body[name].is_number_integer()) {
-            return std::string("field '") + name + "' must be an integer";
-        }
-        const auto v = body[name].get<std::int64_t>();
-        if (v < 0 || v > 1'000'000) {
-            return std::string("field '") + name + "' is out of range";
-        }
-        out = static_cast<int>(v);
-        return {};
-    };
-    static const std::set<std::string> kKnown = {"room",      "title",     "agenda", "rrule",   "start",
-                                                 "tz",        "join_kind", "join_info", "hosts", "capacity",
-                                                 "duration_minutes", "texts", "cancel_occurrence",
-                                                 "move_occurrence"};
-    for (const auto& [key, value] : body.items()) {
-        if (!kKnown.contains(key)) {
-            return "unknown field '" + key + "'";
-        }
-    }
-    for (auto [name, out] : {std::pair<const char*, std::string*>{"room", &row.room},
-                             {"title", &row.title},
-                             {"agenda", &row.agenda},
-                             {"rrule", &row.rrule},
-                             {"start", &row.dtstart_local},
-                             {"tz", &row.tz},
-                             {"join_kind", &row.join_kind},
-                             {"join_info", &row.join_info},
-                             {"hosts", &row.hosts}}) {
-        if (auto e = text_field(name, *out); !e.empty()) {
-            return e;
-        }
-    }
-    if (auto e = int_field("capacity", row.capacity); !e.empty()) {
-        return e;
-    }
-    if (auto e = int_field("duration_minutes", row.duration_min); !e.empty()) {
-        return e;
-    }
-    if (body.contains("texts")) {
-        const auto& t = body["texts"];
-        if (!t.is_object()) {
-            return "field 'texts' must be an object of language → {title, agenda}";
-        }
-        for (const auto& [lang, v] : t.items()) {
-            if (lang.size() < 2 || lang.size() > 5 || !v.is_object() || !v.value("title", json("")).is_string() ||
-                !v.value("agenda", json("")).is_string()) {
-                return "field 'texts." + lang + "' must be {\"title\": \"…\", \"agenda\": \"…\"}";
-            }
-            texts.push_back({lang, v.value("title", std::string()), v.value("agenda", std::string())});
-        }
-    }
-    if (creating) {
-        for (auto [name, value] : {std::pair<const char*, const std::string*>{"room", &row.room},
-                                   {"title", &row.title},
-                                   {"rrule", &row.rrule},
-                                   {"start", &row.dtstart_local}}) {
-            if (value->empty()) {
-                return std::string("field '") + name + "' is required";
-            }
-        }
-    }
-    return {};
 }
 
 json series_json(const store::ForumSeriesRow& row, store::ForumRepository& repo, std::int64_t now_ms) {
@@ -207,8 +124,8 @@ bool bearer_matches(std::string_view header, const core::Secret& token) {
     return core::constant_time_equal(header.substr(kScheme.size()), token.reveal());
 }
 
-ForumsFeedHandler::ForumsFeedHandler(events::DbWriter& writer, events::ForumsFeature& forums)
-    : writer_(writer), forums_(forums) {}
+ForumsFeedHandler::ForumsFeedHandler(events::DbReader& reader, events::ForumsFeature& forums)
+    : reader_(reader), forums_(forums) {}
 
 boost::asio::awaitable<Response> ForumsFeedHandler::handle(Request request, SteadyTime /*started*/) {
     const std::string target(request.target());
@@ -235,10 +152,22 @@ boost::asio::awaitable<Response> ForumsFeedHandler::handle(Request request, Stea
         }
         only = *id;
     }
-    std::function<std::optional<std::string>(store::Database&)> work = [this, room, only](store::Database& db) {
-        return forums_.calendar(db.sql(), room, only);
+    // The join links and meeting places only with the room's key (the link members got); times and titles
+    // for anyone.
+    const auto key = query_param(target, "k");
+    const auto expected = forums_.feed_token(room);
+    const bool with_join = !expected.empty() && core::constant_time_equal(key, expected);
+    std::function<std::optional<std::string>(store::Database&)> work = [this, room, only,
+                                                                      with_join](store::Database& db) {
+        return forums_.calendar(db.sql(), room, only, with_join);
     };
-    const auto feed = co_await writer_.run<std::optional<std::string>>(std::move(work));
+    const auto looked_up = co_await reader_.try_run<std::optional<std::string>>(std::move(work));
+    if (!looked_up) {
+        auto busy = text_response(bhttp::status::service_unavailable, "busy, retry\n");
+        busy.set(bhttp::field::retry_after, "1");
+        co_return busy;
+    }
+    const auto& feed = *looked_up;
     if (!feed) {
         co_return text_response(bhttp::status::not_found, "unknown room\n");
     }
@@ -303,7 +232,7 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
         work = [this, body, now_ms](store::Database& db) -> Outcome {
             store::ForumSeriesRow row;
             std::vector<store::ForumText> texts;
-            if (auto e = apply_fields(body, row, texts, true); !e.empty()) {
+            if (auto e = apply_series_fields(body, row, texts, true); !e.empty()) {
                 return json_error(400, e);
             }
             if (body.contains("cancel_occurrence") || body.contains("move_occurrence")) {
@@ -330,30 +259,23 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
                 return json_error(404, "no forum series " + std::to_string(*id));
             }
             std::vector<store::ForumText> texts;
-            if (auto e = apply_fields(body, *row, texts, false); !e.empty()) {
+            if (auto e = apply_series_fields(body, *row, texts, false); !e.empty()) {
                 return json_error(400, e);
             }
             if (body.contains("cancel_occurrence")) {
-                const auto& v = body["cancel_occurrence"];
-                auto local = v.is_string() ? forums::parse_local_iso(v.get<std::string>())
-                                           : forums::ParseResult<forums::LocalTime>(forums::ParseError{"not a string"});
+                auto local = cancel_occurrence_of(body["cancel_occurrence"]);
                 if (!local) {
-                    return json_error(400, "cancel_occurrence: " + local.error().message);
+                    return json_error(400, local.error().message);
                 }
                 if (auto r = forums_.cancel_occurrence(db.sql(), jobs, now_ms, *id, *local); !r) {
                     return json_error(400, r.error().message);
                 }
             } else if (body.contains("move_occurrence")) {
-                const auto& v = body["move_occurrence"];
-                if (!v.is_object() || !v.value("from", json()).is_string() || !v.value("to", json()).is_string()) {
-                    return json_error(400, "move_occurrence must be {\"from\": LOCAL_ISO, \"to\": LOCAL_ISO}");
+                auto move = move_occurrence_of(body["move_occurrence"]);
+                if (!move) {
+                    return json_error(400, move.error().message);
                 }
-                auto from = forums::parse_local_iso(v["from"].get<std::string>());
-                auto to = forums::parse_local_iso(v["to"].get<std::string>());
-                if (!from || !to) {
-                    return json_error(400, "move_occurrence: " + (!from ? from.error() : to.error()).message);
-                }
-                if (auto r = forums_.move_occurrence(db.sql(), jobs, now_ms, *id, *from, *to); !r) {
+                if (auto r = forums_.move_occurrence(db.sql(), jobs, now_ms, *id, move->first, move->second); !r) {
                     return json_error(400, r.error().message);
                 }
             } else {

@@ -6,6 +6,7 @@
 
 #include "bot/core/clock.hpp"
 #include "bot/core/redact.hpp"
+#include "bot/events/db_reader.hpp"
 #include "bot/events/db_writer.hpp"
 #include "bot/events/forums_feature.hpp"
 #include "bot/http/server.hpp"
@@ -15,11 +16,12 @@ namespace delvex::http {
 /// GET /forums/{room}.ics[?series=ID]: the room's forum series as an iCalendar feed (text/calendar).
 class ForumsFeedHandler final : public Handler {
 public:
-    ForumsFeedHandler(events::DbWriter& writer, events::ForumsFeature& forums);
+    /// The feed is public: it is read on the reader (never the writer's thread), within its rate.
+    ForumsFeedHandler(events::DbReader& reader, events::ForumsFeature& forums);
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
 private:
-    events::DbWriter& writer_;
+    events::DbReader& reader_;
     events::ForumsFeature& forums_;
 };
 

@@ -317,12 +317,13 @@ TEST(AcademyBench, DISABLED_AllFeaturesApplyTenThousandAnswers) {
     config.home = home.path();
     core::SystemClock clock;
     events::DbWriter writer(store::DatabaseOptions{dir.file("writer.db"), false});
+    events::DbReader reader(events::DbReaderOptions{dir.file("writer.db")});
     std::vector<double> per_second;
     for (int round = 0; round < rounds; ++round) {
         const auto path = dir.file("round" + std::to_string(round) + ".db");
         fs::copy_file(seed_path, path);
         store::Database db(store::DatabaseOptions{path, false});
-        auto set = app::make_features(app::FeatureDeps{config, catalog, clock, writer});
+        auto set = app::make_features(app::FeatureDeps{config, catalog, clock, writer, reader});
         const auto features = set.pointers();
         store::MemberRepository members(db.sql());
         store::OutboxRepository outbox_repo(db.sql());

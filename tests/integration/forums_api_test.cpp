@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "bot/core/metrics.hpp"
+#include "bot/events/db_reader.hpp"
 #include "bot/events/db_writer.hpp"
 #include "bot/http/forums_routes.hpp"
 #include "bot/http/server.hpp"
@@ -52,6 +53,7 @@ protected:
         boost::asio::post(ioc, [this] { server->stop(); });
         ioc.stop();
         thread.join();
+        reader.stop();
         writer.stop();
     }
 
@@ -69,8 +71,14 @@ protected:
     core::Metrics metrics;
     FakeRooms rooms;
     events::DbWriter writer{store::DatabaseOptions{dir.file("api.db"), false, 5000, false}};
-    events::ForumsFeature feature{rooms};
-    http::ForumsFeedHandler feed{writer, feature};
+    events::DbReader reader{events::DbReaderOptions{dir.file("api.db")}};
+    static events::ForumsSettings keyed() {
+        events::ForumsSettings s;
+        s.feed_key = "test feed key";
+        return s;
+    }
+    events::ForumsFeature feature{rooms, keyed()};
+    http::ForumsFeedHandler feed{reader, feature};
     http::ForumsAdminHandler admin{writer, feature, clock, core::Secret(kToken)};
     Split split{feed, admin};
     boost::asio::io_context ioc{1};
@@ -167,6 +175,18 @@ TEST_F(ForumsApiTest, CreateListEditCancelAndTheFeedParsedByPythonIcalendar) {
     EXPECT_NE(r.body.find("BEGIN:VCALENDAR\r\n"), std::string::npos);
     EXPECT_EQ(http_request(server->port(), "GET", "/forums/atlantis.ics").status, 404);
     EXPECT_EQ(http_request(server->port(), "GET", "/forums/andes.ics?series=abc").status, 400);
+    // The call link is only in the feed asked for with the room's key (the link members get), never in the
+    // public one: room ids are public (security review M-8).
+    EXPECT_EQ(r.body.find("meet.example.org"), std::string::npos) << r.body;
+    const auto keyed_feed = http_request(server->port(), "GET", "/forums/andes.ics?k=" + feature.feed_token("andes"));
+    ASSERT_EQ(keyed_feed.status, 200);
+    EXPECT_NE(keyed_feed.body.find("meet.example.org"), std::string::npos) << keyed_feed.body;
+    EXPECT_EQ(http_request(server->port(), "GET", "/forums/andes.ics?k=" + feature.feed_token("london"))
+                  .body.find("meet.example.org"),
+              std::string::npos)
+        << "another room's key opens nothing";
+    const auto london_public = http_request(server->port(), "GET", "/forums/london.ics");
+    EXPECT_EQ(london_public.body.find("Hall 2"), std::string::npos) << "a meeting place is a join detail too";
 
     if (!system_python_has_icalendar()) {
         GTEST_SKIP() << "/usr/bin/python3 has no icalendar module: apt-get install python3-icalendar "
