@@ -12,10 +12,11 @@ add_library(delvex_fuzz_edges STATIC
   ${PROJECT_SOURCE_DIR}/bot/whatsapp/wire/envelope.cpp
   ${PROJECT_SOURCE_DIR}/bot/whatsapp/signature.cpp
   ${PROJECT_SOURCE_DIR}/bot/app/config.cpp
-  ${PROJECT_SOURCE_DIR}/bot/delivery/codec.cpp)
+  ${PROJECT_SOURCE_DIR}/bot/delivery/codec.cpp
+  ${PROJECT_SOURCE_DIR}/bot/http/forums_body.cpp)
 delvex_target(delvex_fuzz_edges)
-target_link_libraries(delvex_fuzz_edges PUBLIC delvex_core nlohmann_json::nlohmann_json yaml-cpp SQLiteCpp
-                                               OpenSSL::Crypto simdjson::simdjson)
+target_link_libraries(delvex_fuzz_edges PUBLIC delvex_core delvex_forums nlohmann_json::nlohmann_json yaml-cpp
+                                               SQLiteCpp OpenSSL::Crypto simdjson::simdjson)
 
 add_custom_target(delvex_fuzz)
 function(delvex_fuzz_target name)
@@ -32,6 +33,7 @@ delvex_fuzz_target(fuzz_update delvex_fuzz_edges)
 delvex_fuzz_target(fuzz_signature delvex_fuzz_edges)
 delvex_fuzz_target(fuzz_config delvex_fuzz_edges)
 delvex_fuzz_target(fuzz_codec delvex_fuzz_edges)
+delvex_fuzz_target(fuzz_admin delvex_fuzz_edges)
 delvex_fuzz_target(fuzz_rrule delvex_forums)
 delvex_fuzz_target(fuzz_academy delvex_domain)
 delvex_fuzz_target(fuzz_community delvex_domain)

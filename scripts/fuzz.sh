@@ -16,7 +16,7 @@ root=$(pwd)
 
 seconds=${1:-60}
 shift || true
-all_targets=(fuzz_webhook fuzz_update fuzz_signature fuzz_config fuzz_codec fuzz_rrule fuzz_academy fuzz_community fuzz_landing)
+all_targets=(fuzz_webhook fuzz_update fuzz_signature fuzz_config fuzz_codec fuzz_rrule fuzz_academy fuzz_community fuzz_landing fuzz_admin)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=("${all_targets[@]}")
@@ -42,7 +42,7 @@ mkdir -p "$work"
 # --- seed corpora, rebuilt each run from the fixtures (the learned corpus is kept apart) ---
 seeds=$work/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{fuzz_webhook,fuzz_update,fuzz_signature,fuzz_config,fuzz_codec,fuzz_rrule,fuzz_academy,fuzz_community,fuzz_landing}
+mkdir -p "$seeds"/{fuzz_webhook,fuzz_update,fuzz_signature,fuzz_config,fuzz_codec,fuzz_rrule,fuzz_academy,fuzz_community,fuzz_landing,fuzz_admin}
 
 cp tests/fixtures/webhooks/*.json "$seeds/fuzz_webhook/"
 
@@ -62,6 +62,7 @@ cp tests/fuzz/seeds/config/* config/delvex.example.yaml "$seeds/fuzz_config/"
 cp tests/fuzz/seeds/codec/* "$seeds/fuzz_codec/"
 cp tests/fuzz/seeds/community/* "$seeds/fuzz_community/"
 cp tests/fuzz/seeds/landing/* "$seeds/fuzz_landing/"
+cp tests/fuzz/seeds/admin/* "$seeds/fuzz_admin/"
 
 # Every RRULE the forum tests use, in a few zones and starts (DST gaps and overlaps included).
 i=0

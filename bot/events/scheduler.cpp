@@ -57,8 +57,30 @@ void Scheduler::kick() {
     }
 }
 
+void Scheduler::every(std::string name, std::chrono::milliseconds period,
+                      std::function<void(store::Database&, std::int64_t now_ms)> task) {
+    periodic_.push_back(Periodic{std::move(name), period, std::move(task), 0});
+}
+
+void Scheduler::run_periodic(store::Database& db, std::int64_t now_ms) {
+    for (auto& p : periodic_) {
+        if (now_ms < p.next_ms) {
+            continue;
+        }
+        p.next_ms = now_ms + p.period.count();
+        try {
+            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+            p.task(db, now_ms);
+            tx.commit();
+        } catch (const std::exception& e) {
+            log_->error("{} failed: {}", p.name, e.what());
+        }
+    }
+}
+
 int Scheduler::run_due(store::Database& db) {
     const std::int64_t now_ms = core::to_unix_ms(clock_.now());
+    run_periodic(db, now_ms);
     store::JobRepository jobs(db.sql());
     const auto due = jobs.due(now_ms, kChunk);
     if (due.empty()) {
@@ -74,7 +96,7 @@ int Scheduler::run_due(store::Database& db) {
             if (job.expires_ms > 0 && now_ms > job.expires_ms) {
                 jobs.finish(job.id, store::JobState::kDropped, "missed: due while the service was down", now_ms);
                 metrics_.jobs_dropped.fetch_add(1, std::memory_order_relaxed);
-                log_->warn("job dropped kind={} key={} late_by_ms={}", job.kind, job.key, now_ms - job.due_ms);
+                log_->warn("job dropped id={} kind={} late_by_ms={}", job.id, job.kind, now_ms - job.due_ms);
                 continue;
             }
             const auto dot = job.kind.find('.');
@@ -100,7 +122,7 @@ int Scheduler::run_due(store::Database& db) {
                 savepoint.rollback();
                 jobs.finish(job.id, store::JobState::kFailed, e.what(), now_ms);
                 metrics_.jobs_failed.fetch_add(1, std::memory_order_relaxed);
-                log_->error("job failed kind={} key={} error={}", job.kind, job.key, e.what());
+                log_->error("job failed id={} kind={} error={}", job.id, job.kind, e.what());
             }
         }
         tx.commit();

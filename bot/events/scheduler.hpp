@@ -3,6 +3,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <string>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -36,6 +38,11 @@ public:
     /// Asks for a pass now (any thread): after planning a job, or after a fake clock moved.
     void kick();
 
+    /// Runs `task` on the writer thread at the first pass and then every `period` of the injected clock, each
+    /// run in a transaction of its own (housekeeping such as the retention purge). Call before start().
+    void every(std::string name, std::chrono::milliseconds period,
+               std::function<void(store::Database&, std::int64_t now_ms)> task);
+
     /// Called on the writer thread after a pass that queued outbound messages.
     void on_outbox(std::function<void()> callback) { on_outbox_ = std::move(callback); }
 
@@ -54,6 +61,14 @@ private:
     const core::Catalog& catalog_;
     std::vector<Feature*> features_;
     std::function<void()> on_outbox_;
+    struct Periodic {
+        std::string name;
+        std::chrono::milliseconds period;
+        std::function<void(store::Database&, std::int64_t)> task;
+        std::int64_t next_ms = 0;  // writer thread only
+    };
+    std::vector<Periodic> periodic_;
+    void run_periodic(store::Database& db, std::int64_t now_ms);
     std::atomic<bool> scheduled_{false};
     std::atomic<bool> stopped_{false};
     std::chrono::milliseconds period_{1000};

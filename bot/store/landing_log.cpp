@@ -435,6 +435,24 @@ void LandingLog::remove(std::uint64_t id) {
     }
 }
 
+std::size_t LandingLog::purge_set_aside(std::filesystem::file_time_type cutoff) {
+    std::vector<std::uint64_t> old;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [id, segment] : segments_) {
+            std::error_code ec;
+            const auto written = std::filesystem::last_write_time(path_of(id), ec);
+            if (segment->set_aside && !ec && written < cutoff) {
+                old.push_back(id);
+            }
+        }
+    }
+    for (const auto id : old) {
+        remove(id);
+    }
+    return old.size();
+}
+
 void LandingLog::set_aside(std::uint64_t id) {
     std::lock_guard lock(mutex_);
     if (auto it = segments_.find(id); it != segments_.end()) {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -134,6 +135,9 @@ public:
     void remove(std::uint64_t id);
     /// Leaves a damaged segment on disk for an operator, but out of the backlog.
     void set_aside(std::uint64_t id);
+    /// Deletes the segments set aside whose file was last written before `cutoff` (retention: they hold raw
+    /// webhooks, numbers included). Returns how many. Any thread.
+    std::size_t purge_set_aside(std::filesystem::file_time_type cutoff);
 
     /// Whether some landed record is not imported yet. Any thread.
     bool backlog() const;

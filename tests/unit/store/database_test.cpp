@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "bot/store/repositories.hpp"
 #include "tests/support/harness.hpp"
 
@@ -18,6 +20,22 @@ TEST(Database, MigratesAFreshFileToTheLatestVersionInWalMode) {
     // Opening again is a no-op.
     Database again({dir.file("a.db")});
     EXPECT_EQ(again.schema_version(), latest_schema_version());
+}
+
+TEST(Database, AnExistingFileReadableByOthersIsNarrowedToItsOwner) {
+    // As after a restore by a tool that ignores modes (security review L-20).
+    testing::TempDir dir;
+    const auto path = dir.file("restored.db");
+    { Database first({path}); }
+    ::chmod(path.c_str(), 0644);
+    std::ofstream(path + "-wal").flush();  // an empty WAL, as SQLite leaves one
+    ::chmod((path + "-wal").c_str(), 0644);
+    Database db({path});
+    for (const std::string& file : {path, path + "-wal"}) {
+        struct stat st {};
+        ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
+        EXPECT_EQ(st.st_mode & 0077, 0u) << file;
+    }
 }
 
 TEST(Database, FileIsReadableByTheOwnerAlone) {

@@ -216,6 +216,28 @@ TEST_F(LandingLogTest, AWriterLeavesASegmentThatWasSetAside) {
     EXPECT_EQ(read.batches[0].records[0].dedupe_key, "m:wamid.L2");
 }
 
+TEST_F(LandingLogTest, SetAsideSegmentsAreDeletedOnceOlderThanTheirKeeping) {
+    LandingLog log({dir, false});
+    auto lane = log.lane();
+    append(*lane, {message(1)});
+    const auto files_before = segment_files(dir);
+    ASSERT_EQ(files_before.size(), 1u);
+    log.set_aside(log.segments().at(0).id);
+    append(*lane, {message(2)});  // a new, live segment
+    const auto now = fs::file_time_type::clock::now();
+    const auto cutoff = now - std::chrono::hours(24 * 30);
+    EXPECT_EQ(log.purge_set_aside(cutoff), 0u) << "written just now: kept";
+    fs::last_write_time(files_before[0], now - std::chrono::hours(24 * 31));
+    EXPECT_EQ(log.purge_set_aside(cutoff), 1u);
+    EXPECT_FALSE(fs::exists(files_before[0]));
+    // The live segment is never a candidate, however old its file looks.
+    const auto live = segment_files(dir);
+    ASSERT_EQ(live.size(), 1u);
+    fs::last_write_time(live[0], now - std::chrono::hours(24 * 365));
+    EXPECT_EQ(log.purge_set_aside(cutoff), 0u);
+    EXPECT_TRUE(fs::exists(live[0]));
+}
+
 TEST_F(LandingLogTest, AFailedAppendIsCutBackAndTheNextOneReadsCleanly) {
     LandingLog log({dir, false});
     auto lane = log.lane();
