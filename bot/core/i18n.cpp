@@ -1,5 +1,7 @@
 #include "bot/core/i18n.hpp"
 
+#include <algorithm>
+
 #include <yaml-cpp/yaml.h>
 
 namespace delvex::core {
@@ -67,14 +69,34 @@ std::string Catalog::text(std::string_view lang, std::string_view key,
     if (found == nullptr) {
         found = find("en");
     }
-    out = found != nullptr ? *found : std::string(key);
-    for (const auto& [name, value] : vars) {
-        const std::string placeholder = "{" + name + "}";
-        for (auto pos = out.find(placeholder); pos != std::string::npos;
-             pos = out.find(placeholder, pos + value.size())) {
-            out.replace(pos, placeholder.size(), value);
+    const std::string tmpl = found != nullptr ? *found : std::string(key);
+    // One pass over the template: a value (an alias, a title) is copied as it is and never searched again, so
+    // a "{name}" typed inside an alias stays literal text.
+    out.reserve(tmpl.size());
+    std::size_t at = 0;
+    while (at < tmpl.size()) {
+        const auto open = tmpl.find('{', at);
+        if (open == std::string::npos) {
+            break;
+        }
+        out.append(tmpl, at, open - at);
+        const auto close = tmpl.find_first_of("{}", open + 1);
+        const auto var = close != std::string::npos && tmpl[close] == '}'
+                             ? std::find_if(vars.begin(), vars.end(),
+                                            [&](const auto& v) {
+                                                return std::string_view(v.first) ==
+                                                       std::string_view(tmpl).substr(open + 1, close - open - 1);
+                                            })
+                             : vars.end();
+        if (var != vars.end()) {
+            out += var->second;
+            at = close + 1;
+        } else {
+            out += '{';
+            at = open + 1;
         }
     }
+    out.append(tmpl, at, std::string::npos);
     return out;
 }
 

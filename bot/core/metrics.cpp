@@ -78,6 +78,9 @@ std::string Metrics::render() const {
             jobs_dropped.load());
     counter("delvex_jobs_failed_total", "Scheduled jobs whose handler failed (kept for operators).",
             jobs_failed.load());
+    counter("delvex_webhook_updates_other_number_total",
+            "Webhook updates for another business number than ours: kept, not answered.",
+            webhooks_other_number.load());
 
     line("# HELP delvex_ingest_latency_seconds Webhook POST from request read to committed 200.\n");
     line("# TYPE delvex_ingest_latency_seconds histogram\n");

@@ -178,6 +178,13 @@ void InboxConsumer::settle(bool committed) {
 
 bool InboxConsumer::apply(const store::PendingEvent& event) {
     const auto kind = static_cast<wire::UpdateKind>(event.kind);
+    if (!phone_number_id_.empty() && !event.phone_number_id.empty() && event.phone_number_id != phone_number_id_) {
+        // Another business number's update (the app is subscribed for several): not ours to answer. It stays
+        // in the inbox (until retention) for the operator; the metric says it happens.
+        metrics_.webhooks_other_number.fetch_add(1, std::memory_order_relaxed);
+        log_->warn("update for another business number phone_number_id={} ignored", event.phone_number_id);
+        return false;
+    }
     const auto parsed = wire::parse_update(kind, event.payload);
     if (!parsed) {
         throw std::runtime_error("stored update is not readable");

@@ -42,6 +42,10 @@ public:
     /// wins). Without any, a first-time sender just gets the plain welcome. Call before the first kick().
     void add_feature(Feature* feature) { features_.push_back(feature); }
 
+    /// Our business number's id (WHATSAPP_PHONE_NUMBER_ID): an update for another number (an app subscribed to
+    /// several) is kept in the inbox for the operator and counted, never answered from ours. Empty: any.
+    void only_for(std::string phone_number_id) { phone_number_id_ = std::move(phone_number_id); }
+
     /// Writer thread, inside the ingestor's open transaction, just before it commits a group of webhooks:
     /// applies up to `budget` pending updates there, so that under a stream of webhooks the consumer keeps
     /// pace in the same commits instead of paying for its own (one commit and one WAL write per cycle, not
@@ -77,6 +81,7 @@ private:
     core::Metrics& metrics_;
     const core::Catalog& catalog_;
     std::vector<Feature*> features_;
+    std::string phone_number_id_;
     std::function<void()> on_outbox_;
     std::function<bool()> yield_;
     std::atomic<bool> scheduled_{false};

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -421,7 +422,8 @@ CREATE TABLE media_uploads (
 };
 
 // SQLite creates -wal and -shm with the database file's mode, so creating the file 0600 first keeps
-// miners' numbers readable by the service's user alone.
+// miners' numbers readable by the service's user alone. A file that already exists with a wider mode (one
+// restored from a backup by a tool that ignores modes) is narrowed, and so are its -wal and -shm.
 void create_private_file(const std::string& path) {
     if (path.empty() || path == ":memory:" || path.starts_with("file:")) {
         return;
@@ -430,7 +432,18 @@ void create_private_file(const std::string& path) {
     if (fd < 0) {
         throw std::runtime_error("cannot create database file " + path);
     }
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && (st.st_mode & 0077) != 0 && ::fchmod(fd, st.st_mode & 0700) != 0) {
+        ::close(fd);
+        throw std::runtime_error("database file " + path + " is readable by others and its mode cannot be changed");
+    }
     ::close(fd);
+    for (const char* suffix : {"-wal", "-shm"}) {
+        const std::string side = path + suffix;
+        if (::stat(side.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) {
+            ::chmod(side.c_str(), st.st_mode & 0700);
+        }
+    }
 }
 
 }  // namespace

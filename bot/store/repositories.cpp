@@ -24,7 +24,7 @@ InboxRepository::InboxRepository(SQLite::Database& db)
               "VALUES (:key, :kind, :member, :phone, :ts, :received, :payload) "
               "ON CONFLICT (dedupe_key) DO NOTHING"),
       pending_(db,
-               "SELECT id, kind, member_key, payload FROM inbox WHERE state = 0 AND id > :after "
+               "SELECT id, kind, member_key, payload, phone_number_id FROM inbox WHERE state = 0 AND id > :after "
                "ORDER BY id LIMIT :limit"),
       done_(db, "UPDATE inbox SET state = 1, done_ms = :now WHERE id = :id"),
       done_clear_(db, "UPDATE inbox SET state = 1, done_ms = :now, payload = '', member_key = '' WHERE id = :id"),
@@ -85,7 +85,8 @@ std::vector<PendingEvent> InboxRepository::pending(std::int64_t after_id, int li
     std::vector<PendingEvent> out;
     while (pending_.executeStep()) {
         out.push_back(PendingEvent{pending_.getColumn(0).getInt64(), pending_.getColumn(1).getInt(),
-                                   pending_.getColumn(2).getString(), pending_.getColumn(3).getString()});
+                                   pending_.getColumn(2).getString(), pending_.getColumn(3).getString(),
+                                   pending_.getColumn(4).getString()});
     }
     return out;
 }

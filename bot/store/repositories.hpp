@@ -37,6 +37,7 @@ struct PendingEvent {
     int kind = 0;
     std::string member_key;
     std::string payload;
+    std::string phone_number_id{};  ///< the business number the webhook was for (metadata.phone_number_id)
 };
 
 enum class InboxState : int { kPending = 0, kDone = 1, kFailed = 2 };

@@ -70,6 +70,9 @@ SignatureVerifier::SignatureVerifier(std::string app_secret)
     : secret_(std::move(app_secret)), id_(next_verifier_id.fetch_add(1, std::memory_order_relaxed)) {}
 
 bool SignatureVerifier::valid(std::string_view body, std::string_view header) const {
+    if (secret_.empty()) {
+        return false;  // an HMAC with an empty key is one anybody can compute: nothing is valid without a secret
+    }
     if (header.size() != kPrefix.size() + 2 * kMacSize || header.substr(0, kPrefix.size()) != kPrefix) {
         return false;
     }

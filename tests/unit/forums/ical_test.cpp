@@ -156,6 +156,26 @@ TEST(Ical, EndsEveryLineWithCrlfAndFoldsAt75Octets) {
     EXPECT_TRUE(has_line(unfolded_lines(ics), "DESCRIPTION:" + calendar.events[0].description));
 }
 
+TEST(Ical, FoldingEndsEvenOnBytesThatAreNotUtf8) {
+    // Continuation bytes only (no character starts anywhere): before, the search for a character start went
+    // back to 0 and the loop never ended. Every folded line stays within 75 octets and nothing is lost.
+    const std::string junk = "X:" + std::string(300, '\x80');
+    const std::string folded = fold_ical_line(junk);
+    std::string unfolded;
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = folded.find("\r\n ", start);
+        const auto piece = folded.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        EXPECT_LE(piece.size() + (start == 0 ? 0 : 1), 75u);
+        unfolded += piece;
+        if (end == std::string::npos) {
+            break;
+        }
+        start = end + 3;
+    }
+    EXPECT_EQ(unfolded, junk);
+}
+
 TEST(Ical, NeverSplitsUtf8CharacterWhenFolding) {
     // 73 ASCII octets, then 2-octet ñs ending at octets 75, 77, 79: the fold goes after the first ñ.
     EXPECT_EQ(fold_ical_line("SUMMARY:" + std::string(65, 'a') + "ñññ"),

@@ -16,6 +16,13 @@ TEST(Signature, AcceptsTheHmacOfTheRawBody) {
     EXPECT_EQ(v.sign(body), header);
 }
 
+TEST(Signature, WithoutASecretNothingIsValid) {
+    // An HMAC keyed with the empty string is one anybody can compute.
+    const SignatureVerifier v("");
+    const std::string body = "{}";
+    EXPECT_FALSE(v.valid(body, "sha256=" + core::hmac_sha256_hex("", body)));
+}
+
 TEST(Signature, AcceptsUpperCaseHex) {
     const SignatureVerifier v("k");
     std::string header = v.sign("x");
