@@ -246,6 +246,10 @@ std::string fold_ical_line(std::string_view line) {
         while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) {
             --cut;
         }
+        if (cut == 0) {
+            // Only continuation bytes (not UTF-8): cut at the limit rather than never (the loop would not end).
+            cut = limit;
+        }
         out.append(line.substr(0, cut));
         out += "\r\n ";
         line.remove_prefix(cut);
