@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace delvex::app {
@@ -21,6 +22,9 @@ namespace {
 [[noreturn]] void fail(const std::string& key, const std::string& what) {
     throw ConfigError(key + ": " + what);
 }
+
+/// The tag a value from the environment carries in the YAML tree, naming its variable for error messages.
+constexpr std::string_view kEnvTag = "!env:";
 
 // Every key the file may hold; anything else is a typo we refuse rather than silently ignore.
 const std::set<std::string>& known_keys() {
@@ -110,8 +114,8 @@ void read(const YAML::Node& root, const std::string& key, T& out) {
         out = node.as<T>();
     } catch (const YAML::Exception&) {
         // A value from the environment has no line; name the variable instead.
-        if (node.Mark().is_null()) {
-            fail(key + " (" + env_name(key) + ")", "has the wrong type");
+        if (node.Tag().starts_with(kEnvTag)) {
+            fail(key + " (" + node.Tag().substr(kEnvTag.size()) + ")", "has the wrong type");
         }
         fail(key, "has the wrong type (line " + std::to_string(node.Mark().line + 1) + ")");
     }
@@ -196,11 +200,13 @@ std::optional<std::pair<std::string, std::string>> env_setting(const EnvLookup& 
     return found;
 }
 
-/// Sets `dotted` in the YAML tree (creating the mapping on the way) to a plain text value.
-void assign(YAML::Node& root, const std::string& dotted, const std::string& value) {
+/// Sets `dotted` in the YAML tree (creating the mapping on the way) to a plain text value from `variable`.
+void assign(YAML::Node& root, const std::string& dotted, const std::string& value, const std::string& variable) {
+    YAML::Node scalar(value);
+    scalar.SetTag(std::string(kEnvTag) + variable);
     const auto dot = dotted.find('.');
     if (dot == std::string::npos) {
-        root[dotted] = value;
+        root[dotted] = scalar;
         return;
     }
     YAML::Node section = root[dotted.substr(0, dot)];
@@ -208,7 +214,7 @@ void assign(YAML::Node& root, const std::string& dotted, const std::string& valu
         section = YAML::Node(YAML::NodeType::Map);
         root[dotted.substr(0, dot)] = section;
     }
-    section[dotted.substr(dot + 1)] = value;
+    section[dotted.substr(dot + 1)] = scalar;
 }
 
 /// The CPUs this process may run on (its affinity mask; a container's cpuset), at least 1.
@@ -309,7 +315,7 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     // DELVEX_HTTP_MAX_CONNECTIONS), and the environment wins over the file.
     for (const auto& key : known_keys()) {
         if (auto v = env_setting(env, key)) {
-            assign(root, key, v->first);
+            assign(root, key, v->first, v->second);
         }
     }
     cfg.io_threads = default_io_threads();

@@ -87,6 +87,11 @@ void Readiness::probe_now() {
     finished.wait();
 }
 
+bool Readiness::probing() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->outstanding;
+}
+
 ReadyReport Readiness::check() {
     auto& s = *state_;
     const auto now = clock_.now();

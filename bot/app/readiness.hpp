@@ -39,6 +39,9 @@ public:
     /// Thread-safe and non-blocking.
     ReadyReport check();
 
+    /// A heartbeat write is posted and not finished (tests wait for it before moving a fake clock).
+    bool probing() const;
+
 private:
     struct State;
     void post_probe(std::unique_lock<std::mutex>& lock);
