@@ -5,8 +5,8 @@
 #   runtime  — the binary, its shared libraries, config/ and academy-content/, running as an unprivileged
 #              user, the database on a volume, a HEALTHCHECK on /healthz.
 #
-#   docker build -t delvex .
-#   docker run -d --name delvex -p 127.0.0.1:8080:8080 -v delvex-data:/var/lib/delvex \
+#   docker build -t delvex --build-arg DELVEX_GIT_COMMIT=$(git rev-parse --short=12 HEAD) .
+#   docker run -d --name delvex --read-only -p 127.0.0.1:8080:8080 -v delvex-data:/var/lib/delvex \
 #       --env-file /etc/delvex/env delvex                 # env file: WHATSAPP_* and DELVEX_ADMIN_TOKEN, chmod 600
 #   docker exec delvex delvex backup --to /var/lib/delvex/backup-$(date +%F).db
 #
@@ -14,32 +14,43 @@
 
 FROM debian:12 AS build
 ARG DEBIAN_FRONTEND=noninteractive
-RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-      g++ cmake ninja-build pkg-config \
-      libboost1.81-dev libssl-dev nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev \
-      libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev zlib1g-dev \
-      tzdata ca-certificates python3 python3-icalendar \
- && rm -rf /var/lib/apt/lists/*
+# The same package list as a developer's machine (scripts/deps.sh), installed in a layer of its own.
+COPY scripts/deps.sh /tmp/deps.sh
+RUN /tmp/deps.sh && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDELVEX_WERROR=ON \
- && cmake --build build --target delvex delvex_tests
+# .git is not in the build context: pass the commit for `delvex --version` and delvex_build_info
+# (docker build --build-arg DELVEX_GIT_COMMIT=$(git rev-parse --short=12 HEAD) .).
+ARG DELVEX_GIT_COMMIT=unknown
+# 1 (the default): the whole test suite runs here, so an image exists only for a tree whose tests pass.
+# scripts/container-smoke.sh --skip-tests sets 0 to check the image itself quickly.
+ARG DELVEX_RUN_TESTS=1
+# 1: take the binary from prebuilt/delvex in the build context instead of compiling (a binary built on a
+# Debian 12 host; scripts/container-smoke.sh --prebuilt uses it to check the image in minutes, not for
+# releases). Implies no tests.
+ARG DELVEX_PREBUILT=0
+RUN if [ "$DELVEX_PREBUILT" = 1 ]; then mkdir -p build && install -m 755 prebuilt/delvex build/delvex; \
+    else cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDELVEX_WERROR=ON \
+           -DDELVEX_GIT_COMMIT="${DELVEX_GIT_COMMIT}" \
+      && if [ "$DELVEX_RUN_TESTS" = 1 ]; then cmake --build build --target delvex delvex_tests; \
+         else cmake --build build --target delvex; fi; fi
 # The tests open a thousand loopback connections (tests/integration/abuse_test.cpp) and bind 127.0.0.1:0.
 # They run as an unprivileged user: the file-mode tests mean nothing for root, who can read anything.
 RUN useradd --system --create-home --shell /bin/sh tester \
  && chown -R tester /src \
- && runuser -u tester -- ctest --test-dir /src/build --output-on-failure -j2 --timeout 600 \
+ && if [ "$DELVEX_RUN_TESTS" = 1 ] && [ "$DELVEX_PREBUILT" != 1 ]; then \
+      runuser -u tester -- ctest --test-dir /src/build --output-on-failure -j2 --timeout 600; fi \
  && strip --strip-debug -o /src/delvex build/delvex
 
 FROM debian:12-slim AS runtime
 ARG DEBIAN_FRONTEND=noninteractive
 # Exactly the shared libraries `ldd delvex` names (SQLiteCpp is linked statically), the time zone database
-# for forums, CA certificates for graph.facebook.com, and curl for the health check.
+# for forums, CA certificates for graph.facebook.com, curl for the health check and sqlite3 for the
+# operator's queries of docs/OPERATIONS.md.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libssl3 libsqlite3-0 libspdlog1.10 libfmt9 libdate-tz3 libyaml-cpp0.7 libsimdjson14 zlib1g \
-      tzdata ca-certificates curl \
+      tzdata ca-certificates curl sqlite3 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 delvex \
  && useradd --system --uid 10001 --gid delvex --home-dir /var/lib/delvex --shell /usr/sbin/nologin delvex \
@@ -58,8 +69,10 @@ VOLUME ["/var/lib/delvex"]
 USER 10001:10001
 WORKDIR /var/lib/delvex
 EXPOSE 8080
-# /healthz answers 200 once the service is ready to take webhooks (database open, port bound). If you
-# change DELVEX_LISTEN's port, change it here too.
+# /healthz (alive) answers 200 once the service has started, until it stops; /readyz says whether it is ready
+# (database writable, writer and consumer moving, sending not halted): use that one for routing, this one for
+# restarts. The only writable place is the volume, so the container runs with --read-only too (see
+# scripts/container-smoke.sh). If you change DELVEX_LISTEN's port, change it here too.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD curl -fsS --max-time 4 http://127.0.0.1:8080/healthz || exit 1
 # SIGTERM (docker stop) stops accepting, answers what is in flight and exits 0.

@@ -1,28 +1,62 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages delvex needs to build, test and run, if any is missing.
-# Sourced by demo.sh and test.sh; safe to run again.
+# Installs the packages delvex needs to build, test and run, if any is missing. Debian 12 (bookworm) and
+# Debian 13 (trixie) alike (also Ubuntu 24.04): the package names are the same on both except Boost, which
+# must be 1.81 or newer — Debian 12's default libboost-dev is 1.74, so there it is libboost1.81-dev; on
+# Debian 13 libboost-dev is 1.83. Sourced by demo.sh and test.sh; safe to run again.
 set -euo pipefail
 
 DELVEX_PACKAGES=(
   g++ cmake ninja-build pkg-config
-  libboost1.81-dev libssl-dev nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev
+  libssl-dev nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev
   libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev zlib1g-dev
   tzdata ca-certificates python3 python3-icalendar
 )
+BOOST_MIN=1.81
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+# A Boost development package of BOOST_MIN or newer already installed (libboost-dev or libboost1.NN-dev)?
+boost_installed() {
+  local pkg version
+  while read -r pkg version; do
+    if [ -n "$version" ] && installed "$pkg" && dpkg --compare-versions "$version" ge "$BOOST_MIN"; then
+      return 0
+    fi
+  done < <(dpkg-query -W -f='${Package} ${Version}\n' 'libboost-dev' 'libboost1.*-dev' 2>/dev/null || true)
+  return 1
+}
 
 missing=()
 for p in "${DELVEX_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+  if ! installed "$p"; then
     missing+=("$p")
   fi
 done
+need_boost=0
+if ! boost_installed; then
+  need_boost=1
+fi
 
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "delvex: installing ${missing[*]}" >&2
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-  fi
+if [ ${#missing[@]} -gt 0 ] || [ "$need_boost" -eq 1 ]; then
   $SUDO apt-get update -qq
+  if [ "$need_boost" -eq 1 ]; then
+    # The release's own libboost-dev when it is new enough, else the newest libboost1.NN-dev it has.
+    candidate=$(apt-cache policy libboost-dev 2>/dev/null | awk '/Candidate:/ {print $2}')
+    if [ -n "$candidate" ] && [ "$candidate" != "(none)" ] && dpkg --compare-versions "$candidate" ge "$BOOST_MIN"; then
+      missing+=(libboost-dev)
+    else
+      newest=$(apt-cache search --names-only '^libboost1\.[0-9]+-dev$' 2>/dev/null | awk '{print $1}' \
+               | sort -t. -k2,2n | tail -n 1)
+      missing+=("${newest:-libboost1.81-dev}")
+    fi
+  fi
+  echo "delvex: installing ${missing[*]}" >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

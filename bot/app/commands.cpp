@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "bot/core/build_info.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/core/crypto.hpp"
 #include "bot/core/redact.hpp"
@@ -11,6 +12,42 @@
 #include "bot/store/repositories.hpp"
 
 namespace delvex::app {
+
+std::string version_line() {
+    return std::string("delvex ") + core::build_version() + " (commit " + core::build_commit() + ")";
+}
+
+std::string usage_error_line(const std::string& message) {
+    std::string line = "delvex: ";
+    for (char c : message) {
+        line.push_back(c == '\n' || c == '\r' ? ' ' : c);
+    }
+    while (line.ends_with(' ')) {
+        line.pop_back();
+    }
+    return line + " (see delvex --help)";
+}
+
+EnvLookup with_overrides(EnvLookup env, std::optional<std::string> config_file, std::optional<std::string> db) {
+    return [env = std::move(env), config_file = std::move(config_file),
+            db = std::move(db)](const std::string& name) -> std::optional<std::string> {
+        if (name == "DELVEX_CONFIG" && config_file) {
+            return config_file;
+        }
+        if ((name == "DELVEX_DB" || name == "DELVEX_DATABASE") && db) {
+            return db;
+        }
+        return env(name);
+    };
+}
+
+std::unique_ptr<store::Database> open_existing_database(const std::string& path, bool read_only) {
+    if (!std::filesystem::exists(path)) {
+        throw ConfigError("database (DELVEX_DB): no database at " + path +
+                          "; check DELVEX_DB, --db or the config's database (only `delvex serve` creates one)");
+    }
+    return std::make_unique<store::Database>(store::DatabaseOptions{path, true, 5000, read_only});
+}
 
 std::string normalize_wa_id(const std::string& input) {
     // BSUID: "<ISO country>.<alphanumerics>" (docs/WHATSAPP.md §10).
@@ -49,9 +86,9 @@ int run_send(const EnvLookup& env, const std::string& to, const std::string& tex
         err << "delvex send: --text must be 1 to 4096 characters\n";
         return 2;
     }
-    const auto db_path = env("DELVEX_DB").value_or("delvex.db");
-    store::Database db(store::DatabaseOptions{db_path, true, 5000, false});
-    store::OutboxRepository outbox(db.sql());
+    const auto db_path = load_config(std::nullopt, env, false).db_path;
+    const auto db = open_existing_database(db_path, false);
+    store::OutboxRepository outbox(db->sql());
     core::SystemClock clock;
     const auto key = "cli:" + core::random_hex(8);
     outbox.enqueue(key, recipient, "text", text, core::to_unix_ms(clock.now()));
@@ -64,9 +101,9 @@ int run_outbox_failed(const EnvLookup& env, int limit, std::ostream& out, std::o
         err << "delvex outbox failed: --limit must be 1 to 100000\n";
         return 2;
     }
-    const auto db_path = env("DELVEX_DB").value_or("delvex.db");
-    store::Database db(store::DatabaseOptions{db_path, true, 5000, true});
-    store::OutboxRepository outbox(db.sql());
+    const auto db_path = load_config(std::nullopt, env, false).db_path;
+    const auto db = open_existing_database(db_path, true);
+    store::OutboxRepository outbox(db->sql());
     const auto counts = outbox.counts();
     out << "outbox of " << db_path << ": " << counts.queued << " queued, " << counts.sent << " sent, "
         << counts.delivered << " delivered, " << counts.read << " read, " << counts.failed << " failed, "
@@ -83,13 +120,13 @@ int run_outbox_held(const EnvLookup& env, int limit, std::ostream& out, std::ost
         err << "delvex outbox held: --limit must be 1 to 100000\n";
         return 2;
     }
-    const auto db_path = env("DELVEX_DB").value_or("delvex.db");
+    const auto db_path = load_config(std::nullopt, env, false).db_path;
     if (!std::filesystem::exists(db_path)) {
         err << "delvex outbox held: no database at " << db_path << " (set DELVEX_DB)\n";
         return 2;
     }
-    store::Database db(store::DatabaseOptions{db_path, true, 5000, true});
-    store::OutboxRepository outbox(db.sql());
+    const auto db = open_existing_database(db_path, true);
+    store::OutboxRepository outbox(db->sql());
     const auto rows = outbox.held_all(limit);
     out << "held in " << db_path << ": " << outbox.counts().held
         << " message(s); each goes out when its member next writes\n";

@@ -1,14 +1,35 @@
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include "bot/app/config.hpp"
 
+namespace delvex::store {
+class Database;
+}
+
 namespace delvex::app {
 
-/// `delvex send`: queues one text in the outbox of DELVEX_DB; a running service sends it (or the next to
-/// start). Returns the exit code.
+/// `delvex 0.1.0 (commit 0123abcd4567)`: what `delvex --version` prints.
+std::string version_line();
+
+/// The one line a usage error prints: `delvex: <CLI11's message> (see delvex --help)`, on one line whatever
+/// the message holds.
+std::string usage_error_line(const std::string& message);
+
+/// `env` with the command line's --config and --db standing for DELVEX_CONFIG and DELVEX_DB (the database's
+/// variables by the rule and the older name both answer --db, so they never disagree).
+EnvLookup with_overrides(EnvLookup env, std::optional<std::string> config_file, std::optional<std::string> db);
+
+/// Opens the database of a command other than `serve`, which alone creates one: a missing file is a
+/// ConfigError naming it (a typo in DELVEX_DB must not start an empty database that nothing sends from).
+std::unique_ptr<store::Database> open_existing_database(const std::string& path, bool read_only);
+
+/// `delvex send`: queues one text in the outbox of the configured database (DELVEX_CONFIG, DELVEX_DB, as for
+/// `serve`); a running service sends it (or the next to start). Returns the exit code.
 int run_send(const EnvLookup& env, const std::string& to, const std::string& text, std::ostream& out,
              std::ostream& err);
 

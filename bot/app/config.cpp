@@ -5,10 +5,18 @@
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
+#include <sched.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <thread>
 
 namespace delvex::app {
 namespace {
@@ -16,6 +24,9 @@ namespace {
 [[noreturn]] void fail(const std::string& key, const std::string& what) {
     throw ConfigError(key + ": " + what);
 }
+
+/// The tag a value from the environment carries in the YAML tree, naming its variable for error messages.
+constexpr std::string_view kEnvTag = "!env:";
 
 // Every key the file may hold; anything else is a typo we refuse rather than silently ignore.
 const std::set<std::string>& known_keys() {
@@ -26,7 +37,9 @@ const std::set<std::string>& known_keys() {
         "database_durable",
         "io_threads",
         "log_level",
+        "log_format",
         "public_url",
+        "readiness_stall_seconds",
         "http.max_connections",
         "http.header_limit_bytes",
         "http.body_limit_bytes",
@@ -109,6 +122,10 @@ void read(const YAML::Node& root, const std::string& key, T& out) {
     try {
         out = node.as<T>();
     } catch (const YAML::Exception&) {
+        // A value from the environment has no line; name the variable instead.
+        if (node.Tag().starts_with(kEnvTag)) {
+            fail(key + " (" + node.Tag().substr(kEnvTag.size()) + ")", "has the wrong type");
+        }
         fail(key, "has the wrong type (line " + std::to_string(node.Mark().line + 1) + ")");
     }
 }
@@ -164,7 +181,89 @@ Int parse_int(const std::string& key, const std::string& value, long long min, l
     return static_cast<Int>(v);
 }
 
+// Names the environment had before the one rule (README, ARCHITECTURE.md); they still work, next to the rule's.
+const std::map<std::string, std::string>& legacy_env_names() {
+    static const std::map<std::string, std::string> names = {
+        {"database", "DELVEX_DB"},
+        {"whatsapp.graph_url", "WHATSAPP_GRAPH_URL"},
+        {"whatsapp.api_version", "WHATSAPP_API_VERSION"},
+        {"whatsapp.phone_number_id", "WHATSAPP_PHONE_NUMBER_ID"},
+        {"whatsapp.waba_id", "WHATSAPP_BUSINESS_ACCOUNT_ID"},
+        {"whatsapp.access_token", "WHATSAPP_ACCESS_TOKEN"},
+        {"whatsapp.app_secret", "WHATSAPP_APP_SECRET"},
+        {"whatsapp.verify_token", "WHATSAPP_VERIFY_TOKEN"},
+        // The container convention: the secret's variable with _FILE names a file holding it.
+        {"whatsapp.access_token_file", "WHATSAPP_ACCESS_TOKEN_FILE"},
+        {"whatsapp.app_secret_file", "WHATSAPP_APP_SECRET_FILE"},
+        {"whatsapp.verify_token_file", "WHATSAPP_VERIFY_TOKEN_FILE"},
+    };
+    return names;
+}
+
+/// A setting's value from the environment: the rule's name or the older one (an empty value counts as unset).
+/// Both set to different values is an error rather than a silent choice. Returns the value and the name.
+std::optional<std::pair<std::string, std::string>> env_setting(const EnvLookup& env, const std::string& key) {
+    const std::string rule = env_name(key);
+    std::optional<std::pair<std::string, std::string>> found;
+    if (auto v = env(rule); v && !v->empty()) {
+        found.emplace(*v, rule);
+    }
+    const auto legacy = legacy_env_names().find(key);
+    if (legacy != legacy_env_names().end()) {
+        if (auto v = env(legacy->second); v && !v->empty()) {
+            if (found && found->first != *v) {
+                fail(key, rule + " and " + legacy->second + " are both set, to different values; keep one");
+            }
+            found.emplace(*v, legacy->second);
+        }
+    }
+    return found;
+}
+
+/// Sets `dotted` in the YAML tree (creating the mapping on the way) to a plain text value from `variable`.
+void assign(YAML::Node& root, const std::string& dotted, const std::string& value, const std::string& variable) {
+    YAML::Node scalar(value);
+    scalar.SetTag(std::string(kEnvTag) + variable);
+    const auto dot = dotted.find('.');
+    if (dot == std::string::npos) {
+        root[dotted] = scalar;
+        return;
+    }
+    YAML::Node section = root[dotted.substr(0, dot)];
+    if (!section.IsMap()) {
+        section = YAML::Node(YAML::NodeType::Map);
+        root[dotted.substr(0, dot)] = section;
+    }
+    section[dotted.substr(dot + 1)] = scalar;
+}
+
+/// The CPUs this process may run on (its affinity mask; a container's cpuset), at least 1.
+int available_cores() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof(set), &set) == 0) {
+        return std::max(1, CPU_COUNT(&set));
+    }
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 }  // namespace
+
+std::string env_name(const std::string& key) {
+    std::string name = "DELVEX_";
+    for (char c : key) {
+        name.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+    return name;
+}
+
+std::vector<std::string> setting_keys() {
+    return {known_keys().begin(), known_keys().end()};
+}
+
+int default_io_threads() {
+    return std::min(available_cores(), 64);
+}
 
 EnvLookup process_env() {
     return [](const std::string& name) -> std::optional<std::string> {
@@ -229,6 +328,17 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
             check_keys(root, "");
         }
     }
+    if (!root.IsMap()) {
+        root = YAML::Node(YAML::NodeType::Map);
+    }
+    // The one rule: every key of the file is also DELVEX_<KEY IN UPPER SNAKE CASE> (http.max_connections is
+    // DELVEX_HTTP_MAX_CONNECTIONS), and the environment wins over the file.
+    for (const auto& key : known_keys()) {
+        if (auto v = env_setting(env, key)) {
+            assign(root, key, v->first, v->second);
+        }
+    }
+    cfg.io_threads = default_io_threads();
 
     std::string listen;
     read(root, "home", cfg.home);
@@ -237,8 +347,10 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read(root, "database_durable", cfg.db_durable);
     read(root, "io_threads", cfg.io_threads);
     read(root, "log_level", cfg.log_level);
+    read(root, "log_format", cfg.log_format);
     read(root, "public_url", cfg.public_url);
     constexpr long long kDay = 24 * 3600;
+    read_positive(root, "readiness_stall_seconds", cfg.readiness_stall, kDay);
     read_size(root, "http.max_connections", cfg.http.max_connections, 1, 1'000'000);
     read_size(root, "http.header_limit_bytes", cfg.http.header_limit_bytes, 1024, 1024 * 1024);
     read_size(root, "http.body_limit_bytes", cfg.http.body_limit_bytes, 1024, 100 * 1024 * 1024);
@@ -266,40 +378,35 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read(root, "whatsapp.send_concurrency", cfg.send_concurrency);
     read_positive(root, "whatsapp.timeout_ms", cfg.graph_timeout, 10 * 60 * 1000);
 
-    auto from_env = [&](const char* name, std::string& out) {
-        if (auto v = env(name)) {
-            out = *v;
-        }
-    };
-    if (auto v = env("DELVEX_HOME")) {
-        cfg.home = *v;
-    }
-    if (auto v = env("DELVEX_LISTEN")) {
-        listen = *v;
-    }
-    from_env("DELVEX_DB", cfg.db_path);
-    from_env("DELVEX_PUBLIC_URL", cfg.public_url);
-    from_env("WHATSAPP_GRAPH_URL", cfg.graph_url);
-    from_env("WHATSAPP_API_VERSION", cfg.api_version);
-    from_env("WHATSAPP_PHONE_NUMBER_ID", cfg.phone_number_id);
-    from_env("WHATSAPP_BUSINESS_ACCOUNT_ID", cfg.waba_id);
-
-    // Secrets: the environment wins; otherwise a file only the owner can read.
-    auto secret = [&](const char* env_name, const std::string& file_key, core::Secret& out) {
-        if (auto v = env(env_name); v && !v->empty()) {
-            out = core::Secret(*v);
+    // Secrets, each from the first of: its variable (WHATSAPP_ACCESS_TOKEN or DELVEX_WHATSAPP_ACCESS_TOKEN), the
+    // file its *_file key names (or DELVEX_…_FILE, WHATSAPP_…_FILE), a systemd credential of the key's name with
+    // '_' for '.' ($CREDENTIALS_DIRECTORY/whatsapp_access_token).
+    const auto credentials = env("CREDENTIALS_DIRECTORY");
+    auto secret = [&](const std::string& key, core::Secret& out) {
+        if (auto v = env_setting(env, key)) {
+            out = core::Secret(v->first);
             return;
         }
+        const std::string file_key = key + "_file";
         std::string secret_path;
         read(root, file_key, secret_path);
         if (!secret_path.empty()) {
             out = core::Secret(read_secret_file(file_key, secret_path));
+            return;
+        }
+        if (credentials && !credentials->empty()) {
+            std::string name = key;
+            std::replace(name.begin(), name.end(), '.', '_');
+            const std::string credential = *credentials + "/" + name;
+            if (::access(credential.c_str(), F_OK) == 0) {
+                out = core::Secret(read_secret_file("credential " + name, credential));
+            }
         }
     };
-    secret("WHATSAPP_ACCESS_TOKEN", "whatsapp.access_token_file", cfg.access_token);
-    secret("WHATSAPP_APP_SECRET", "whatsapp.app_secret_file", cfg.app_secret);
-    secret("WHATSAPP_VERIFY_TOKEN", "whatsapp.verify_token_file", cfg.verify_token);
-    secret("DELVEX_ADMIN_TOKEN", "admin.token_file", cfg.admin_token);
+    secret("whatsapp.access_token", cfg.access_token);
+    secret("whatsapp.app_secret", cfg.app_secret);
+    secret("whatsapp.verify_token", cfg.verify_token);
+    secret("admin.token", cfg.admin_token);
 
     if (!listen.empty()) {
         std::tie(cfg.listen_host, cfg.listen_port) = parse_listen("listen (DELVEX_LISTEN)", listen);
@@ -330,7 +437,10 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
         fail("public_url (DELVEX_PUBLIC_URL)", "'" + cfg.public_url + "' must start with https:// (or http:// for tests)");
     }
     if (cfg.io_threads < 1 || cfg.io_threads > 64) {
-        fail("io_threads", "must be between 1 and 64");
+        fail("io_threads (DELVEX_IO_THREADS)", "must be between 1 and 64");
+    }
+    if (cfg.log_format != "text" && cfg.log_format != "json") {
+        fail("log_format (DELVEX_LOG_FORMAT)", "'" + cfg.log_format + "' is not text or json");
     }
     if (cfg.send_concurrency < 1 || cfg.send_concurrency > 256) {
         fail("whatsapp.send_concurrency", "must be between 1 and 256");

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bot/core/redact.hpp"
 #include "bot/store/retention.hpp"
@@ -36,8 +37,9 @@ struct Config {
     std::uint16_t listen_port = 8080;
     std::string db_path = "delvex.db";
     bool db_durable = true;
-    int io_threads = 1;
+    int io_threads = 1;  ///< load_config's default: the cores this process may use (default_io_threads)
     std::string log_level = "info";
+    std::string log_format = "text";  ///< text or json (`serve --log-format`)
     /// The service's public https address (behind the TLS proxy), for links in messages: the forum's .ics,
     /// Academy media. Empty: messages carry no links.
     std::string public_url;
@@ -52,6 +54,9 @@ struct Config {
     core::Secret app_secret;
     core::Secret verify_token;
     core::Secret admin_token;
+
+    /// /readyz: a heartbeat write or a backlog that has not moved for this long makes the service not ready.
+    std::chrono::seconds readiness_stall{30};
 
     int send_concurrency = 64;  ///< see config/delvex.example.yaml: in flight / round trip bounds sends/s
     std::chrono::milliseconds graph_timeout{10000};
@@ -70,6 +75,18 @@ EnvLookup process_env();
 /// only from the environment or from files readable by their owner alone. With `require_whatsapp` the
 /// WhatsApp credentials must all be present. Throws ConfigError.
 Config load_config(const std::optional<std::string>& file, const EnvLookup& env, bool require_whatsapp);
+
+/// The environment variable of a config key by the one rule: DELVEX_ and the key in upper snake case
+/// (`http.max_connections` → DELVEX_HTTP_MAX_CONNECTIONS, `database` → DELVEX_DATABASE). Some keys also keep
+/// an older name (DELVEX_DB, WHATSAPP_GRAPH_URL, …; docs/OPERATIONS.md lists them).
+std::string env_name(const std::string& key);
+
+/// Every key the config file may hold, dotted (`http.max_connections`), in order.
+std::vector<std::string> setting_keys();
+
+/// io_threads when not set: the cores this process may run on (its CPU affinity, so a container's cpuset
+/// counts), 1 to 64.
+int default_io_threads();
 
 /// Parses "host:port" (e.g. "127.0.0.1:8080", "[::1]:0"). Throws ConfigError naming `key`.
 std::pair<std::string, std::uint16_t> parse_listen(const std::string& key, const std::string& value);

@@ -26,10 +26,20 @@ int main(int argc, char** argv) {
     using namespace delvex;
     CLI::App cli{"delvex — the Delve Exchange WhatsApp service"};
     cli.require_subcommand(1);
-
+    cli.set_version_flag("--version", app::version_line(), "Print the version and git commit, then exit");
+    // One way to name the configuration and the database, for every command: --config and --db are the
+    // root's, and every subcommand passes options it does not know up to it (so `delvex send --config F …`
+    // and `delvex --config F send …` are the same). They stand for DELVEX_CONFIG and DELVEX_DB.
+    cli.fallthrough();
     std::optional<std::string> config_file;
+    std::optional<std::string> db_file;
+    cli.add_option("--config", config_file, "YAML config file (default: DELVEX_CONFIG, else the environment alone)");
+    cli.add_option("--db", db_file, "SQLite database (default: DELVEX_DB, else the config's `database`)");
+
+    std::string log_format;
     auto* serve = cli.add_subcommand("serve", "Run the service (webhook endpoint, consumer, sender)");
-    serve->add_option("--config", config_file, "YAML config file (default: environment only)");
+    serve->add_option("--log-format", log_format, "text or json: one JSON object per line (default: log_format)")
+        ->check(CLI::IsMember({"text", "json"}));
 
     app::DemoOptions demo_options;
     auto* demo = cli.add_subcommand("demo", "The service with a simulated WhatsApp in the terminal");
@@ -42,7 +52,7 @@ int main(int argc, char** argv) {
 
     std::string to;
     std::string text;
-    auto* send = cli.add_subcommand("send", "Queue one text message in the outbox of DELVEX_DB");
+    auto* send = cli.add_subcommand("send", "Queue one text message in the outbox of the configured database");
     send->add_option("--to", to, "WhatsApp id (phone with or without +, or BSUID)")->required();
     send->add_option("--text", text, "Message text")->required();
 
@@ -58,8 +68,6 @@ int main(int argc, char** argv) {
     next->add_option("--start", start, "Local start YYYY-MM-DDTHH:MM[:SS]")->required();
     next->add_option("--count", count, "How many occurrences")->capture_default_str();
     events::ForumsCliOptions forum;
-    std::optional<std::string> forums_config;
-    forums->add_option("--config", forums_config, "YAML config file naming the database (default: DELVEX_DB)");
     auto* forums_add = forums->add_subcommand("add", "Schedule a forum series in DELVEX_DB");
     forums_add->add_option("--room", forum.room, "Room id from config/regions.yaml")->required();
     forums_add->add_option("--title", forum.title, "Title")->required();
@@ -83,26 +91,16 @@ int main(int argc, char** argv) {
     auto* academy_check = academy->add_subcommand("check", "Validate Academy content; non-zero exit on errors");
     academy_check->add_option("dir", academy_dir, "Content folder")->capture_default_str();
     bool academy_csv = false;
-    std::optional<std::string> academy_db;
-    std::optional<std::string> academy_config;
     auto* academy_export =
         academy->add_subcommand("export", "Learners' progress per room and module as CSV (no phone numbers)");
     academy_export->add_flag("--csv", academy_csv, "CSV on standard output (the only format)");
-    academy_export->add_option("--db", academy_db, "Database (default: DELVEX_DB or the config's database)");
-    academy_export->add_option("--config", academy_config, "YAML config file naming the database");
 
     std::string backup_to;
-    std::optional<std::string> backup_db;
-    std::optional<std::string> backup_config;
     auto* backup = cli.add_subcommand("backup", "Copy the live database (online, consistent) into FILE");
     backup->add_option("--to", backup_to, "Backup file (written as FILE.partial, then renamed)")->required();
-    backup->add_option("--db", backup_db, "Database to copy (default: DELVEX_DB or the config's database)");
-    backup->add_option("--config", backup_config, "YAML config file naming the database");
 
     auto* members = cli.add_subcommand("members", "Bring in members of the existing WhatsApp groups");
     members->require_subcommand(1);
-    std::optional<std::string> members_config;
-    members->add_option("--config", members_config, "YAML config file naming the database");
     std::string members_file;
     auto* members_import = members->add_subcommand("import", "Import FILE.csv (wa_id,alias,room,language,role)");
     members_import->add_option("file", members_file, "CSV file with the header wa_id,alias,room,language,role")
@@ -128,18 +126,33 @@ int main(int argc, char** argv) {
 
     auto* templates = cli.add_subcommand("templates", "WhatsApp message templates (config/templates.yaml)");
     templates->require_subcommand(1);
-    std::optional<std::string> templates_config;
-    templates->add_option("--config", templates_config, "Config file (default: environment only)");
     auto* templates_push =
         templates->add_subcommand("push", "Create in the WhatsApp Business Account every template it lacks");
     auto* templates_status = templates->add_subcommand("status", "Each template's review state at Meta");
 
-    CLI11_PARSE(cli, argc, argv);
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return cli.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return cli.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // A usage error: one line on stderr and exit 2, as for a bad setting (CLI11's own codes are 100+).
+        std::cerr << app::usage_error_line(e.what()) << '\n';
+        return 2;
+    }
 
+    // --config and --db as DELVEX_CONFIG and DELVEX_DB, for every command the same way.
+    const app::EnvLookup env = app::with_overrides(app::process_env(), config_file, db_file);
     try {
         if (serve->parsed()) {
-            auto config = app::load_config(config_file, app::process_env(), true);
-            app::setup_logging(config.log_level);
+            auto config = app::load_config(std::nullopt, env, true);
+            if (!log_format.empty()) {
+                config.log_format = log_format;
+            }
+            app::setup_logging(config.log_level, config.log_format);
             core::SystemClock clock;
             app::Service service(config, clock);
             service.start();
@@ -150,16 +163,17 @@ int main(int argc, char** argv) {
             return app::run_demo(demo_options, std::cin, std::cout);
         }
         if (send->parsed()) {
-            return app::run_send(app::process_env(), to, text, std::cout, std::cerr);
+            return app::run_send(env, to, text, std::cout, std::cerr);
         }
         if (next->parsed()) {
             return forums::run_forums_next(rrule, tz, start, count, std::cout, std::cerr);
         }
         if (forums_add->parsed() || forums_list->parsed() || forums_cancel->parsed()) {
-            const auto config = app::load_config(forums_config, app::process_env(), false);
+            const auto config = app::load_config(std::nullopt, env, false);
             const auto regions = community::Regions::load(config.home + "/config/regions.yaml");
             events::ForumsFeature feature(std::make_unique<events::CommunityRooms>(regions));
-            store::Database db(store::DatabaseOptions{config.db_path, true, 5000, false});
+            auto db_handle = app::open_existing_database(config.db_path, false);
+            auto& db = *db_handle;
             const auto now_ms = core::to_unix_ms(core::SystemClock().now());
             if (forums_add->parsed()) {
                 return events::run_forums_add(db.sql(), feature, forum, now_ms, std::cout, std::cerr);
@@ -170,36 +184,29 @@ int main(int argc, char** argv) {
             return events::run_forums_cancel(db.sql(), feature, forum, now_ms, std::cout, std::cerr);
         }
         if (backup->parsed()) {
-            return app::run_backup(app::process_env(), backup_config, backup_db, backup_to, std::cout, std::cerr);
+            return app::run_backup(env, std::nullopt, std::nullopt, backup_to, std::cout, std::cerr);
         }
         if (outbox_failed->parsed()) {
-            return app::run_outbox_failed(app::process_env(), failed_limit, std::cout, std::cerr);
+            return app::run_outbox_failed(env, failed_limit, std::cout, std::cerr);
         }
         if (outbox_held->parsed()) {
-            return app::run_outbox_held(app::process_env(), held_limit, std::cout, std::cerr);
+            return app::run_outbox_held(env, held_limit, std::cout, std::cerr);
         }
         if (templates_push->parsed() || templates_status->parsed()) {
-            return app::run_templates(app::process_env(), templates_config, templates_push->parsed(), std::cout,
-                                      std::cerr);
+            return app::run_templates(env, std::nullopt, templates_push->parsed(), std::cout, std::cerr);
         }
         if (members_import->parsed()) {
-            return app::run_members_import(app::process_env(), members_config, members_file, std::cout, std::cerr);
+            return app::run_members_import(env, std::nullopt, members_file, std::cout, std::cerr);
         }
         if (members_add->parsed()) {
-            return app::run_members_add(app::process_env(), members_config, new_member, std::cout, std::cerr);
+            return app::run_members_add(env, std::nullopt, new_member, std::cout, std::cerr);
         }
         if (academy_check->parsed()) {
             return academy::run_check(academy_dir, std::cout, std::cerr);
         }
         if (academy_export->parsed()) {
-            const std::string path =
-                academy_db ? *academy_db : app::load_config(academy_config, app::process_env(), false).db_path;
-            if (!std::filesystem::exists(path)) {
-                std::cerr << "delvex: no database at " << path << '\n';
-                return 2;
-            }
-            store::Database db(store::DatabaseOptions{path, true, 5000, true});
-            return events::run_academy_export(db.sql(), std::cout, std::cerr);
+            const auto db = app::open_existing_database(app::load_config(std::nullopt, env, false).db_path, true);
+            return events::run_academy_export(db->sql(), std::cout, std::cerr);
         }
     } catch (const app::ConfigError& e) {
         std::cerr << "delvex: config: " << e.what() << '\n';

@@ -58,8 +58,8 @@ int import_rows(const Config& config, const std::string& where, std::vector<Row>
                 std::ostream& err) {
     const auto regions = community::Regions::load(config.home + "/config/regions.yaml");
     const auto& languages = core::Catalog::supported_languages();
-    store::Database db(store::DatabaseOptions{config.db_path, true, 5000, false});
-    store::CommunityRepository repo(db.sql());
+    const auto db_handle = open_existing_database(config.db_path, false);
+    store::CommunityRepository repo(db_handle->sql());
     std::size_t problems = 0;
     auto problem = [&](std::size_t line, const std::string& message) {
         err << where << ":" << line << ": " << message << '\n';
@@ -122,7 +122,7 @@ int import_rows(const Config& config, const std::string& where, std::vector<Row>
     core::SystemClock clock;
     const auto now_ms = core::to_unix_ms(clock.now());
     std::size_t fresh = 0;
-    SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Transaction tx(db_handle->sql(), SQLite::TransactionBehavior::IMMEDIATE);
     for (const auto& row : rows) {
         const auto& m = row.member;
         const bool existed = repo.profile(m.wa_id).has_value();

@@ -1,7 +1,6 @@
 #include "bot/app/service.hpp"
 
 #include <algorithm>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <pthread.h>
 #include <sys/resource.h>
@@ -16,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "bot/app/readiness.hpp"
 #include "bot/core/i18n.hpp"
 #include "bot/core/log.hpp"
 #include "bot/delivery/dispatcher.hpp"
@@ -67,12 +67,8 @@ auto on_io(asio::io_context& ioc, F fn) {
 
 }  // namespace
 
-void setup_logging(const std::string& level) {
-    spdlog::drop_all();
-    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("delvex", sink));
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %n %v");
-    spdlog::set_level(spdlog::level::from_str(level));
+void setup_logging(const std::string& level, const std::string& format) {
+    core::setup_logging(level, core::parse_log_format(format).value_or(core::LogFormat::kText));
 }
 
 /// How much lower the writer thread's priority is than the HTTP threads' (nice value).
@@ -100,6 +96,7 @@ struct Service::Impl {
     std::unique_ptr<events::Scheduler> scheduler;
     std::unique_ptr<whatsapp::GraphClient> graph;
     std::unique_ptr<delivery::Dispatcher> dispatcher;
+    std::unique_ptr<Readiness> readiness;  // /readyz; after the writer, which its probes run on
     std::unique_ptr<http::Routes> routes;
     std::unique_ptr<http::Server> server;
     std::thread io_thread;
@@ -184,7 +181,13 @@ void Service::start() {
     s.consumer->on_outbox([d = s.dispatcher.get()] { d->kick(); });
     s.scheduler->on_outbox([d = s.dispatcher.get()] { d->kick(); });
 
+    s.readiness = std::make_unique<Readiness>(*s.writer, s.clock, s.metrics, s.config.readiness_stall);
+    s.readiness->probe_now();
     s.routes = std::make_unique<http::Routes>(*s.ingestor, s.metrics, s.config.verify_token, s.config.app_secret);
+    s.routes->set_readiness([r = s.readiness.get()] {
+        auto report = r->check();
+        return std::make_pair(report.ready, std::move(report.text));
+    });
     for (auto& [prefix, handler] : s.features.routes) {
         s.routes->mount(prefix, *handler);
     }

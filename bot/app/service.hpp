@@ -58,7 +58,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-/// Sets up spdlog: one stderr sink, named loggers per layer, the given level.
-void setup_logging(const std::string& level);
+/// Sets up spdlog: one stderr sink, named loggers per layer, the given level, times in UTC; `format` is
+/// "text" (the default) or "json" (one object per line, core::setup_logging).
+void setup_logging(const std::string& level, const std::string& format = "text");
 
 }  // namespace delvex::app

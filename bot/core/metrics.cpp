@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "bot/core/process_metrics.hpp"
+
 namespace delvex::core {
 namespace {
 
@@ -93,6 +95,8 @@ std::string Metrics::render() const {
     line("delvex_ingest_latency_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
     line("delvex_ingest_latency_seconds_sum {}\n", static_cast<double>(latency_sum_us_.load()) / 1e6);
     line("delvex_ingest_latency_seconds_count {}\n", latency_count_.load());
+    line("{}", render_build_info());
+    line("{}", render_process_metrics());
     return fmt::to_string(out);
 }
 

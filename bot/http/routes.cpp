@@ -84,6 +84,18 @@ boost::asio::awaitable<Response> Routes::handle(Request request, SteadyTime star
         co_return ready_.load() ? text_response(bhttp::status::ok, "ok\n")
                                 : text_response(bhttp::status::service_unavailable, "starting\n");
     }
+    if (path == "/readyz" && request.method() == bhttp::verb::get) {
+        metrics_.request(core::Outcome::kOther);
+        if (!ready_.load()) {
+            co_return text_response(bhttp::status::service_unavailable, "starting or stopping\n");
+        }
+        if (!readiness_) {
+            co_return text_response(bhttp::status::ok, "ready\n");
+        }
+        const auto [ready, detail] = readiness_();
+        co_return text_response(ready ? bhttp::status::ok : bhttp::status::service_unavailable,
+                                (ready ? "ready\n" : "not ready\n") + detail);
+    }
     if (path == "/metrics" && request.method() == bhttp::verb::get) {
         metrics_.request(core::Outcome::kOther);
         co_return text_response(bhttp::status::ok, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -18,7 +19,7 @@ class logger;
 
 namespace delvex::http {
 
-/// The public routes of `delvex serve`: GET/POST /webhook, /healthz, /metrics.
+/// The public routes of `delvex serve`: GET/POST /webhook, /healthz, /readyz, /metrics.
 /// Thin edges: check, hand to the ingestor, render.
 class Routes final : public Handler {
 public:
@@ -35,8 +36,14 @@ public:
     /// which owns its methods, auth and errors. The longest matching prefix wins. Call before serving.
     void mount(std::string prefix, Handler& handler);
 
-    /// /healthz answers 200 only once this is set (after the database, consumer and dispatcher are up).
+    /// /healthz (alive) answers 200 only once this is set (after the database, consumer and dispatcher are
+    /// up) and until the service stops.
     void set_ready(bool ready) { ready_.store(ready); }
+
+    /// What /readyz asks while the service runs: ready or not, and one line per check for the body (200 or
+    /// 503). Thread-safe and quick (it is called on the HTTP threads). Set before serving.
+    using ReadinessCheck = std::function<std::pair<bool, std::string>()>;
+    void set_readiness(ReadinessCheck check) { readiness_ = std::move(check); }
 
 private:
     Response verify(const Request& request);
@@ -48,6 +55,7 @@ private:
     whatsapp::SignatureVerifier signature_;
     std::atomic<bool> ready_{false};
     std::vector<std::pair<std::string, Handler*>> mounts_;
+    ReadinessCheck readiness_;
     std::shared_ptr<spdlog::logger> log_;
 };
 

@@ -17,7 +17,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 9> kMigrations = {
+constexpr std::array<std::string_view, 10> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -417,6 +417,14 @@ CREATE TABLE media_uploads (
     mime_type   TEXT    NOT NULL,
     uploaded_ms INTEGER NOT NULL,
     expires_ms  INTEGER NOT NULL
+);
+)sql",
+    // 10 (ops: readiness): one row the service rewrites when /readyz asks, to show the database takes writes
+    // and the writer thread runs its jobs (store::write_heartbeat).
+    R"sql(
+CREATE TABLE ops_heartbeat (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    written_ms INTEGER NOT NULL
 );
 )sql",
 };

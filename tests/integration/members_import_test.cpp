@@ -18,6 +18,8 @@ namespace {
 testing::CommandRun import(const testing::TempDir& dir, const std::string& csv) {
     const auto file = dir.file("members.csv");
     std::ofstream(file, std::ios::binary) << csv;
+    // Only `delvex serve` creates a database; here the test does, as a first start of the service would.
+    { store::Database create(store::DatabaseOptions{dir.file("m.db"), false}); }
     return testing::run_delvex("members import " + file, "cd " + dir.path() + " && DELVEX_HOME=" +
                                                              std::string(DELVEX_SOURCE_DIR) + " DELVEX_DB=" +
                                                              dir.file("m.db"));

@@ -1,0 +1,180 @@
+// One rule for the environment: every key of the config file is DELVEX_<KEY IN UPPER SNAKE CASE>, the older
+// names still work, and secrets also come from *_FILE variables and systemd credentials.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+
+#include "bot/app/config.hpp"
+#include "tests/support/harness.hpp"
+
+namespace delvex::app {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+    return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+        auto it = vars.find(name);
+        return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+}
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+std::string write_secret(const testing::TempDir& dir, const std::string& name, const std::string& text) {
+    const auto path = dir.file(name);
+    std::ofstream(path) << text;
+    ::chmod(path.c_str(), 0600);
+    return path;
+}
+
+TEST(ConfigEnv, TheRuleNamesEveryKey) {
+    EXPECT_EQ(env_name("http.max_connections"), "DELVEX_HTTP_MAX_CONNECTIONS");
+    EXPECT_EQ(env_name("database"), "DELVEX_DATABASE");
+    EXPECT_EQ(env_name("whatsapp.access_token_file"), "DELVEX_WHATSAPP_ACCESS_TOKEN_FILE");
+    EXPECT_EQ(env_name("admin.token"), "DELVEX_ADMIN_TOKEN");
+}
+
+// Each key of the file, a value for its variable, and how to see it in the Config. The test fails when a key
+// is added without being listed here, so no setting can be left out of the environment.
+TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
+    testing::TempDir dir;
+    const auto secret_file = write_secret(dir, "secret", "from-file\n");
+    struct Case {
+        std::string value;
+        std::function<bool(const Config&)> applied;
+    };
+    const std::map<std::string, Case> cases = {
+        {"home", {"/srv/delvex", [](const Config& c) { return c.home == "/srv/delvex"; }}},
+        {"listen", {"0.0.0.0:9999", [](const Config& c) { return c.listen_host == "0.0.0.0" && c.listen_port == 9999; }}},
+        {"database", {"/var/lib/x.db", [](const Config& c) { return c.db_path == "/var/lib/x.db"; }}},
+        {"database_durable", {"false", [](const Config& c) { return !c.db_durable; }}},
+        {"io_threads", {"7", [](const Config& c) { return c.io_threads == 7; }}},
+        {"log_level", {"debug", [](const Config& c) { return c.log_level == "debug"; }}},
+        {"log_format", {"json", [](const Config& c) { return c.log_format == "json"; }}},
+        {"public_url", {"https://x.example/", [](const Config& c) { return c.public_url == "https://x.example"; }}},
+        {"readiness_stall_seconds", {"45", [](const Config& c) { return c.readiness_stall.count() == 45; }}},
+        {"http.max_connections", {"123", [](const Config& c) { return c.http.max_connections == 123; }}},
+        {"http.header_limit_bytes", {"4096", [](const Config& c) { return c.http.header_limit_bytes == 4096; }}},
+        {"http.body_limit_bytes", {"65536", [](const Config& c) { return c.http.body_limit_bytes == 65536; }}},
+        {"http.read_timeout_seconds", {"3", [](const Config& c) { return c.http.read_timeout.count() == 3; }}},
+        {"http.idle_timeout_seconds", {"4", [](const Config& c) { return c.http.idle_timeout.count() == 4; }}},
+        {"http.write_timeout_seconds", {"5", [](const Config& c) { return c.http.write_timeout.count() == 5; }}},
+        {"whatsapp.graph_url", {"http://127.0.0.1:1", [](const Config& c) { return c.graph_url == "http://127.0.0.1:1"; }}},
+        {"whatsapp.api_version", {"v99.0", [](const Config& c) { return c.api_version == "v99.0"; }}},
+        {"whatsapp.phone_number_id", {"42", [](const Config& c) { return c.phone_number_id == "42"; }}},
+        {"whatsapp.waba_id", {"43", [](const Config& c) { return c.waba_id == "43"; }}},
+        {"whatsapp.appsecret_proof", {"true", [](const Config& c) { return c.appsecret_proof; }}},
+        {"whatsapp.send_concurrency", {"9", [](const Config& c) { return c.send_concurrency == 9; }}},
+        {"whatsapp.timeout_ms", {"1234", [](const Config& c) { return c.graph_timeout.count() == 1234; }}},
+        {"whatsapp.access_token_file",
+         {secret_file, [](const Config& c) { return c.access_token.reveal() == "from-file"; }}},
+        {"whatsapp.app_secret_file", {secret_file, [](const Config& c) { return c.app_secret.reveal() == "from-file"; }}},
+        {"whatsapp.verify_token_file",
+         {secret_file, [](const Config& c) { return c.verify_token.reveal() == "from-file"; }}},
+        {"admin.token_file", {secret_file, [](const Config& c) { return c.admin_token.reveal() == "from-file"; }}},
+    };
+    const auto keys = setting_keys();
+    EXPECT_EQ(keys.size(), cases.size());
+    for (const auto& key : keys) {
+        const auto it = cases.find(key);
+        ASSERT_NE(it, cases.end()) << key << " has no case here: add one (and document " << env_name(key) << ")";
+        const auto cfg = load_config(std::nullopt, env_of({{env_name(key), it->second.value}}), false);
+        EXPECT_TRUE(it->second.applied(cfg)) << env_name(key) << "=" << it->second.value << " was not applied";
+    }
+    // A bad value names the variable it came from.
+    EXPECT_NE(error_of([&] { load_config(std::nullopt, env_of({{"DELVEX_HTTP_MAX_CONNECTIONS", "lots"}}), false); })
+                  .find("http.max_connections (DELVEX_HTTP_MAX_CONNECTIONS)"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { load_config(std::nullopt, env_of({{"DELVEX_LOG_FORMAT", "xml"}}), false); })
+                  .find("log_format (DELVEX_LOG_FORMAT)"),
+              std::string::npos);
+}
+
+TEST(ConfigEnv, TheEnvironmentWinsOverTheFileAndOlderNamesStillWork) {
+    testing::TempDir dir;
+    const auto file = dir.file("c.yaml");
+    std::ofstream(file) << "io_threads: 3\nhttp:\n  max_connections: 10\nwhatsapp:\n  graph_url: https://a.example\n";
+    auto cfg = load_config(file, env_of({{"DELVEX_HTTP_MAX_CONNECTIONS", "20"}}), false);
+    EXPECT_EQ(cfg.http.max_connections, 20u);
+    EXPECT_EQ(cfg.io_threads, 3);
+    EXPECT_EQ(cfg.graph_url, "https://a.example");
+    cfg = load_config(file, env_of({{"WHATSAPP_GRAPH_URL", "https://b.example"}, {"DELVEX_DB", "old.db"}}), false);
+    EXPECT_EQ(cfg.graph_url, "https://b.example");
+    EXPECT_EQ(cfg.db_path, "old.db");
+    // Both names agreeing is fine; disagreeing is refused rather than one silently winning.
+    EXPECT_EQ(load_config(std::nullopt, env_of({{"DELVEX_DB", "a.db"}, {"DELVEX_DATABASE", "a.db"}}), false).db_path,
+              "a.db");
+    EXPECT_NE(error_of([&] { load_config(std::nullopt, env_of({{"DELVEX_DB", "a.db"}, {"DELVEX_DATABASE", "b.db"}}),
+                                         false); })
+                  .find("DELVEX_DATABASE and DELVEX_DB are both set"),
+              std::string::npos);
+    // An empty variable counts as unset.
+    EXPECT_EQ(load_config(file, env_of({{"DELVEX_IO_THREADS", ""}}), false).io_threads, 3);
+}
+
+TEST(ConfigEnv, IoThreadsDefaultsToTheCoresTheProcessMayUse) {
+    const auto cfg = load_config(std::nullopt, env_of({}), false);
+    EXPECT_EQ(cfg.io_threads, default_io_threads());
+    EXPECT_GE(cfg.io_threads, 1);
+    EXPECT_LE(cfg.io_threads, 64);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    ASSERT_EQ(::sched_getaffinity(0, sizeof(set), &set), 0);
+    EXPECT_EQ(cfg.io_threads, std::min(64, CPU_COUNT(&set)));
+}
+
+TEST(ConfigEnv, SecretsComeFromVariablesFileVariablesAndSystemdCredentials) {
+    testing::TempDir dir;
+    const auto token_file = write_secret(dir, "token", "file-token\n");
+    // The container convention: WHATSAPP_ACCESS_TOKEN_FILE; and the rule's DELVEX_ADMIN_TOKEN_FILE.
+    auto cfg = load_config(std::nullopt,
+                           env_of({{"WHATSAPP_ACCESS_TOKEN_FILE", token_file}, {"DELVEX_ADMIN_TOKEN_FILE", token_file}}),
+                           false);
+    EXPECT_EQ(cfg.access_token.reveal(), "file-token");
+    EXPECT_EQ(cfg.admin_token.reveal(), "file-token");
+    // The rule's name for the secret itself.
+    cfg = load_config(std::nullopt, env_of({{"DELVEX_WHATSAPP_APP_SECRET", "rule-secret"}}), false);
+    EXPECT_EQ(cfg.app_secret.reveal(), "rule-secret");
+    // systemd's LoadCredential=: $CREDENTIALS_DIRECTORY/<key with _ for .>; a variable still wins.
+    const std::string creds = dir.file("credentials");
+    ::mkdir(creds.c_str(), 0700);
+    write_secret(dir, "credentials/whatsapp_access_token", "cred-token\n");
+    write_secret(dir, "credentials/whatsapp_app_secret", "cred-secret\n");
+    write_secret(dir, "credentials/whatsapp_verify_token", "cred-verify\n");
+    write_secret(dir, "credentials/admin_token", "cred-admin\n");
+    cfg = load_config(std::nullopt,
+                      env_of({{"CREDENTIALS_DIRECTORY", creds}, {"WHATSAPP_PHONE_NUMBER_ID", "1"},
+                              {"WHATSAPP_VERIFY_TOKEN", "env-verify"}}),
+                      true);
+    EXPECT_EQ(cfg.access_token.reveal(), "cred-token");
+    EXPECT_EQ(cfg.app_secret.reveal(), "cred-secret");
+    EXPECT_EQ(cfg.verify_token.reveal(), "env-verify");
+    EXPECT_EQ(cfg.admin_token.reveal(), "cred-admin");
+    // A *_FILE others can read is refused like a *_file key, without quoting the secret.
+    const auto open_file = dir.file("open");
+    std::ofstream(open_file) << "open-secret\n";
+    ::chmod(open_file.c_str(), 0644);
+    const auto error =
+        error_of([&] { load_config(std::nullopt, env_of({{"WHATSAPP_APP_SECRET_FILE", open_file}}), false); });
+    EXPECT_NE(error.find("chmod 600"), std::string::npos) << error;
+    EXPECT_EQ(error.find("open-secret"), std::string::npos) << error;
+    // Two names for one secret that disagree: refused, and the values are not quoted.
+    const auto both =
+        error_of([&] { load_config(std::nullopt, env_of({{"WHATSAPP_APP_SECRET", "aaa1"}, {"DELVEX_WHATSAPP_APP_SECRET", "bbb2"}}), false); });
+    EXPECT_NE(both.find("both set"), std::string::npos) << both;
+    EXPECT_EQ(both.find("aaa1"), std::string::npos) << both;
+    EXPECT_EQ(both.find("bbb2"), std::string::npos) << both;
+}
+
+}  // namespace
+}  // namespace delvex::app
