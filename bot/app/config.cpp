@@ -25,6 +25,8 @@ const std::set<std::string>& known_keys() {
         "io_threads",
         "log_level",
         "public_url",
+        "media_dir",
+        "media_retention_days",
         "http.max_connections",
         "http.header_limit_bytes",
         "http.body_limit_bytes",
@@ -218,6 +220,8 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read(root, "io_threads", cfg.io_threads);
     read(root, "log_level", cfg.log_level);
     read(root, "public_url", cfg.public_url);
+    read(root, "media_dir", cfg.media_dir);
+    read(root, "media_retention_days", cfg.media_retention_days);
     constexpr long long kDay = 24 * 3600;
     read_size(root, "http.max_connections", cfg.http.max_connections, 1, 1'000'000);
     read_size(root, "http.header_limit_bytes", cfg.http.header_limit_bytes, 1024, 1024 * 1024);
@@ -246,6 +250,10 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     }
     from_env("DELVEX_DB", cfg.db_path);
     from_env("DELVEX_PUBLIC_URL", cfg.public_url);
+    from_env("DELVEX_MEDIA_DIR", cfg.media_dir);
+    if (auto v = env("DELVEX_MEDIA_RETENTION_DAYS")) {
+        cfg.media_retention_days = parse_int<int>("media_retention_days (DELVEX_MEDIA_RETENTION_DAYS)", *v, 0, 36500);
+    }
     from_env("WHATSAPP_GRAPH_URL", cfg.graph_url);
     from_env("WHATSAPP_API_VERSION", cfg.api_version);
     from_env("WHATSAPP_PHONE_NUMBER_ID", cfg.phone_number_id);
@@ -288,6 +296,12 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     }
     if (!cfg.public_url.empty() && !cfg.public_url.starts_with("https://") && !cfg.public_url.starts_with("http://")) {
         fail("public_url (DELVEX_PUBLIC_URL)", "'" + cfg.public_url + "' must start with https:// (or http:// for tests)");
+    }
+    if (cfg.media_retention_days < 0 || cfg.media_retention_days > 36500) {
+        fail("media_retention_days (DELVEX_MEDIA_RETENTION_DAYS)", "must be between 0 and 36500");
+    }
+    if (cfg.media_dir.empty()) {
+        cfg.media_dir = cfg.db_path + "-media";  // next to the database, like its landing files
     }
     if (cfg.io_threads < 1 || cfg.io_threads > 64) {
         fail("io_threads", "must be between 1 and 64");
