@@ -180,7 +180,10 @@ asio::awaitable<void> Dispatcher::run() {
     while (!stopping_) {
         const auto steady_now = std::chrono::steady_clock::now();
         const bool paused = halted_ && clock_.now() < halt_until_;
+        // Copies waiting for their file's upload count too: a fan-out of 10,000 is not claimed whole while
+        // its one download runs.
         const bool want = ready_.size() < static_cast<std::size_t>(settings_.batch) / 2 &&
+                          media_->parked() < static_cast<std::size_t>(settings_.batch) &&
                           (more_in_db_ || kicked_ || steady_now - last_fetch_ >= kPoll);
         // With the ready queue full of fan-out, answers to members' own actions are still claimed at once,
         // ahead of it: a tap on a button must not wait minutes behind a post to a large room.

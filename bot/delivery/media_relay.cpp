@@ -174,6 +174,7 @@ void MediaRelay::drop_upload(core::OutgoingMessage& message) {
 
 void MediaRelay::park(const std::string& key, store::OutboxRow row) {
     ++stats_.media_waits;
+    ++parked_count_;
     parked_[key].push_back(std::move(row));
 }
 
@@ -463,6 +464,7 @@ void MediaRelay::finish(const std::string& key) {
     if (auto parked = parked_.find(key); parked != parked_.end()) {
         auto rows = std::move(parked->second);
         parked_.erase(parked);
+        parked_count_ -= rows.size();
         if (release_) {
             release_(std::move(rows));
         }

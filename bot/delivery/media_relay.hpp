@@ -60,6 +60,8 @@ public:
     Verdict prepare(core::OutgoingMessage& message);
     /// Forgets the upload this message's media was sent with (Meta refused it): the next copy uploads again.
     void drop_upload(core::OutgoingMessage& message);
+    /// Copies parked now (the dispatcher claims no more fan-out while many wait: memory stays bounded).
+    std::size_t parked() const { return parked_count_; }
     /// Keeps a claimed row until its media is uploaded or has failed, then hands it to the release callback.
     void park(const std::string& key, store::OutboxRow row);
     /// Rows whose media is ready (or failed): the dispatcher puts them back at the front of its queue.
@@ -116,6 +118,7 @@ private:
     // Claimed copies waiting for their media, by key (still claimed in the outbox: a restart releases them,
     // and the upload is looked up or made again).
     std::unordered_map<std::string, std::vector<store::OutboxRow>> parked_;
+    std::size_t parked_count_ = 0;
     std::unordered_map<std::string, int> attempts_;        // failed tries per key
     std::unordered_map<std::string, std::string> failed_;  // key → why it cannot be sent
 };
