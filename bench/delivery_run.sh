@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Delivery benchmarks: pacing at 80/s and 1,000/s over 60 s against a fake Graph API capped at the same
-# rate, headroom with no cap, and fan-out of one post to 10,000 recipients. They are GoogleTest cases
+# rate, headroom with no cap, fan-out of one post to 10,000 recipients, and a voice note to 10,000 (one
+# download, one upload). They are GoogleTest cases
 # (disabled in the normal run) in tests/integration/delivery_bench_test.cpp, run here from the test binary.
 # Usage: bench/delivery_run.sh [build-dir=build] [seconds=60]
 set -euo pipefail
@@ -16,3 +17,4 @@ DELVEX_BENCH_RATE=1000 DELVEX_BENCH_SECONDS=$secs run '*Pacing*'
 DELVEX_BENCH_MESSAGES=100000 DELVEX_BENCH_CONCURRENCY=64 run '*Headroom*'
 run '*FanOut*'
 DELVEX_BENCH_RATE=80 run '*AnswersGoFirst*'
+run '*VoiceNote*'

@@ -40,6 +40,8 @@ const std::set<std::string>& known_keys() {
         "log_format",
         "public_url",
         "readiness_stall_seconds",
+        "media_dir",
+        "media_retention_days",
         "http.max_connections",
         "http.header_limit_bytes",
         "http.body_limit_bytes",
@@ -349,6 +351,8 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read(root, "log_level", cfg.log_level);
     read(root, "log_format", cfg.log_format);
     read(root, "public_url", cfg.public_url);
+    read(root, "media_dir", cfg.media_dir);
+    read(root, "media_retention_days", cfg.media_retention_days);
     constexpr long long kDay = 24 * 3600;
     read_positive(root, "readiness_stall_seconds", cfg.readiness_stall, kDay);
     read_size(root, "http.max_connections", cfg.http.max_connections, 1, 1'000'000);
@@ -435,6 +439,12 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     }
     if (!cfg.public_url.empty() && !cfg.public_url.starts_with("https://") && !cfg.public_url.starts_with("http://")) {
         fail("public_url (DELVEX_PUBLIC_URL)", "'" + cfg.public_url + "' must start with https:// (or http:// for tests)");
+    }
+    if (cfg.media_retention_days < 0 || cfg.media_retention_days > 36500) {
+        fail("media_retention_days (DELVEX_MEDIA_RETENTION_DAYS)", "must be between 0 and 36500");
+    }
+    if (cfg.media_dir.empty()) {
+        cfg.media_dir = cfg.db_path + "-media";  // next to the database, like its landing files
     }
     if (cfg.io_threads < 1 || cfg.io_threads > 64) {
         fail("io_threads (DELVEX_IO_THREADS)", "must be between 1 and 64");

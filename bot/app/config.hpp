@@ -43,6 +43,11 @@ struct Config {
     /// The service's public https address (behind the TLS proxy), for links in messages: the forum's .ics,
     /// Academy media. Empty: messages carry no links.
     std::string public_url;
+    /// Members' photos, voice notes and documents, kept owner-only (docs/OPERATIONS.md); default: next to the
+    /// database ("<database>-media"). Stored files are deleted after media_retention_days (0 = kept until the
+    /// member's FORGET ME).
+    std::string media_dir;
+    int media_retention_days = 90;
     HttpLimits http;
 
     std::string graph_url = "https://graph.facebook.com";

@@ -176,6 +176,9 @@ void Service::start() {
     s.graph = std::make_unique<whatsapp::GraphClient>(s.ioc.get_executor(), graph, core::logger("whatsapp"));
     auto delivery_settings = delivery::load_settings(s.config.home, process_env());
     delivery_settings.concurrency = s.config.send_concurrency;
+    delivery_settings.media_dir = s.config.media_dir;
+    delivery_settings.media_retention_days = s.config.media_retention_days;
+    delivery_settings.catalog = &s.catalog;
     s.dispatcher = std::make_unique<delivery::Dispatcher>(s.ioc.get_executor(), *s.writer, *s.graph, s.clock,
                                                           s.metrics, std::move(delivery_settings));
     s.consumer->on_outbox([d = s.dispatcher.get()] { d->kick(); });

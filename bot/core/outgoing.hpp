@@ -27,15 +27,24 @@ struct Recipient {
 /// A media object by uploaded id or by public https link; exactly one must be set. `inbound_id` is a member's
 /// own file by the id Meta gave it in a webhook: Meta lets a business download that id but sends only ids it
 /// uploaded itself, so the dispatcher downloads it once, uploads it, and sends the uploaded id instead; a
-/// source with only an inbound id never reaches the Graph API.
+/// source with only an inbound id never reaches the Graph API. `file` is a file on our own disk (a lesson
+/// picture, a certificate): the dispatcher uploads it once per content (its sha256), for every recipient and
+/// across restarts, and sends the uploaded id; `file_mime` is its type for the upload.
 struct MediaSource {
     std::string id;
     std::string link;
     std::string inbound_id{};
+    std::string file{};
+    std::string file_mime{};
 
-    static MediaSource by_id(std::string media_id) { return {std::move(media_id), {}, {}}; }
-    static MediaSource by_link(std::string url) { return {{}, std::move(url), {}}; }
-    static MediaSource by_inbound(std::string inbound) { return {{}, {}, std::move(inbound)}; }
+    static MediaSource by_id(std::string media_id) { return {std::move(media_id), {}, {}, {}, {}}; }
+    static MediaSource by_link(std::string url) { return {{}, std::move(url), {}, {}, {}}; }
+    static MediaSource by_inbound(std::string inbound) { return {{}, {}, std::move(inbound), {}, {}}; }
+    static MediaSource by_file(std::string path, std::string mime) {
+        return {{}, {}, {}, std::move(path), std::move(mime)};
+    }
+    /// Still to be uploaded by the dispatcher (a member's file or one of ours).
+    bool needs_upload() const { return id.empty() && link.empty() && (!inbound_id.empty() || !file.empty()); }
 };
 
 enum class MediaKind { kImage, kAudio, kVideo, kDocument, kSticker };

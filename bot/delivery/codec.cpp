@@ -16,11 +16,16 @@ json source_json(const core::MediaSource& s) {
     if (!s.inbound_id.empty()) {
         j["inbound_id"] = s.inbound_id;
     }
+    if (!s.file.empty()) {
+        j["file"] = s.file;
+        j["file_mime"] = s.file_mime;
+    }
     return j;
 }
 
 core::MediaSource source_from(const json& j) {
-    return core::MediaSource{j.value("id", ""), j.value("link", ""), j.value("inbound_id", "")};
+    return core::MediaSource{j.value("id", ""), j.value("link", ""), j.value("inbound_id", ""), j.value("file", ""),
+                             j.value("file_mime", "")};
 }
 
 json media_json(const core::OutgoingMedia& m) {

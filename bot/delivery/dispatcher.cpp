@@ -15,6 +15,7 @@
 #include "bot/core/log.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/delivery/codec.hpp"
+#include "bot/delivery/media_relay.hpp"
 #include "bot/store/account_repository.hpp"
 #include "bot/store/media_repository.hpp"
 
@@ -29,12 +30,8 @@ constexpr int kMaxAttempts = 12;
 constexpr milliseconds kPoll{100};
 constexpr std::int64_t kParkedStatusKeepMs = 7LL * 24 * 3600 * 1000;
 constexpr std::int64_t kPairLimitCode = 131056;
+constexpr std::int64_t kMediaErrorCode = 131053;
 constexpr auto kLimitWindow = std::chrono::hours(24);
-// Meta keeps an uploaded id for 30 days; re-upload a day before.
-constexpr auto kUploadLife = std::chrono::hours(29 * 24);
-// The largest file Meta delivers in a webhook (documents); smaller kinds are refused by Meta itself.
-constexpr std::size_t kMaxMediaBytes = 100 * 1024 * 1024;
-constexpr int kMediaTries = 3;
 
 std::string reason_of(whatsapp::ErrorClass cls, const whatsapp::SendOutcome& outcome) {
     std::string reason(whatsapp::to_string(cls));
@@ -110,6 +107,19 @@ Dispatcher::Dispatcher(asio::any_io_executor executor, events::DbWriter& writer,
     settings_.concurrency = std::max(1, settings_.concurrency);
     settings_.batch = std::max(settings_.concurrency, settings_.batch);
     halt_pause_ = settings_.halt_pause;
+    media_ = std::make_unique<MediaRelay>(executor_, writer_, graph_, clock_, stats_, settings_, log_);
+    media_->on_queued([this] {
+        kicked_ = true;
+        wake_.cancel();
+    });
+    media_->on_release([this](std::vector<store::OutboxRow> rows) {
+        const auto front = std::find_if(ready_.begin(), ready_.end(), [](const auto& r) { return r.priority > 0; });
+        for (auto& row : rows) {
+            ++ready_count_[row.recipient];
+            ready_.insert(front, std::move(row));
+        }
+        wake_.cancel();
+    });
 }
 
 Dispatcher::~Dispatcher() = default;
@@ -155,9 +165,7 @@ asio::awaitable<void> Dispatcher::run() {
             return repo_->release_claims();
         };
         const int released = co_await writer_.run<int>(std::move(init));
-        for (const auto& u : *uploads) {
-            uploads_[u.inbound_id] = Upload{u.uploaded_id, core::TimePoint{std::chrono::milliseconds{u.expires_ms}}};
-        }
+        media_->load(*uploads);
         // The templates of the last 24 h count against the messaging limit across a restart too.
         std::sort(sent->begin(), sent->end(), [](const auto& a, const auto& b) { return a.second < b.second; });
         for (const auto& [recipient, at_ms] : *sent) {
@@ -172,7 +180,10 @@ asio::awaitable<void> Dispatcher::run() {
     while (!stopping_) {
         const auto steady_now = std::chrono::steady_clock::now();
         const bool paused = halted_ && clock_.now() < halt_until_;
+        // Copies waiting for their file's upload count too: a fan-out of 10,000 is not claimed whole while
+        // its one download runs.
         const bool want = ready_.size() < static_cast<std::size_t>(settings_.batch) / 2 &&
+                          media_->parked() < static_cast<std::size_t>(settings_.batch) &&
                           (more_in_db_ || kicked_ || steady_now - last_fetch_ >= kPoll);
         // With the ready queue full of fan-out, answers to members' own actions are still claimed at once,
         // ahead of it: a tap on a button must not wait minutes behind a post to a large room.
@@ -188,6 +199,7 @@ asio::awaitable<void> Dispatcher::run() {
         if (stopping_) {
             break;
         }
+        media_->purge_when_due();
         const auto started = sending_;
         const auto wake_at = plan();
         if (!writes_.empty() && !flushing_) {
@@ -375,33 +387,17 @@ std::optional<core::TimePoint> Dispatcher::plan() {
                           row.window_closed ? row.last_error : std::string("window closed: last message over 23 h 30 ago"));
             continue;
         }
-        if (auto* media = std::get_if<core::OutgoingMedia>(&message->body);
-            media != nullptr && media->source.id.empty() && !media->source.inbound_id.empty()) {
-            const std::string inbound = media->source.inbound_id;
-            if (const auto failed = media_failed_.find(inbound); failed != media_failed_.end()) {
-                auto [row, next] = take(it);
-                it = next;
+        if (const auto verdict = media_->prepare(*message); verdict.kind != MediaRelay::Verdict::Kind::kReady) {
+            auto [row, next] = take(it);
+            it = next;
+            if (verdict.kind == MediaRelay::Verdict::Kind::kWait) {
+                media_->park(verdict.key, std::move(row));
+            } else {
                 ++stats_.failed;
                 metrics_.messages_failed.fetch_add(1, std::memory_order_relaxed);
-                record(Write{Write::Type::kFail, {row.id}, "permanent: " + failed->second, 0, true, {}, {}});
-                continue;
+                record(Write{Write::Type::kFail, {row.id}, "permanent: " + verdict.why, 0, true, {}, {}});
             }
-            const auto upload = uploads_.find(inbound);
-            if (upload != uploads_.end() && upload->second.expires > now) {
-                media->source = core::MediaSource::by_id(upload->second.id);
-            } else {
-                // Every copy waits for the one upload; none of them waits for another recipient's send.
-                if (!resolving_.contains(inbound)) {
-                    resolving_.insert(inbound);
-                    asio::co_spawn(executor_, resolve_media(inbound, media->filename),
-                                   [log = log_](std::exception_ptr e) { log_exception(log, "media", e); });
-                }
-                auto [row, next] = take(it);
-                it = next;
-                ++stats_.media_waits;
-                parked_media_[inbound].push_back(std::move(row));
-                continue;
-            }
+            continue;
         }
         if (!governor_.recipient_ready(recipient)) {
             auto [row, next] = take(it);
@@ -526,6 +522,15 @@ void Dispatcher::on_failure(Unit& unit, const whatsapp::SendOutcome& outcome) {
         }
         metrics_.send_retries.fetch_add(unit.rows.size(), std::memory_order_relaxed);
     };
+    if (outcome.error && outcome.error->code == kMediaErrorCode && attempts == 0) {
+        // Meta refused the media id we uploaded (expired sooner than we counted): the retry uploads it again,
+        // once.
+        for (const auto& row : unit.rows) {
+            if (auto original = message_of(row)) {
+                media_->drop_upload(*original);
+            }
+        }
+    }
     if (halted_ && unit.probe && cls != ErrorClass::kHalt && outcome.error) {
         // Graph answered the probe with something other than a halt: whatever stopped us is cleared.
         halted_ = false;
@@ -582,78 +587,6 @@ void Dispatcher::on_failure(Unit& unit, const whatsapp::SendOutcome& outcome) {
                    reason);
         record(Write{Write::Type::kFail, {row.id}, reason, 0, true, {}, {}});
     }
-}
-
-asio::awaitable<void> Dispatcher::resolve_media(std::string inbound_id, std::string filename) {
-    // GCC 12 mis-destroys temporaries inside co_await expressions: every awaited call takes named locals.
-    std::string media_id = inbound_id;
-    const auto info = co_await graph_.get_media(std::move(media_id));
-    std::string why;
-    bool permanent = false;
-    std::string uploaded;
-    std::string mime;
-    if (!info.ok()) {
-        permanent = info.error && (info.error->http_status == 404 || info.error->code == 100);
-        why = permanent ? "the member's file is no longer at Meta (inbound media ids last 7 days)"
-                        : "the member's file could not be looked up";
-    } else {
-        std::string url = info.info.url;
-        const auto file = co_await graph_.download_media(std::move(url), kMaxMediaBytes);
-        if (!file.ok()) {
-            why = "the member's file could not be downloaded";
-            permanent = file.transport_error == boost::beast::http::error::body_limit;
-        } else {
-            std::string bytes = file.bytes;
-            mime = info.info.mime_type.empty() ? file.mime_type : info.info.mime_type;
-            std::string type = mime;
-            std::string name = filename.empty() ? std::string("media") : filename;
-            const auto up = co_await graph_.upload_media(std::move(bytes), std::move(type), std::move(name));
-            if (!up.ok()) {
-                why = "the member's file could not be uploaded";
-                permanent = up.error && up.error->code == 100;  // a type Meta does not take
-            } else {
-                uploaded = up.media_id;
-            }
-        }
-    }
-    const auto now = clock_.now();
-    if (!uploaded.empty()) {
-        ++stats_.media_uploads;
-        uploads_[inbound_id] = Upload{uploaded, now + kUploadLife};
-        media_attempts_.erase(inbound_id);
-        store::MediaUpload saved{inbound_id, uploaded, mime, core::to_unix_ms(now), core::to_unix_ms(now + kUploadLife)};
-        std::function<bool(store::Database&)> job = [saved](store::Database& db) {
-            store::MediaRepository(db.sql()).save(saved);
-            return true;
-        };
-        co_await writer_.run<bool>(std::move(job));
-        log_->info("member's media uploaded once for relaying mime={}", mime);
-    } else if (permanent || ++media_attempts_[inbound_id] >= kMediaTries) {
-        media_failed_[inbound_id] = why;
-        log_->warn("member's media cannot be relayed: {}", why);
-    } else {
-        log_->info("member's media not ready, trying again: {}", why);
-        asio::steady_timer pause(executor_, std::chrono::seconds(1 << media_attempts_[inbound_id]));
-        boost::system::error_code ec;
-        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
-    if (!media_failed_.contains(inbound_id) && !uploads_.contains(inbound_id)) {
-        // Another try; the parked copies wait for it.
-        asio::co_spawn(executor_, resolve_media(inbound_id, filename),
-                       [log = log_](std::exception_ptr e) { log_exception(log, "media", e); });
-        co_return;
-    }
-    resolving_.erase(inbound_id);
-    // The copies go back to the front of the queue, in their order: sent with the upload, or failed.
-    if (auto parked = parked_media_.find(inbound_id); parked != parked_media_.end()) {
-        const auto front = std::find_if(ready_.begin(), ready_.end(), [](const auto& r) { return r.priority > 0; });
-        for (auto& row : parked->second) {
-            ++ready_count_[row.recipient];
-            ready_.insert(front, std::move(row));
-        }
-        parked_media_.erase(parked);
-    }
-    wake_.cancel();
 }
 
 void Dispatcher::enter_halt(const std::string& reason) {

@@ -30,6 +30,8 @@ class logger;
 
 namespace delvex::delivery {
 
+class MediaRelay;
+
 /// What to do with a row after a failed send: pure, so it is tested without a network.
 struct RetryDecision {
     enum class Action { kRetry, kFail, kHalt } action = Action::kRetry;
@@ -58,8 +60,10 @@ struct DispatcherStats {
     std::uint64_t limit_held = 0;      ///< of those, held by the messaging limit
     std::uint64_t urgent_fetches = 0;  ///< claims of answers past a full ready queue
     std::uint64_t claimed = 0;         ///< rows claimed from the outbox
-    std::uint64_t media_uploads = 0;   ///< members' files downloaded and uploaded for relaying
+    std::uint64_t media_uploads = 0;   ///< files uploaded (members' files and our own), re-uploads included
     std::uint64_t media_waits = 0;     ///< rows parked until their file is uploaded
+    std::uint64_t media_purges = 0;    ///< retention purges run (daily)
+    std::uint64_t media_purged = 0;    ///< stored files they deleted
     std::uint64_t deferred = 0;        ///< rows put back for recipient pacing
     std::uint64_t halts = 0;           ///< halt answers
     std::uint64_t resumes = 0;         ///< halts cleared by a probe
@@ -123,9 +127,6 @@ private:
     void take_account_view(AccountView view);
     /// Whether one more template may go to `recipient` within the messaging limit; counts it if so.
     bool take_limit(const std::string& recipient);
-    /// Downloads a member's file by its inbound id and uploads it once; the copies waiting for it then go with
-    /// the uploaded id.
-    boost::asio::awaitable<void> resolve_media(std::string inbound_id, std::string filename);
     /// Starts what may start now; returns when to look again if the number budget or a halt is the limit.
     std::optional<core::TimePoint> plan();
     void launch(Unit unit);
@@ -158,17 +159,7 @@ private:
     std::chrono::steady_clock::time_point last_fetch_{};
     std::chrono::steady_clock::time_point last_prune_{};
 
-    struct Upload {
-        std::string id;
-        core::TimePoint expires;
-    };
-    std::unordered_map<std::string, Upload> uploads_;          // inbound id → our upload
-    std::unordered_set<std::string> resolving_;                // inbound ids being downloaded/uploaded
-    // Claimed copies waiting for their file's upload, by inbound id (still claimed in the outbox: a restart
-    // releases them, and the upload is looked up or made again).
-    std::unordered_map<std::string, std::vector<store::OutboxRow>> parked_media_;
-    std::unordered_map<std::string, int> media_attempts_;      // failed tries per inbound id
-    std::unordered_map<std::string, std::string> media_failed_;  // inbound id → why it cannot be relayed
+    std::unique_ptr<MediaRelay> media_;  // uploads media before its copies go
 
     AccountView account_;
     std::int64_t restriction_seen_ms_ = -1;

@@ -15,6 +15,10 @@
 #include "bot/delivery/governor.hpp"
 #include "bot/delivery/templates.hpp"
 
+namespace delvex::core {
+class Catalog;
+}
+
 namespace delvex::delivery {
 
 struct DeliverySettings {
@@ -30,6 +34,12 @@ struct DeliverySettings {
     /// Meta reports in a business_capability_update webhook replaces it.
     std::int64_t messaging_limit = 250;
     TemplateMap templates;
+    /// Members' files kept on disk (docs/OPERATIONS.md): the folder, owner-only ("" = not kept: a file is
+    /// uploaded from memory), and how many days a stored file is kept (0 = until the member's FORGET ME).
+    std::string media_dir{};
+    int media_retention_days = 90;
+    /// The texts for an author whose file could not be shared ("rooms.media_failed"); nullptr = not told.
+    const core::Catalog* catalog = nullptr;
 };
 
 using SettingLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -13,6 +13,7 @@
 #include "bot/core/redact.hpp"
 #include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
+#include "bot/store/media_repository.hpp"
 
 namespace delvex::events {
 namespace {
@@ -941,6 +942,10 @@ void Rooms::post(Turn& t) {
         return;  // this message was already posted (a webhook delivered twice)
     }
     post.id = *id;
+    if (msg.media) {
+        store::note_member_media(t.ctx.db, post.media_id, t.me.id, t.lang(), post.kind, msg.media->sha256,
+                                 post.mime_type, now);
+    }
     post.author_alias = t.me.alias;
     repo.count_post(t.me.id);
     if (hold) {
@@ -1257,6 +1262,7 @@ void Rooms::erase(Turn& t) {
     const std::string key = t.me.key;
     const std::string goodbye = text(t.lang(), "rooms.forgotten");
     t.repo.forget(t.me);
+    store::forget_member_media(t.ctx.db, t.me.id);
     t.repo.log_action(t.me.id, "forget", {}, t.me.id, {}, t.ctx.now_ms);
     // Sent to the number one last time; the outbox empties the row once it is sent.
     t.ctx.outbox.text("rooms.forgotten:" + std::to_string(t.me.id), key, goodbye, "erasure");

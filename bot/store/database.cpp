@@ -427,6 +427,28 @@ CREATE TABLE ops_heartbeat (
     written_ms INTEGER NOT NULL
 );
 )sql",
+    // 11 (media store): members' files kept on disk. A row is made when a member posts a file (author, their
+    // language, what the webhook said) and completed when the dispatcher has downloaded it (content hash and
+    // where it is stored), so that FORGET ME deletes the member's files and the retention purge old ones.
+    R"sql(
+CREATE TABLE media_files (
+    media_id        TEXT    PRIMARY KEY,
+    member_id       INTEGER NOT NULL DEFAULT 0,
+    language        TEXT    NOT NULL DEFAULT '',
+    kind            TEXT    NOT NULL DEFAULT '',
+    expected_sha256 TEXT    NOT NULL DEFAULT '',
+    mime_type       TEXT    NOT NULL DEFAULT '',
+    sha256          TEXT    NOT NULL DEFAULT '',
+    path            TEXT    NOT NULL DEFAULT '',
+    size            INTEGER NOT NULL DEFAULT 0,
+    created_ms      INTEGER NOT NULL,
+    stored_ms       INTEGER NOT NULL DEFAULT 0,
+    failed_ms       INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX media_files_member ON media_files (member_id);
+CREATE INDEX media_files_created ON media_files (created_ms);
+CREATE INDEX media_files_path ON media_files (path);
+)sql",
 };
 
 // SQLite creates -wal and -shm with the database file's mode, so creating the file 0600 first keeps

@@ -192,7 +192,7 @@ struct FakeGraph::Impl {
         // Only a document's declared type matters (calendars); other bodies are not parsed a second time.
         const auto* doc = std::get_if<core::OutgoingMedia>(&m.body);
         const bool document = doc != nullptr && doc->kind == core::MediaKind::kDocument;
-        if (auto v = check_media(m, document ? wire::declared_media_mime(body) : std::string(), media)) return v;
+        if (auto v = check_media(m, document ? wire::declared_media_mime(body) : std::string(), media, now)) return v;
         if (const auto* t = std::get_if<core::OutgoingTemplate>(&m.body)) {
             const auto extras = wire::read_template_send_extras(body);
             if (auto v = check_template_send(*t, find_template(t->name, t->language_code),
@@ -374,13 +374,18 @@ struct FakeGraph::Impl {
                           "(media upload: " + mime + ", " + std::to_string(file->data.size()) + " bytes)");
         }
         const std::string id = add_media(file->data, mime, false);
+        {
+            std::lock_guard lock(mu);
+            ++stats.uploads;
+        }
         return answer_with(http::status::ok, wire::upload_answer_json(id));
     }
 
     std::string add_media(std::string bytes, std::string mime, bool inbound) {
         std::lock_guard lock(mu);
         const std::string id = std::to_string(1'000'000'000'000'000ULL + ++next_id);
-        media[id] = MediaEntry{std::move(bytes), std::move(mime), inbound};
+        const auto life = inbound ? std::chrono::hours(7 * 24) : std::chrono::hours(30 * 24);
+        media[id] = MediaEntry{std::move(bytes), std::move(mime), inbound, clock->now() + life};
         return id;
     }
 
@@ -451,6 +456,7 @@ struct FakeGraph::Impl {
             if (it == media.end()) {
                 co_return answer_with(http::status::not_found, "Not Found", "text/plain");
             }
+            ++stats.downloads;
             co_return answer_with(http::status::ok, it->second.bytes, it->second.mime);
         }
         if (parts.empty() || parts[0] != opt.api_version) {
@@ -483,7 +489,10 @@ struct FakeGraph::Impl {
         }
         if (parts.size() == 2 && (req.method() == http::verb::get || req.method() == http::verb::delete_)) {
             std::lock_guard lock(mu);
-            const auto it = media.find(std::string(parts[1]));
+            auto it = media.find(std::string(parts[1]));
+            if (it != media.end() && it->second.inbound && clock->now() >= it->second.expires) {
+                it = media.end();  // a member's file is downloadable for 7 days, then gone
+            }
             if (it == media.end()) {
                 co_return graph_error(http::status::bad_request, 100, 33,
                                       "Unsupported get request. Object with ID '" + std::string(parts[1]) +

@@ -108,6 +108,8 @@ struct FakeGraphStats {
     std::uint64_t refused = 0;      ///< requests refused by one of Meta's rules (see refusals())
     std::map<std::int64_t, std::uint64_t> refused_by_code;  ///< the same, per Graph error code
     std::uint64_t messaging_limited = 0;  ///< 131048 answers from the messaging limit (also in refused)
+    std::uint64_t uploads = 0;            ///< media files uploaded (POST /{phone-number-id}/media, accepted)
+    std::uint64_t downloads = 0;          ///< media files served at their download URL
 };
 
 /// The fake server. Runs on `executor` (typically the test's io_context); the accessors are thread-safe.

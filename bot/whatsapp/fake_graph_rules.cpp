@@ -75,7 +75,8 @@ bool kind_takes(core::MediaKind kind, std::string_view mime) {
 }
 
 Verdict check_source(core::MediaKind kind, const core::MediaSource& source, std::string_view filename,
-                     std::string_view declared_mime, const std::map<std::string, MediaEntry>& media) {
+                     std::string_view declared_mime, const std::map<std::string, MediaEntry>& media,
+                     core::TimePoint now) {
     const std::string name = core::media_kind_name(kind);
     if (source.id.empty() == source.link.empty()) {
         return refuse(100, "Invalid parameter", name + " needs exactly one of id and link");
@@ -89,6 +90,9 @@ Verdict check_source(core::MediaKind kind, const core::MediaSource& source, std:
         if (it->second.inbound) {
             return media_error("The media id of " + name +
                                " belongs to a received message; upload the file to send it");
+        }
+        if (now >= it->second.expires) {
+            return media_error("The media id of " + name + " has expired (an uploaded id lasts 30 days)");
         }
         if (!kind_takes(kind, it->second.mime)) {
             return media_error("An uploaded " + it->second.mime + " file cannot be sent as " + name);
@@ -272,9 +276,9 @@ Verdict check_message_limits(const core::OutgoingMessage& message) {
 }
 
 Verdict check_media(const core::OutgoingMessage& message, std::string_view declared_mime,
-                    const std::map<std::string, MediaEntry>& media) {
+                    const std::map<std::string, MediaEntry>& media, core::TimePoint now) {
     if (const auto* m = std::get_if<core::OutgoingMedia>(&message.body)) {
-        return check_source(m->kind, m->source, m->filename, declared_mime, media);
+        return check_source(m->kind, m->source, m->filename, declared_mime, media, now);
     }
     if (const auto* b = std::get_if<core::ReplyButtons>(&message.body)) {
         using Kind = core::InteractiveHeader::Kind;
@@ -283,12 +287,12 @@ Verdict check_media(const core::OutgoingMessage& message, std::string_view decla
             const auto kind = k == Kind::kImage   ? core::MediaKind::kImage
                               : k == Kind::kVideo ? core::MediaKind::kVideo
                                                   : core::MediaKind::kDocument;
-            return check_source(kind, b->header.media, {}, {}, media);
+            return check_source(kind, b->header.media, {}, {}, media, now);
         }
     }
     if (const auto* t = std::get_if<core::OutgoingTemplate>(&message.body)) {
         if (t->has_header_media) {
-            return check_source(t->header_media.kind, t->header_media.source, t->header_media.filename, {}, media);
+            return check_source(t->header_media.kind, t->header_media.source, t->header_media.filename, {}, media, now);
         }
     }
     return std::nullopt;

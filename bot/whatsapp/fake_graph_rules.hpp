@@ -4,6 +4,7 @@
 // its code and the public page that states it). They are written apart from wire::validate() on purpose:
 // a fake that checks with the product's own validator would only prove the product agrees with itself.
 
+#include "bot/core/clock.hpp"
 #include "bot/core/outgoing.hpp"
 #include "bot/whatsapp/wire/templates.hpp"
 
@@ -34,6 +35,9 @@ struct MediaEntry {
     std::string bytes;
     std::string mime;
     bool inbound = false;
+    /// Meta keeps an uploaded id 30 days and lets a business download a member's file 7 days (docs/WHATSAPP.md
+    /// §8): from then on the id is refused (sending) or unknown (GET /{media-id}).
+    core::TimePoint expires = core::TimePoint::max();
 };
 
 /// The largest upload Meta takes for a mime type (parameters such as "; codecs=opus" ignored), or nullopt
@@ -50,7 +54,7 @@ Verdict check_message_limits(const core::OutgoingMessage& message);
 /// type Meta delivers. `declared_mime` is the media object's mime_type field when the body has one.
 /// → 131053.
 Verdict check_media(const core::OutgoingMessage& message, std::string_view declared_mime,
-                    const std::map<std::string, MediaEntry>& media);
+                    const std::map<std::string, MediaEntry>& media, core::TimePoint now = core::TimePoint::min());
 
 /// Everything but a template needs an open 24 h window.
 bool needs_window(const core::OutgoingMessage& message);

@@ -43,6 +43,9 @@ std::string check_source(std::string_view field, const core::MediaSource& source
     if (source.id.empty() && source.link.empty() && !source.inbound_id.empty()) {
         return std::string(field) + " is a member's media not uploaded yet (Meta sends only uploaded ids)";
     }
+    if (source.id.empty() && source.link.empty() && !source.file.empty()) {
+        return std::string(field) + " is a local file not uploaded yet (Meta sends only uploaded ids)";
+    }
     if (source.id.empty() == source.link.empty()) {
         return std::string(field) + " needs exactly one of a media id or a link";
     }

@@ -362,6 +362,24 @@ TEST(FakeGraphMedia, SendsAnUploadedIdButNotAnInboundOrUnknownOneWith131053) {
     EXPECT_EQ(file.body, "member-photo");
 }
 
+TEST(FakeGraphMedia, AnUploadedIdLasts30DaysAndAMembersFile7Days) {
+    Rig rig;
+    const auto up = rig.upload("jpeg-bytes", "image/jpeg");
+    ASSERT_EQ(up.status, 200) << up.body;
+    const std::string uploaded = Json::parse(up.body)["id"];
+    const std::string inbound = rig.fake().add_inbound_media("member-photo", "image/jpeg");
+    rig.clock.advance(std::chrono::hours(7 * 24) - std::chrono::seconds(1));
+    EXPECT_EQ(rig.request("GET", "/" + inbound).status, 200);
+    rig.clock.advance(std::chrono::seconds(1));
+    EXPECT_EQ(code_of(rig.request("GET", "/" + inbound)), 100) << "a member's file is gone after 7 days";
+    rig.clock.advance(std::chrono::hours(23 * 24) - std::chrono::seconds(1));
+    rig.open_window();
+    EXPECT_EQ(rig.send(message("image", Json{{"id", uploaded}})).status, 200);
+    rig.clock.advance(std::chrono::seconds(1));
+    rig.open_window();
+    EXPECT_EQ(code_of(rig.send(message("image", Json{{"id", uploaded}}))), 131053) << "30 days after the upload";
+}
+
 TEST(FakeGraphMedia, UploadRefusesAnUnsupportedTypeWith100AndAnOversizedFileWith131053) {
     Rig rig;
     EXPECT_EQ(code_of(rig.upload("BEGIN:VCALENDAR", "text/calendar")), 100);
