@@ -18,8 +18,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build pkg-config \
       libboost1.81-dev libssl-dev nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev \
-      libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev zlib1g-dev \
-      tzdata ca-certificates python3 python3-icalendar \
+      libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev zlib1g-dev libcairo2-dev \
+      fonts-dejavu-core tzdata ca-certificates python3 python3-icalendar \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -35,11 +35,12 @@ RUN useradd --system --create-home --shell /bin/sh tester \
 FROM debian:12-slim AS runtime
 ARG DEBIAN_FRONTEND=noninteractive
 # Exactly the shared libraries `ldd delvex` names (SQLiteCpp is linked statically), the time zone database
-# for forums, CA certificates for graph.facebook.com, and curl for the health check.
+# for forums, CA certificates for graph.facebook.com, and curl for the health check; cairo and the DejaVu
+# fonts draw the Academy's certificate cards.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libssl3 libsqlite3-0 libspdlog1.10 libfmt9 libdate-tz3 libyaml-cpp0.7 libsimdjson14 zlib1g \
-      tzdata ca-certificates curl \
+      libcairo2 fonts-dejavu-core tzdata ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 delvex \
  && useradd --system --uid 10001 --gid delvex --home-dir /var/lib/delvex --shell /usr/sbin/nologin delvex \

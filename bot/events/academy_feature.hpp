@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bot/academy/engine.hpp"
+#include "bot/events/academy_tips.hpp"
 #include "bot/events/feature.hpp"
 #include "bot/store/academy_repository.hpp"
 
@@ -37,6 +38,7 @@ private:
     void apply(Context& ctx, const std::string& member_key, const std::string& key_base, academy::Effects& fx);
 
     std::shared_ptr<const academy::Engine> engine_;
+    AcademyTips tips_;  ///< TIP and "From the network"
     // Prepared statements are per connection; the writer thread's connection lives as long as the service.
     SQLite::Database* repo_db_ = nullptr;
     std::unique_ptr<store::AcademyRepository> repo_;
