@@ -651,7 +651,7 @@ void Engine::send_step(Turn& t, Progress& p, std::string prefix) const {
                                          : s.kind == StepKind::kAudio ? "media.audio"
                                          : s.kind == StepKind::kVideo ? "media.video"
                                                                       : "media.document";
-            const bool can_send = !options_.media_base_url.empty();
+            const bool can_send = !options_.content_dir.empty() || !options_.media_base_url.empty();
             if (!t.session.low_data && can_send) {
                 show_media(t, s.id);
                 core::ReplyButtons b;

@@ -55,6 +55,10 @@ FeatureSet make_features(const FeatureDeps& deps) {
     academy_options.certificate_dir = academy_card_dir(deps.config.db_path);
     academy_options.network = true;
     auto academy = std::make_unique<events::Academy>(events::load_academy(academy_dir, deps.catalog, academy_options));
+    academy->set_room_names([&regions = rooms->regions()](std::string_view room, std::string_view lang) {
+        const community::Room* r = regions.find(room);
+        return r ? r->name(lang) : std::string(room);
+    });
     set.routes.emplace_back("/certificates/", std::make_unique<http::CertificatesHandler>(deps.writer, academy->engine()));
     set.routes.emplace_back("/academy/media/", std::make_unique<http::AcademyMediaHandler>(academy->engine(), academy_dir));
     set.order.push_back(academy.get());

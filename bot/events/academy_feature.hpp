@@ -32,6 +32,8 @@ public:
     void menu(Context& ctx, const store::MemberRow& member, std::vector<core::ListRow>& rows) override;
 
     const academy::Engine& engine() const { return *engine_; }
+    /// Room names for the tips' messages (the rooms' regions file).
+    void set_room_names(AcademyTips::RoomNames names) { tips_.set_room_names(std::move(names)); }
 
 private:
     store::AcademyRepository& repo(SQLite::Database& db);

@@ -125,6 +125,10 @@ bool may_moderate(store::CommunityRepository& community, const std::string& room
 
 }  // namespace
 
+std::string AcademyTips::room_name(std::string_view room, std::string_view lang) const {
+    return room_names_ ? room_names_(room, lang) : std::string(room);
+}
+
 bool AcademyTips::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) const {
     const bool reply = message.type == core::MessageType::kInteractive || message.type == core::MessageType::kButton;
     if (reply && (message.reply_id.starts_with("academy:tip:") || message.reply_id.starts_with("academy:net"))) {
@@ -177,7 +181,7 @@ bool AcademyTips::start_tip(Context& ctx, const store::MemberRow& member, std::s
     }
     tips.set_draft(member.id, {store::TipDraftKind::kAwaitTip, 0, ctx.now_ms});
     ctx.outbox.text("academy:tip-ask:" + std::to_string(ctx.now_ms), member.member_key,
-                    tr(ctx, lang, "tip.ask", {{"room", profile->current_room}}), "academy");
+                    tr(ctx, lang, "tip.ask", {{"room", room_name(profile->current_room, lang)}}), "academy");
     return true;
 }
 
@@ -206,7 +210,7 @@ void AcademyTips::take_tip(Context& ctx, const store::MemberRow& member, const c
     }
     tip.room = profile->current_room;
     tip.id = tips.add(tip);
-    ctx.outbox.text(key, member.member_key, tr(ctx, lang, "tip.thanks", {{"room", tip.room}}), "academy");
+    ctx.outbox.text(key, member.member_key, tr(ctx, lang, "tip.thanks", {{"room", room_name(tip.room, lang)}}), "academy");
     to_moderators(ctx, tip.id, "new");
 }
 
@@ -237,7 +241,7 @@ void AcademyTips::ask_moderator(Context& ctx, std::int64_t tip_id, std::int64_t 
     const std::string key = "academy.tip:" + std::to_string(tip_id) + ":" + key_suffix + ":m" + std::to_string(mod->id);
     const std::string body = tr(ctx, lang, "tip.mod_body",
                                 {{"alias", alias_of(community, tip->author_id)},
-                                 {"room", tip->room},
+                                 {"room", room_name(tip->room, lang)},
                                  {"lang", tip->lang},
                                  {"text", tip->text.empty() ? tr(ctx, lang, "tip.voice_only") : tip->text}});
     if (auto media = media_of(*tip, tip->text)) {

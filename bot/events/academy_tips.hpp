@@ -7,6 +7,7 @@
 // learners saw it. Part of the Academy feature (bot/events/academy_feature), on the writer thread.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,10 @@ namespace delvex::events {
 
 class AcademyTips {
 public:
+    /// A room's name in a language (the regions file), for the messages; default: the room id.
+    using RoomNames = std::function<std::string(std::string_view room, std::string_view lang)>;
+    void set_room_names(RoomNames names) { room_names_ = std::move(names); }
+
     /// True when the message was about tips: the TIP word, the tip itself after it, a moderator's tap or
     /// edit, or a learner's tap in "From the network".
     bool on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) const;
@@ -38,6 +43,9 @@ private:
     void to_moderators(Context& ctx, std::int64_t tip_id, const std::string& key_suffix) const;
     void ask_moderator(Context& ctx, std::int64_t tip_id, std::int64_t moderator_id, const std::string& key_suffix) const;
     void show_network(Context& ctx, const store::MemberRow& member, std::size_t index, const std::string& key) const;
+    std::string room_name(std::string_view room, std::string_view lang) const;
+
+    RoomNames room_names_;
 };
 
 }  // namespace delvex::events
