@@ -16,6 +16,7 @@ using Vars = std::vector<std::pair<std::string, std::string>>;
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 constexpr std::size_t kMaxTipBytes = 900;  // the tip is shown inside an interactive body (≤ 1024) with its credit
 constexpr int kReportRetries = 6;          // days to try again when the author's window is closed
+constexpr std::int64_t kDraftMs = 30LL * 60 * 1000;  // TIP, then the tip within half an hour
 
 std::string lang_of(const store::MemberRow& m) {
     return m.language.empty() ? std::string("en") : m.language;
@@ -136,7 +137,12 @@ bool AcademyTips::on_message(Context& ctx, const store::MemberRow& member, const
         return true;
     }
     store::TipRepository tips(ctx.db);
-    const auto draft = tips.draft(member.id);
+    auto draft = tips.draft(member.id);
+    if (draft && ctx.now_ms - draft->at_ms > kDraftMs) {
+        // An old "send your tip now" (or a moderator's edit) does not swallow a message hours later.
+        tips.clear_draft(member.id);
+        draft.reset();
+    }
     if (draft && draft->kind == store::TipDraftKind::kAwaitTip && !reply) {
         take_tip(ctx, member, message);
         return true;

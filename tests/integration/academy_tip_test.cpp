@@ -171,6 +171,12 @@ TEST_F(AcademyTips, AModeratorEditsATipBeforeApprovingIt) {
         "    moderators: [\"+254700000009\"]\n");
     onboard(mod, "en", "east-africa", "Neema Mod");
     onboard(amina, "en", "east-africa", "Amina Gold");
+    // A TIP left without its tip for an hour does not swallow a later message.
+    say(amina, "tip");
+    clock.advance(1h);
+    say(amina, "hello everyone");
+    EXPECT_EQ(count_containing(mod, "hello everyone"), 1u) << "the room post reached the moderator as a post";
+    EXPECT_EQ(last_interactive(mod).text.find("hello everyone"), std::string::npos);
     say(amina, "tip wet the rock before crushing, less dust");
     tap(mod, ids_of(last_interactive(mod)).at(1));  // Edit
     EXPECT_NE(to(mod).back().text.find("Type the tip's new text"), std::string::npos) << to(mod).back().text;
