@@ -149,7 +149,11 @@ bool write_certificate_png(const CertificateCard& card, const std::filesystem::p
     if (png.empty()) {
         return false;
     }
-    std::filesystem::create_directories(file.parent_path(), ec);
+    // Cards carry learners' names: the folder is the service user's alone, like the database file.
+    if (std::filesystem::create_directories(file.parent_path(), ec)) {
+        std::filesystem::permissions(file.parent_path(), std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::replace, ec);
+    }
     const std::filesystem::path tmp = file.string() + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
