@@ -8,7 +8,8 @@ set -euo pipefail
 DELVEX_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libssl-dev nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev
-  libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev zlib1g-dev
+  libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev zlib1g-dev libcairo2-dev
+  fonts-dejavu-core
   tzdata ca-certificates python3 python3-icalendar
 )
 BOOST_MIN=1.81

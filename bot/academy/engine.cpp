@@ -9,6 +9,7 @@
 #include "bot/academy/answers.hpp"
 #include "bot/academy/engine_turn.hpp"
 #include "bot/academy/limits.hpp"
+#include "bot/academy/local_media.hpp"
 #include "bot/academy/openers.hpp"
 #include "bot/academy/quiz_odds.hpp"
 #include "bot/core/crypto.hpp"
@@ -26,7 +27,7 @@ using detail::to_int;
 
 constexpr std::size_t kMaxProfiles = 9;     // a list holds 10 rows; one is "Someone new"
 constexpr std::size_t kMaxNameChars = 20;   // a reply button title
-constexpr std::size_t kMaxListModules = 8;  // + "My progress" + "Low data"
+constexpr std::size_t kMaxListModules = 8;  // + "From the network" + "My progress" (+ "Low data")
 constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 using Vars = std::vector<std::pair<std::string, std::string>>;
@@ -518,11 +519,20 @@ void Engine::module_list(Turn& t, std::string prefix) const {
         section.rows.push_back({"academy:mod:" + m.id, cut(m.title.in(t.lang), limits::kRowTitle),
                                 cut(desc, limits::kRowDescription)});
     }
+    // Ten rows at most (WhatsApp's limit): the modules, miners' tips, "My progress"; the low-data switch is
+    // a row while there is room, and always a button under "My progress".
+    if (options_.network) {
+        section.rows.push_back({"academy:net", cut(tr(t, "network.title"), limits::kRowTitle),
+                                cut(tr(t, "network.desc"), limits::kRowDescription)});
+    }
     section.rows.push_back({"academy:progress", cut(tr(t, "list.progress_title"), limits::kRowTitle),
                             cut(tr(t, "list.progress_desc"), limits::kRowDescription)});
-    section.rows.push_back({"academy:lowdata",
-                            cut(tr(t, t.session.low_data ? "list.lowdata_on" : "list.lowdata_off"), limits::kRowTitle),
-                            cut(tr(t, "list.lowdata_desc"), limits::kRowDescription)});
+    if (section.rows.size() < 10) {
+        section.rows.push_back({"academy:lowdata",
+                                cut(tr(t, t.session.low_data ? "list.lowdata_on" : "list.lowdata_off"),
+                                    limits::kRowTitle),
+                                cut(tr(t, "list.lowdata_desc"), limits::kRowDescription)});
+    }
     list.sections.push_back(std::move(section));
     t.send(std::move(list));
 }
@@ -641,7 +651,7 @@ void Engine::send_step(Turn& t, Progress& p, std::string prefix) const {
                                          : s.kind == StepKind::kAudio ? "media.audio"
                                          : s.kind == StepKind::kVideo ? "media.video"
                                                                       : "media.document";
-            const bool can_send = !options_.media_base_url.empty();
+            const bool can_send = !options_.content_dir.empty() || !options_.media_base_url.empty();
             if (!t.session.low_data && can_send) {
                 show_media(t, s.id);
                 core::ReplyButtons b;
@@ -750,6 +760,7 @@ void Engine::finish(Turn& t, Progress& p, std::string prefix) const {
     const Profile* pr = t.profile();
     const std::string name = pr ? pr->name : std::string();
     core::ReplyButtons b;
+    std::optional<Certificate> certificate_image;
     if (p.status == Status::kPassed) {
         auto cert = t.store.certificate_for(p.profile_id, p.module_id);
         if (!cert) {
@@ -770,13 +781,25 @@ void Engine::finish(Turn& t, Progress& p, std::string prefix) const {
             c.module_title = m ? m->title.in("en") : p.module_id;
             c.score = p.score;
             c.issued_ms = t.now_ms;
+            c.lang = t.lang;
             t.store.add_certificate(c);
             cert = c;
         }
         b.body = tr(t, "done.passed",
                     {{"name", name}, {"module", title}, {"score", std::to_string(p.score)}, {"code", cert->code}});
+        certificate_image = *cert;
         if (!options_.review_days.empty()) {
-            plan_review(t, p, ReviewTurn{}, t.now_ms + options_.review_days.front() * kDayMs);
+            // The first review asks again a quiz question the learner got wrong on the first try, if any.
+            ReviewTurn first;
+            for (const auto& id : t.store.missed_first_tries(p.profile_id, p.module_id, p.started_ms)) {
+                const Located at = locate(id);
+                if (at.step != nullptr && at.step->kind == StepKind::kQuestion && detail::is_quiz(at.lesson) &&
+                    at.step->question.style != QuestionStyle::kTyped) {
+                    first.step_id = id;
+                    break;
+                }
+            }
+            plan_review(t, p, first, t.now_ms + options_.review_days.front() * kDayMs);
         }
     } else {
         b.body = tr(t, "done.failed",
@@ -790,6 +813,9 @@ void Engine::finish(Turn& t, Progress& p, std::string prefix) const {
     }
     b.buttons.push_back({"academy:lessons", cut(tr(t, "button.lessons"), limits::kButtonTitle)});
     t.send(std::move(b));
+    if (certificate_image) {
+        send_certificate(t, *certificate_image);
+    }
 }
 
 void Engine::answer(Turn& t, const std::string& step_id, std::string_view choice, bool typed) const {
@@ -973,7 +999,7 @@ void Engine::show_media(Turn& t, const std::string& step_id) const {
     if (at.step == nullptr || at.step->kind == StepKind::kText || at.step->kind == StepKind::kQuestion) {
         return;
     }
-    if (options_.media_base_url.empty()) {
+    if (options_.content_dir.empty() && options_.media_base_url.empty()) {
         t.text(tr(t, "media.missing"));
         return;
     }
@@ -983,7 +1009,12 @@ void Engine::show_media(Turn& t, const std::string& step_id) const {
                  : s.kind == StepKind::kAudio ? core::MediaKind::kAudio
                  : s.kind == StepKind::kVideo ? core::MediaKind::kVideo
                                               : core::MediaKind::kDocument;
-    media.source = core::MediaSource::by_link(options_.media_base_url + "/" + at.module->folder + "/" + s.media.path);
+    // Uploaded from the content folder (once, the id kept); a public link only when no folder is known.
+    media.source = !options_.content_dir.empty()
+                       ? local_file(options_.content_dir + "/" + at.module->folder + "/" + s.media.path,
+                                    s.media.mime_type)
+                       : core::MediaSource::by_link(options_.media_base_url + "/" + at.module->folder + "/" +
+                                                    s.media.path);
     if (s.kind == StepKind::kAudio) {
         // A voice note carries no caption: its text goes just before it.
         t.text(s.caption.in(t.lang));
@@ -1032,6 +1063,8 @@ void Engine::progress_report(Turn& t) const {
     core::ReplyButtons b;
     b.body = cut(body, limits::kInteractiveBody);
     b.buttons.push_back({"academy:lessons", cut(tr(t, "button.lessons"), limits::kButtonTitle)});
+    b.buttons.push_back({"academy:lowdata",
+                         cut(tr(t, t.session.low_data ? "list.lowdata_on" : "list.lowdata_off"), limits::kButtonTitle)});
     t.send(std::move(b));
 }
 

@@ -51,9 +51,17 @@ struct EngineOptions {
     int review_again_days = 2;  ///< a missed review question comes back this many days after the miss
     int review_again_max = 2;   ///< and at most this many times in a row
     int review_retries = 6;     ///< days to try again when the window is closed on the review day
-    /// Base of public links to media files ("https://host/academy/media"); empty = media cannot be sent,
-    /// only its caption.
+    /// The content root on disk: step media are uploaded from it (the dispatcher keeps the media id).
+    std::string content_dir;
+    /// Base of public links to media files ("https://host/academy/media"), used only when content_dir is
+    /// empty; both empty = media cannot be sent, only its caption.
     std::string media_base_url;
+    /// Address of the certificate pages ("https://host/certificates"); empty: the card says "send verify CODE".
+    std::string verify_url;
+    /// Folder where certificate cards (PNG) are drawn before they are sent; empty: no card, the text only.
+    std::string certificate_dir;
+    /// The module list offers miners' tips ("From the network", bot/events/academy_tips).
+    bool network = false;
     /// Random bytes for certificate codes (tests pass a fixed sequence); default: the system CSPRNG.
     std::function<std::string(std::size_t)> random_bytes;
 };
@@ -93,6 +101,12 @@ public:
 
     const std::vector<Module>& modules() const { return content_.modules; }
 
+    /// A module's title in `lang` (English, then the id, when there is none).
+    std::string module_title(std::string_view module_id, std::string_view lang) const;
+
+    const core::Catalog& catalog() const { return catalog_; }
+    const EngineOptions& options() const { return options_; }
+
 private:
     struct Located {
         const Module* module = nullptr;
@@ -130,6 +144,8 @@ private:
     bool glossary_reply(Turn& t, Progress& p, std::string_view normalized) const;
     void show_media(Turn& t, const std::string& step_id) const;
     void progress_report(Turn& t) const;
+    /// The certificate card as an image (engine_certificate.cpp), when a folder for cards is set.
+    void send_certificate(Turn& t, const Certificate& c) const;
     void verify(Turn& t, std::string_view code) const;
     void pause(Turn& t) const;
     /// A tap on a review question; `stage` and `again` come from its reply id (-1 and 0 for older messages).

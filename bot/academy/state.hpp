@@ -79,6 +79,7 @@ struct Certificate {
     std::string module_title;
     int score = 0;
     std::int64_t issued_ms = 0;
+    std::string lang = "en";  ///< the learner's language when it was issued: its page and image speak it
 };
 
 /// Where the engine keeps learner state. Implementations write inside the caller's transaction.
@@ -104,6 +105,12 @@ public:
     virtual void save_progress(const Progress& progress) = 0;
 
     virtual void record_answer(const AnswerRecord& answer) = 0;
+    /// Step ids whose first answer since `since_ms` was wrong, in the order answered (the first spaced
+    /// review asks one of them again). A store that keeps no answers returns none.
+    virtual std::vector<std::string> missed_first_tries(std::int64_t /*profile_id*/, const std::string& /*module_id*/,
+                                                        std::int64_t /*since_ms*/) {
+        return {};
+    }
 
     virtual std::optional<Certificate> certificate(const std::string& code) = 0;
     virtual std::optional<Certificate> certificate_for(std::int64_t profile_id, const std::string& module_id) = 0;

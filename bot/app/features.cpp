@@ -1,5 +1,7 @@
 #include "bot/app/features.hpp"
 
+#include <filesystem>
+
 #include "bot/core/crypto.hpp"
 
 #include "bot/community/regions.hpp"
@@ -14,6 +16,15 @@ namespace delvex::app {
 
 std::vector<events::Feature*> FeatureSet::pointers() const {
     return order;
+}
+
+std::string academy_card_dir(const std::string& db_path) {
+    if (db_path.empty() || db_path == ":memory:" || db_path.starts_with("file:")) {
+        return {};
+    }
+    // Certificate cards are drawn beside the database: the service's own private folder.
+    const std::filesystem::path parent = std::filesystem::path(db_path).parent_path();
+    return ((parent.empty() ? std::filesystem::path(".") : parent) / "academy-cards").string();
 }
 
 FeatureSet make_features(const FeatureDeps& deps) {
@@ -44,9 +55,17 @@ FeatureSet make_features(const FeatureDeps& deps) {
     const std::string academy_dir = deps.config.home + "/academy-content";
     if (!deps.config.public_url.empty()) {
         academy_options.media_base_url = deps.config.public_url + "/academy/media";
+        academy_options.verify_url = deps.config.public_url + "/certificates";
     }
+    academy_options.content_dir = academy_dir;
+    academy_options.certificate_dir = academy_card_dir(deps.config.db_path);
+    academy_options.network = true;
     auto academy = std::make_unique<events::Academy>(events::load_academy(academy_dir, deps.catalog, academy_options));
-    set.routes.emplace_back("/certificates/", std::make_unique<http::CertificatesHandler>(deps.writer));
+    academy->set_room_names([&regions = rooms->regions()](std::string_view room, std::string_view lang) {
+        const community::Room* r = regions.find(room);
+        return r ? r->name(lang) : std::string(room);
+    });
+    set.routes.emplace_back("/certificates/", std::make_unique<http::CertificatesHandler>(deps.writer, academy->engine()));
     set.routes.emplace_back("/academy/media/", std::make_unique<http::AcademyMediaHandler>(academy->engine(), academy_dir));
     set.order.push_back(academy.get());
     set.features.push_back(std::move(academy));

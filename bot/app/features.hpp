@@ -42,4 +42,8 @@ struct FeatureDeps {
 /// message on bad files, before the service takes any webhook.
 FeatureSet make_features(const FeatureDeps& deps);
 
+/// Where the Academy draws certificate cards: "academy-cards" beside the database file (empty for an
+/// in-memory database).
+std::string academy_card_dir(const std::string& db_path);
+
 }  // namespace delvex::app

@@ -121,6 +121,9 @@ void Academy::apply(Context& ctx, const std::string& member_key, const std::stri
 }
 
 bool Academy::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
+    if (tips_.on_message(ctx, member, message)) {
+        return true;
+    }
     auto fx = engine_->on_message(repo(ctx.db), learner_of(member), message, ctx.now_ms);
     apply(ctx, member.member_key, "academy:" + message.id, fx);
     return fx.handled;
@@ -132,6 +135,10 @@ void Academy::on_job(Context& ctx, const store::Job& job) {
     if (!member || profile->forgotten) {
         return;  // forgotten since
     }
+    if (job.kind == AcademyTips::kReportKind) {
+        tips_.on_job(ctx, *member, job);
+        return;
+    }
     const std::string& member_key = member->member_key;
     auto fx = engine_->on_job(repo(ctx.db), learner_of(*member), job.kind, job.payload, ctx.now_ms);
     if (fx.messages.empty() && job.kind == "academy.nudge") {
@@ -142,12 +149,14 @@ void Academy::on_job(Context& ctx, const store::Job& job) {
 
 void Academy::forget(Context& ctx, const store::MemberRow& member) {
     engine_->forget(repo(ctx.db), learner_of(member));
+    tips_.forget(ctx, member);
 }
 
 void Academy::describe(Context& ctx, const store::MemberRow& member, std::vector<std::string>& lines) {
     for (auto& line : engine_->describe(repo(ctx.db), learner_of(member))) {
         lines.push_back(std::move(line));
     }
+    tips_.describe(ctx, member, lines);
 }
 
 void Academy::menu(Context& /*ctx*/, const store::MemberRow& member, std::vector<core::ListRow>& rows) {

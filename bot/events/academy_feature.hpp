@@ -9,6 +9,7 @@
 #include <string>
 
 #include "bot/academy/engine.hpp"
+#include "bot/events/academy_tips.hpp"
 #include "bot/events/feature.hpp"
 #include "bot/store/academy_repository.hpp"
 
@@ -31,12 +32,15 @@ public:
     void menu(Context& ctx, const store::MemberRow& member, std::vector<core::ListRow>& rows) override;
 
     const academy::Engine& engine() const { return *engine_; }
+    /// Room names for the tips' messages (the rooms' regions file).
+    void set_room_names(AcademyTips::RoomNames names) { tips_.set_room_names(std::move(names)); }
 
 private:
     store::AcademyRepository& repo(SQLite::Database& db);
     void apply(Context& ctx, const std::string& member_key, const std::string& key_base, academy::Effects& fx);
 
     std::shared_ptr<const academy::Engine> engine_;
+    AcademyTips tips_;  ///< TIP and "From the network"
     // Prepared statements are per connection; the writer thread's connection lives as long as the service.
     SQLite::Database* repo_db_ = nullptr;
     std::unique_ptr<store::AcademyRepository> repo_;

@@ -8,7 +8,10 @@
 #include <optional>
 #include <sstream>
 
+#include "bot/academy/certificate_card.hpp"
+#include "bot/academy/certificate_text.hpp"
 #include "bot/academy/engine.hpp"
+#include "bot/http/certificate_page.hpp"
 #include "bot/store/academy_repository.hpp"
 
 namespace delvex::http {
@@ -33,7 +36,8 @@ Response json(bhttp::status status, const nlohmann::json& body) {
 
 }  // namespace
 
-CertificatesHandler::CertificatesHandler(events::DbWriter& writer) : writer_(writer) {}
+CertificatesHandler::CertificatesHandler(events::DbWriter& writer, const academy::Engine& engine)
+    : writer_(writer), engine_(engine) {}
 
 boost::asio::awaitable<Response> CertificatesHandler::handle(Request request, SteadyTime /*started*/) {
     if (request.method() != bhttp::verb::get) {
@@ -42,21 +46,56 @@ boost::asio::awaitable<Response> CertificatesHandler::handle(Request request, St
         co_return res;
     }
     const std::string_view target = request.target();
+    const std::string_view query = target.find('?') == std::string_view::npos ? std::string_view()
+                                                                                : target.substr(target.find('?') + 1);
     std::string_view path = target.substr(0, target.find('?'));
     constexpr std::string_view kPrefix = "/certificates/";
-    const std::string code =
-        path.starts_with(kPrefix) ? academy::Engine::clean_code(path.substr(kPrefix.size())) : std::string();
-    if (code.empty()) {
+    std::string_view rest = path.starts_with(kPrefix) ? path.substr(kPrefix.size()) : std::string_view();
+    // Three forms of one answer: the card (CODE.png), JSON for machines (?format=json or no HTML in Accept),
+    // and the page a buyer opens in a browser.
+    const bool png = rest.ends_with(".png");
+    if (png) {
+        rest.remove_suffix(4);
+    }
+    const std::string_view accept_header = request[bhttp::field::accept];
+    const std::string accept(accept_header);
+    const bool html = !png && query.find("format=json") == std::string_view::npos &&
+                      (query.find("format=html") != std::string_view::npos ||
+                       accept.find("text/html") != std::string::npos);
+    const std::string code = academy::Engine::clean_code(rest);
+    std::optional<academy::Certificate> cert;
+    if (!code.empty()) {
+        std::function<std::optional<academy::Certificate>(store::Database&)> lookup =
+            [code](store::Database& db) -> std::optional<academy::Certificate> {
+            store::AcademyRepository repo(db.sql());
+            return repo.certificate(code);
+        };
+        cert = co_await writer_.run(lookup);
+    }
+    if (!cert) {
+        if (html) {
+            auto res = text_response(bhttp::status::not_found,
+                                     unknown_certificate_page(engine_.catalog(), "en", code.empty() ? "?" : code),
+                                     "text/html; charset=utf-8");
+            res.set(bhttp::field::cache_control, "no-store");
+            co_return res;
+        }
         co_return json(bhttp::status::not_found, {{"error", "unknown certificate"}});
     }
-    std::function<std::optional<academy::Certificate>(store::Database&)> lookup =
-        [code](store::Database& db) -> std::optional<academy::Certificate> {
-        store::AcademyRepository repo(db.sql());
-        return repo.certificate(code);
-    };
-    const auto cert = co_await writer_.run(lookup);
-    if (!cert) {
-        co_return json(bhttp::status::not_found, {{"error", "unknown certificate"}});
+    const std::string title = engine_.module_title(cert->module_id, cert->lang);
+    if (png) {
+        const academy::CertificateCard card =
+            academy::certificate_card(engine_.catalog(), *cert, title, engine_.options().verify_url);
+        auto res = text_response(bhttp::status::ok, academy::render_certificate_png(card), "image/png");
+        res.set(bhttp::field::cache_control, "no-store");
+        co_return res;
+    }
+    if (html) {
+        auto res = text_response(bhttp::status::ok, certificate_page(engine_.catalog(), *cert, title),
+                                 "text/html; charset=utf-8");
+        res.set(bhttp::field::cache_control, "no-store");
+        res.set(bhttp::field::content_language, cert->lang);
+        co_return res;
     }
     nlohmann::json body = {{"code", cert->code},
                            {"name", cert->learner_name},
@@ -65,6 +104,7 @@ boost::asio::awaitable<Response> CertificatesHandler::handle(Request request, St
                            {"module_version", cert->module_version},
                            {"score", cert->score},
                            {"date", date_of(cert->issued_ms)},
+                           {"language", cert->lang},
                            {"valid", true}};
     co_return json(bhttp::status::ok, body);
 }

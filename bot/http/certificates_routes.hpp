@@ -1,8 +1,9 @@
 #pragma once
 
-// GET /certificates/{code}: anyone holding an Academy certificate code can check it. Answers the learner's
-// name or alias, the module and the date — never a phone number — as a small JSON object; 404 for an
-// unknown code.
+// GET /certificates/{code}: anyone holding an Academy certificate code can check it. A browser (Accept:
+// text/html, or ?format=html) gets a page in the certificate's language; other clients (or ?format=json) a
+// small JSON object; /certificates/{code}.png is the card sent in chat. Each says the learner's name or
+// alias, the module, the score and the date — never a phone number; 404 for an unknown code.
 
 #include <map>
 #include <string>
@@ -15,11 +16,12 @@ namespace delvex::http {
 
 class CertificatesHandler final : public Handler {
 public:
-    explicit CertificatesHandler(events::DbWriter& writer);
+    CertificatesHandler(events::DbWriter& writer, const academy::Engine& engine);
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
 private:
     events::DbWriter& writer_;
+    const academy::Engine& engine_;  ///< module titles in the certificate's language, the catalog
 };
 
 /// GET /academy/media/{module folder}/{file}: the media files Academy steps name (and nothing else), for

@@ -78,11 +78,12 @@ academy::Certificate read_certificate(SQLite::Statement& q) {
     c.module_title = q.getColumn(5).getString();
     c.score = q.getColumn(6).getInt();
     c.issued_ms = q.getColumn(7).getInt64();
+    c.lang = q.getColumn(8).getString();
     return c;
 }
 
 constexpr const char* kCertificateColumns =
-    "code, profile_id, module_id, module_version, learner_name, module_title, score, issued_ms";
+    "code, profile_id, module_id, module_version, learner_name, module_title, score, issued_ms, lang";
 
 }  // namespace
 
@@ -274,6 +275,23 @@ void AcademyRepository::record_answer(const academy::AnswerRecord& a) {
     answer_.exec();
 }
 
+std::vector<std::string> AcademyRepository::missed_first_tries(std::int64_t profile_id, const std::string& module_id,
+                                                               std::int64_t since_ms) {
+    SQLite::Statement q(db_,
+                        "SELECT a.step_id FROM academy_answers a WHERE a.profile_id = :profile AND a.module_id = :module "
+                        "AND a.at_ms >= :since AND a.correct = 0 AND a.id = (SELECT MIN(b.id) FROM academy_answers b "
+                        "WHERE b.profile_id = a.profile_id AND b.module_id = a.module_id AND b.step_id = a.step_id "
+                        "AND b.at_ms >= :since) ORDER BY a.id");
+    q.bind(":profile", profile_id);
+    q.bind(":module", module_id);
+    q.bind(":since", since_ms);
+    std::vector<std::string> out;
+    while (q.executeStep()) {
+        out.push_back(q.getColumn(0).getString());
+    }
+    return out;
+}
+
 std::optional<academy::Certificate> AcademyRepository::certificate(const std::string& code) {
     SQLite::Statement q(db_, std::string("SELECT ") + kCertificateColumns +
                                  " FROM academy_certificates WHERE code = :code");
@@ -300,8 +318,8 @@ std::optional<academy::Certificate> AcademyRepository::certificate_for(std::int6
 void AcademyRepository::add_certificate(const academy::Certificate& c) {
     SQLite::Statement q(db_,
                         "INSERT INTO academy_certificates (code, profile_id, module_id, module_version, learner_name, "
-                        "module_title, score, issued_ms) VALUES (:code, :profile, :module, :version, :name, :title, "
-                        ":score, :issued)");
+                        "module_title, score, issued_ms, lang) VALUES (:code, :profile, :module, :version, :name, :title, "
+                        ":score, :issued, :lang)");
     q.bind(":code", c.code);
     if (c.profile_id == 0) {
         q.bind(":profile");
@@ -314,6 +332,7 @@ void AcademyRepository::add_certificate(const academy::Certificate& c) {
     q.bind(":title", c.module_title);
     q.bind(":score", c.score);
     q.bind(":issued", c.issued_ms);
+    q.bind(":lang", c.lang.empty() ? std::string("en") : c.lang);
     q.exec();
 }
 

@@ -52,6 +52,8 @@ public:
     void save_progress(const academy::Progress& progress) override;
 
     void record_answer(const academy::AnswerRecord& answer) override;
+    std::vector<std::string> missed_first_tries(std::int64_t profile_id, const std::string& module_id,
+                                                std::int64_t since_ms) override;
 
     std::optional<academy::Certificate> certificate(const std::string& code) override;
     std::optional<academy::Certificate> certificate_for(std::int64_t profile_id, const std::string& module_id) override;

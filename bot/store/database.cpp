@@ -449,6 +449,44 @@ CREATE INDEX media_files_member ON media_files (member_id);
 CREATE INDEX media_files_created ON media_files (created_ms);
 CREATE INDEX media_files_path ON media_files (path);
 )sql",
+    // 12 (academy): a certificate keeps the language it was issued in (its verification page and image speak
+    // it). Miners' tips (TIP): the author (members id; the alias is read at publication), the room whose
+    // moderators decide, the tip's language, its text and an optional photo or voice note (the inbound media
+    // id); state 0 waiting for a moderator, 1 published, 2 rejected. tip_views: which members saw a published
+    // tip, counted once each. tip_drafts: a member who sent TIP and whose next message is the tip (kind 0), or
+    // a moderator whose next text is the edited tip (kind 1).
+    R"sql(
+ALTER TABLE academy_certificates ADD COLUMN lang TEXT NOT NULL DEFAULT 'en';
+
+CREATE TABLE academy_tips (
+    id          INTEGER PRIMARY KEY,
+    author_id   INTEGER NOT NULL,
+    room        TEXT    NOT NULL,
+    lang        TEXT    NOT NULL,
+    text        TEXT    NOT NULL,
+    media_kind  TEXT    NOT NULL DEFAULT '',
+    media_id    TEXT    NOT NULL DEFAULT '',
+    state       INTEGER NOT NULL DEFAULT 0,
+    created_ms  INTEGER NOT NULL,
+    decided_ms  INTEGER NOT NULL DEFAULT 0,
+    decided_by  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX academy_tips_lang ON academy_tips(state, lang);
+
+CREATE TABLE academy_tip_views (
+    tip_id     INTEGER NOT NULL REFERENCES academy_tips(id) ON DELETE CASCADE,
+    member_id  INTEGER NOT NULL,
+    at_ms      INTEGER NOT NULL,
+    PRIMARY KEY (tip_id, member_id)
+);
+
+CREATE TABLE academy_tip_drafts (
+    member_id  INTEGER PRIMARY KEY,
+    kind       INTEGER NOT NULL,
+    tip_id     INTEGER NOT NULL DEFAULT 0,
+    at_ms      INTEGER NOT NULL
+);
+)sql",
 };
 
 // SQLite creates -wal and -shm with the database file's mode, so creating the file 0600 first keeps

@@ -1,7 +1,7 @@
 #pragma once
 
 // Media the dispatcher uploads (migration 9: key → the id our upload got, with its expiry) and members' files
-// kept on disk (migration 10: who sent each, what Meta said it is, where it is stored).
+// kept on disk (migration 11: who sent each, what Meta said it is, where it is stored).
 
 #include <SQLiteCpp/Database.h>
 
