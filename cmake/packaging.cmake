@@ -31,7 +31,8 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Shared-library dependencies as dpkg-shlibdeps finds them on the build machine, so one recipe fits Debian 12
 # and 13 (each build names its own release's libraries).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, ca-certificates, passwd")
+# The fonts are read at run time by cairo for the Academy certificate cards (shlibdeps finds cairo itself).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "tzdata, ca-certificates, passwd, fonts-dejavu-core")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/debian/postinst ${PROJECT_SOURCE_DIR}/packaging/debian/prerm
     ${PROJECT_SOURCE_DIR}/packaging/debian/postrm ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles)
