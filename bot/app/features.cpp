@@ -65,7 +65,7 @@ FeatureSet make_features(const FeatureDeps& deps) {
         const community::Room* r = regions.find(room);
         return r ? r->name(lang) : std::string(room);
     });
-    set.routes.emplace_back("/certificates/", std::make_unique<http::CertificatesHandler>(deps.writer, academy->engine()));
+    set.routes.emplace_back("/certificates/", std::make_unique<http::CertificatesHandler>(deps.reader, academy->engine()));
     set.routes.emplace_back("/academy/media/", std::make_unique<http::AcademyMediaHandler>(academy->engine(), academy_dir));
     set.order.push_back(academy.get());
     set.features.push_back(std::move(academy));

@@ -18,6 +18,9 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 /// Lower-case hex of SHA-256(data).
 std::string sha256_hex(std::string_view data);
 
+/// Standard base64 (RFC 4648 §4, with padding) of `data`.
+std::string base64(std::string_view data);
+
 /// `n` random bytes from the system CSPRNG, as lower-case hex.
 std::string random_hex(std::size_t n);
 

@@ -481,8 +481,8 @@ asio::awaitable<void> Dispatcher::send(Unit unit) {
         metrics_.messages_sent.fetch_add(1, std::memory_order_relaxed);
         governor_.recipient_ok(recipient);
         if (log_->should_log(spdlog::level::debug)) {  // redact() allocates: not on every send for nothing
-            log_->debug("sent ids={} to={} wamid={} ms={}", ids.size(), core::redact(recipient), outcome.wamid,
-                        outcome.elapsed.count());
+            // Never Meta's message id: a wamid is base64 of a structure that holds the recipient's number.
+            log_->debug("sent ids={} to={} ms={}", ids.size(), core::redact(recipient), outcome.elapsed.count());
         }
         record(Write{Write::Type::kSent, std::move(ids), outcome.wamid, 0, true, {}, {}});
         if (halted_ && unit.probe) {
@@ -583,8 +583,10 @@ void Dispatcher::on_failure(Unit& unit, const whatsapp::SendOutcome& outcome) {
     for (const auto& row : unit.rows) {
         ++stats_.failed;
         metrics_.messages_failed.fetch_add(1, std::memory_order_relaxed);
-        log_->warn("message failed id={} key={} to={} reason={}", row.id, row.logical_key, core::redact(recipient),
-                   reason);
+        // The outbox id and the key's first part only: logical keys may carry a member's inbound wamid, which
+        // holds their number (docs/WHATSAPP.md).
+        const std::string_view kind = std::string_view(row.logical_key).substr(0, row.logical_key.find(':'));
+        log_->warn("message failed id={} kind={} to={} reason={}", row.id, kind, core::redact(recipient), reason);
         record(Write{Write::Type::kFail, {row.id}, reason, 0, true, {}, {}});
     }
 }

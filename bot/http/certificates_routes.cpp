@@ -36,8 +36,8 @@ Response json(bhttp::status status, const nlohmann::json& body) {
 
 }  // namespace
 
-CertificatesHandler::CertificatesHandler(events::DbWriter& writer, const academy::Engine& engine)
-    : writer_(writer), engine_(engine) {}
+CertificatesHandler::CertificatesHandler(events::DbReader& reader, const academy::Engine& engine)
+    : reader_(reader), engine_(engine) {}
 
 boost::asio::awaitable<Response> CertificatesHandler::handle(Request request, SteadyTime /*started*/) {
     if (request.method() != bhttp::verb::get) {
@@ -70,7 +70,13 @@ boost::asio::awaitable<Response> CertificatesHandler::handle(Request request, St
             store::AcademyRepository repo(db.sql());
             return repo.certificate(code);
         };
-        cert = co_await writer_.run(lookup);
+        const auto looked_up = co_await reader_.try_run(lookup);
+        if (!looked_up) {
+            auto busy = text_response(bhttp::status::service_unavailable, "busy, retry\n");
+            busy.set(bhttp::field::retry_after, "1");
+            co_return busy;
+        }
+        cert = *looked_up;
     }
     if (!cert) {
         if (html) {

@@ -9,18 +9,19 @@
 #include <string>
 
 #include "bot/academy/engine.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/events/db_reader.hpp"
 #include "bot/http/server.hpp"
 
 namespace delvex::http {
 
 class CertificatesHandler final : public Handler {
 public:
-    CertificatesHandler(events::DbWriter& writer, const academy::Engine& engine);
+    /// Lookups are public: they run on the reader (never the writer's thread), within its rate.
+    CertificatesHandler(events::DbReader& reader, const academy::Engine& engine);
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
 private:
-    events::DbWriter& writer_;
+    events::DbReader& reader_;
     const academy::Engine& engine_;  ///< module titles in the certificate's language, the catalog
 };
 

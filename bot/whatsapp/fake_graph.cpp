@@ -318,9 +318,7 @@ struct FakeGraph::Impl {
                 parsed.message.to.kind != core::Recipient::Kind::kGroup) {
                 reached[key] = wall;
             }
-            char id[32];
-            std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(++next_id));
-            record.wamid = "wamid.HBgLFAKE" + std::string(id) + "=";
+            record.wamid = fake::mint_wamid(record.recipient, ++next_id);
             ++stats.accepted;
         }
         wire::SendAnswer answer;

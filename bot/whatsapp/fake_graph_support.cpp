@@ -1,6 +1,28 @@
 #include "bot/whatsapp/fake_graph_support.hpp"
 
+#include <cstdio>
+
+#include "bot/core/crypto.hpp"
+
 namespace delvex::whatsapp::fake {
+
+std::string mint_wamid(std::string_view number, std::uint64_t serial) {
+    std::string digits;
+    for (const char c : number) {
+        if (c >= '0' && c <= '9') {
+            digits += c;
+        }
+    }
+    char tail[32];
+    std::snprintf(tail, sizeof tail, "%018llX", static_cast<unsigned long long>(serial));
+    std::string raw = "\x1c\x18";
+    raw += static_cast<char>(digits.size());
+    raw += digits;
+    raw += std::string("\x15\x02\x00\x11\x18\x12", 6);
+    raw += tail;
+    raw += '\0';
+    return "wamid." + core::base64(raw);
+}
 
 std::string query_param(std::string_view query, std::string_view name) {
     while (!query.empty()) {

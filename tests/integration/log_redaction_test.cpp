@@ -7,6 +7,7 @@
 
 #include <sstream>
 
+#include "bot/whatsapp/fake_graph_support.hpp"
 #include "tests/support/harness.hpp"
 
 namespace delvex {
@@ -45,6 +46,41 @@ TEST(LogRedaction, NoTokenSecretOrFullNumberIsLoggedAtTraceLevel) {
          {std::string("254711223344"), std::string("13491208655302741918"), std::string(testing::ServiceHarness::kAppSecret),
           std::string(testing::ServiceHarness::kVerifyToken), std::string("fake-graph-token")}) {
         EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked into:\n" << log;
+    }
+}
+
+TEST(LogRedaction, NoNumberInAnyEncodingEvenInsideMessageIds) {
+    // Meta's message ids are base64 of a structure holding the number (security review H-2); here both the
+    // members' ids and the fake's are minted that way, so a key or an id in a log line would show up.
+    std::ostringstream captured;
+    spdlog::drop_all();
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("delvex", sink));
+    spdlog::set_level(spdlog::level::trace);
+    const std::vector<std::string> numbers = {"254711223355", "255700112233"};
+    {
+        testing::TempDir dir;
+        testing::ServiceHarness h(dir.file("d.db"));
+        std::uint64_t serial = 0;
+        for (const auto& number : numbers) {
+            for (const char* text : {"habari", "JOIN", "nataka kujiunga"}) {
+                const auto wamid = whatsapp::fake::mint_wamid(number, ++serial);
+                ASSERT_EQ(h.post_webhook(h.webhook_for(testing::ServiceHarness::text_message(wamid, number, text))).status,
+                          200);
+            }
+        }
+        ASSERT_TRUE(testing::eventually([&] { return h.service().quiet(); }, std::chrono::seconds(20)));
+        ASSERT_FALSE(h.fake().messages().empty());
+        ASSERT_NE(h.fake().messages().front().wamid.find("wamid.HBg"), std::string::npos)
+            << "the fake mints ids as Meta does";
+    }
+    spdlog::drop_all();
+    spdlog::set_default_logger(spdlog::stdout_color_mt("restored"));
+    const std::string log = captured.str();
+    for (const auto& number : numbers) {
+        for (const auto& form : testing::encoded_forms(number)) {
+            EXPECT_EQ(log.find(form), std::string::npos) << number << " leaked as " << form << " into:\n" << log;
+        }
     }
 }
 

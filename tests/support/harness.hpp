@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -52,6 +53,11 @@ std::string fixture(const std::string& relative);
 /// Registers, APPROVED on `fake`, every template `templates_yaml` defines, in every language (as after
 /// `delvex templates push` and Meta's review). The harness does it for the service's own config at start.
 void seed_approved_templates(whatsapp::FakeGraph& fake, const std::string& templates_yaml);
+
+/// Every form in which a phone number could leak: its digits, with '+', and the base64 of the digits at each of
+/// the three byte alignments a structure may put them at (a wamid holds the number), standard and URL-safe,
+/// full base64 groups only. A scan that looks for all of them catches a wamid in a log line or a file.
+std::vector<std::string> encoded_forms(const std::string& digits);
 
 /// One line per request the fake refused: code, the recipient's last digits, the start of the body.
 std::string describe_refusals(const whatsapp::FakeGraph& fake);
