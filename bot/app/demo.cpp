@@ -12,9 +12,13 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -59,7 +63,8 @@ public:
         names_[wa_id] = name;
     }
 
-    void show(const whatsapp::RecordedMessage& m) {
+    /// `media`: what the fake holds for a photo, voice note or file sent to the member (its type and size).
+    void show(const whatsapp::RecordedMessage& m, const std::optional<whatsapp::FakeMediaInfo>& media = std::nullopt) {
         std::lock_guard lock(mutex_);
         std::string to = m.recipient;
         if (!to.empty() && to.front() == '+') {
@@ -83,6 +88,19 @@ public:
             }
         } else if (const auto* t = std::get_if<core::OutgoingText>(&m.message.body)) {
             out_ << t->body << '\n';
+        } else if (const auto* f = std::get_if<core::OutgoingMedia>(&m.message.body)) {
+            // What the member's phone would show: the file (type and size) and its caption.
+            out_ << "(" << core::media_kind_name(f->kind);
+            if (media) {
+                out_ << ", " << media->mime_type << ", " << size_text(media->bytes);
+            }
+            if (!f->filename.empty()) {
+                out_ << ", " << f->filename;
+            }
+            out_ << ")" << (f->caption.empty() ? "" : " " + f->caption) << '\n';
+        } else if (const auto* place = std::get_if<core::OutgoingLocation>(&m.message.body)) {
+            out_ << "(location " << place->latitude << ", " << place->longitude << ") " << place->name
+                 << (place->address.empty() ? "" : " — " + place->address) << '\n';
         } else {
             out_ << "(" << m.type << ") " << m.text << '\n';
         }
@@ -105,6 +123,13 @@ public:
     }
 
 private:
+    static std::string size_text(std::size_t bytes) {
+        if (bytes < 1024) {
+            return std::to_string(bytes) + " B";
+        }
+        return std::to_string((bytes + 1023) / 1024) + " KB";
+    }
+
     std::ostream& out_;
     std::mutex mutex_;
     std::map<std::string, std::string> names_;
@@ -156,6 +181,25 @@ private:
     std::string phone_number_id_;
 };
 
+/// The type Meta would report for a file a member sends, by its name (nullopt: not one the demo can send).
+std::optional<std::string> mime_of(const std::string& path, bool voice) {
+    auto ext = std::filesystem::path(path).extension().string();
+    for (auto& c : ext) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (voice) {
+        if (ext == ".ogg" || ext == ".opus" || ext == ".oga") return "audio/ogg";
+        if (ext == ".mp3") return "audio/mpeg";
+        if (ext == ".m4a" || ext == ".mp4") return "audio/mp4";
+        if (ext == ".aac") return "audio/aac";
+        if (ext == ".amr") return "audio/amr";
+        return std::nullopt;
+    }
+    if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
+    if (ext == ".png") return "image/png";
+    return std::nullopt;
+}
+
 std::string trim(const std::string& s) {
     const auto b = s.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) {
@@ -198,7 +242,13 @@ int run_demo(const DemoOptions& options, std::istream& in, std::ostream& out) {
     whatsapp::FakeGraph fake(fake_ioc.get_executor(), fake_options);
     fake.start();
     Screen screen(out);
-    fake.on_message([&screen](const whatsapp::RecordedMessage& m) { screen.show(m); });
+    fake.on_message([&screen, &fake](const whatsapp::RecordedMessage& m) {
+        std::optional<whatsapp::FakeMediaInfo> media;
+        if (const auto* f = std::get_if<core::OutgoingMedia>(&m.message.body); f != nullptr && !f->source.id.empty()) {
+            media = fake.media_info(f->source.id);
+        }
+        screen.show(m, media);
+    });
     std::thread fake_thread([&fake_ioc] { fake_ioc.run(); });
 
     Config config = load_config(std::nullopt, process_env(), false);
@@ -227,7 +277,7 @@ int run_demo(const DemoOptions& options, std::istream& in, std::ostream& out) {
         screen.name_member(member, name);
         screen.say("Delve Exchange demo: a simulated WhatsApp. You are " + name + " (" + core::redact(member) +
                    "). Type a message; a number answers a choice; /as NUMBER NAME switches member; "
-                   "/help; /quit.");
+                   "/photo FILE and /voice FILE send media; /help; /quit.");
         std::string line;
         while (true) {
             if (interactive) {
@@ -248,6 +298,8 @@ int run_demo(const DemoOptions& options, std::istream& in, std::ostream& out) {
             }
             if (line == "/help") {
                 screen.say("/as NUMBER NAME — talk as another member (e.g. /as +243810000002 Jean)\n"
+                           "/photo FILE [caption] — send a photo (.jpg, .png) as this member\n"
+                           "/voice FILE — send a voice note (.ogg, .opus, .mp3, .m4a, .aac, .amr)\n"
                            "1, 2, 3… — answer the bot's numbered choices\n/quit — leave");
                 continue;
             }
@@ -276,6 +328,36 @@ int run_demo(const DemoOptions& options, std::istream& in, std::ostream& out) {
             msg.type = core::MessageType::kText;
             msg.type_name = "text";
             msg.text = line;
+            if (line.starts_with("/photo ") || line.starts_with("/voice ")) {
+                // As Meta does: the member's file stays on the (fake) Graph API and the webhook carries its id.
+                const bool voice = line.starts_with("/voice ");
+                std::istringstream words(line.substr(7));
+                std::string file;
+                words >> file;
+                std::string caption;
+                std::getline(words, caption);
+                const auto mime = mime_of(file, voice);
+                std::ifstream input(file, std::ios::binary);
+                std::string bytes((std::istreambuf_iterator<char>(input)), std::istreambuf_iterator<char>());
+                if (!mime || bytes.empty()) {
+                    screen.say(std::string("(demo) cannot send '") + file + "': " +
+                               (!mime ? (voice ? "use .ogg, .opus, .mp3, .m4a, .aac or .amr"
+                                               : "use a .jpg or .png photo")
+                                      : "no such file, or it is empty"));
+                    continue;
+                }
+                core::MediaRef media;
+                media.id = fake.add_inbound_media(std::move(bytes), *mime);
+                media.mime_type = *mime;
+                media.voice = voice;
+                if (!voice) {
+                    media.caption = trim(caption);
+                }
+                msg.type = voice ? core::MessageType::kAudio : core::MessageType::kImage;
+                msg.type_name = voice ? "audio" : "image";
+                msg.text.clear();
+                msg.media = media;
+            }
             const bool numeric = line.size() <= 2 && line.find_first_not_of("0123456789") == std::string::npos;
             if (numeric) {
                 if (auto c = screen.choice(member, static_cast<std::size_t>(std::stoul(line)))) {

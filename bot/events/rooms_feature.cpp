@@ -14,6 +14,7 @@
 #include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/store/media_repository.hpp"
+#include "bot/events/rooms_util.hpp"
 
 namespace delvex::events {
 namespace {
@@ -37,26 +38,8 @@ constexpr std::array<Language, 5> kLanguages = {{
     {"sw", "Kiswahili", "swahili"},
 }};
 
-/// At most `n` code points of `s` (list titles ≤ 24, descriptions ≤ 72, button titles ≤ 20).
-std::string clip(std::string_view s, std::size_t n) {
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-            if (count == n) {
-                return std::string(s.substr(0, i));
-            }
-            ++count;
-        }
-    }
-    return std::string(s);
-}
-
-core::OutgoingMessage to(const std::string& member_key, core::OutgoingBody body) {
-    core::OutgoingMessage m;
-    m.to = delivery::recipient_of(member_key);
-    m.body = std::move(body);
-    return m;
-}
+using rooms_detail::clip;
+using rooms_detail::to;
 
 const char* kind_of(core::MessageType type) {
     switch (type) {
@@ -74,6 +57,8 @@ const char* kind_of(core::MessageType type) {
             return "sticker";
         case core::MessageType::kLocation:
             return "location";
+        case core::MessageType::kContacts:
+            return "contacts";
         default:
             return nullptr;
     }
@@ -88,22 +73,6 @@ std::string local_day(const std::string& zone, std::int64_t now_ms) {
 
 }  // namespace
 
-/// Everything about the message being handled.
-struct Rooms::Turn {
-    Context& ctx;
-    store::CommunityRepository& repo;
-    const store::MemberRow& row;
-    store::Profile me;
-    const core::InboundMessage& msg;
-
-    const std::string& lang() const { return me.language; }
-    /// A logical key unique to this inbound message (a redelivered webhook queues nothing twice).
-    std::string key(std::string_view what) const { return std::string(what) + ":" + msg.id; }
-    void say(std::string_view what, std::string body) { ctx.outbox.text(key(what), me.key, std::move(body)); }
-    bool send(std::string_view what, core::OutgoingBody body, std::string purpose = {}) {
-        return ctx.outbox.send(key(what), to(me.key, std::move(body)), std::move(purpose));
-    }
-};
 
 class RoomsGate final : public Feature {
 public:
@@ -449,25 +418,40 @@ const community::Room* Rooms::find_room(std::string_view typed, std::string_view
 
 namespace {
 
-/// "*Alias*: text" lines, newest first, within `max_chars`.
+/// The number a file or place has in a catch-up ("1️⃣" … "🔟"): a member taps the button with the same number.
+std::string keycap(std::size_t n) {
+    return n == 10 ? std::string("🔟") : std::to_string(n) + "\xEF\xB8\x8F\xE2\x83\xA3";
+}
+
+/// "*Alias*: text" lines, newest first, within `max_chars`. A file or place gets a number (up to 10) and is
+/// added to `offered`, so that the member can ask for it: "3️⃣ *Amina*: 🎤 voice message". Meta's webhook
+/// gives neither the length of a voice note nor the size of a file, so the line says who and what only.
 std::string missed_lines(const core::Catalog& catalog, const std::string& lang,
-                         const std::vector<store::Post>& posts, std::int64_t total, std::size_t max_chars) {
+                         const std::vector<store::Post>& posts, std::int64_t total, std::size_t max_chars,
+                         std::vector<store::Post>& offered) {
     std::string out;
     std::int64_t shown = 0;
     for (const auto& p : posts) {
         std::string body = p.body;
+        std::string number;
         if (p.state == PostState::kDeleted) {
             body = catalog.text(lang, "rooms.deleted");
-        } else if (p.kind != "text") {
+        } else if (p.kind != "text" && p.kind != "contacts") {  // a card's text starts with its own 👤
             const std::string label = catalog.text(lang, "rooms.kind_" + p.kind);
             body = body.empty() ? label : label + ": " + body;
+            if (rooms_detail::carries_media(p.kind) && offered.size() < 10) {
+                number = keycap(offered.size() + 1) + " ";
+            }
         }
         const std::string alias = p.author_alias.empty() ? catalog.text(lang, "rooms.deleted") : p.author_alias;
-        std::string line = "*" + alias + "*: " + body + "\n";
+        std::string line = number + "*" + alias + "*: " + body + "\n";
         if (out.size() + line.size() > max_chars) {
             break;
         }
         out += line;
+        if (!number.empty()) {
+            offered.push_back(p);
+        }
         ++shown;
     }
     if (shown < total) {
@@ -501,8 +485,13 @@ void Rooms::catch_up(Turn& t) {
         const auto posts = t.repo.posts_after(m.room, m.seen_post, t.me.id, 50);
         const std::string head = text(t.lang(), "rooms.catchup",
                                       {{"count", std::to_string(total)}, {"room", room->name(t.lang())}});
-        const std::string body = head + "\n\n" + missed_lines(catalog_, t.lang(), posts, total, settings_.max_text);
-        t.ctx.outbox.text("rooms.catchup:" + m.room + ":" + std::to_string(posts.front().id), t.me.key, body);
+        std::vector<store::Post> offered;
+        const std::string body =
+            head + "\n\n" + missed_lines(catalog_, t.lang(), posts, total, settings_.max_text, offered);
+        const std::string logical = "rooms.catchup:" + m.room + ":" + std::to_string(posts.front().id);
+        t.ctx.outbox.text(logical, t.me.key, body);
+        send_offer(t.ctx, t.me.key, t.lang(), "rooms.offer:" + m.room + ":" + std::to_string(posts.front().id),
+                   offered);
         t.repo.set_seen(m.room, t.me.id, posts.front().id);
     }
     if (owed) {
@@ -544,6 +533,7 @@ bool Rooms::on_message(Context& ctx, const store::MemberRow& member, const core:
         case core::MessageType::kDocument:
         case core::MessageType::kSticker:
         case core::MessageType::kLocation:
+        case core::MessageType::kContacts:
             post(t);
             return true;
         case core::MessageType::kRequestWelcome:
@@ -591,6 +581,14 @@ bool Rooms::interactive(Turn& t) {
             t.me.language = code;
             t.say("rooms.language_set", text(code, "rooms.language_set"));
         }
+        return true;
+    }
+    if (id.starts_with("rooms:get:")) {
+        get_item(t, id.substr(10));
+        return true;
+    }
+    if (id.starts_with("rooms:contacts:")) {
+        answer_contacts(t, id.substr(15));
         return true;
     }
     if (id.starts_with("rooms:mod:")) {
@@ -928,6 +926,16 @@ void Rooms::post(Turn& t) {
         if (!msg.location->address.empty()) {
             post.body += (post.body.empty() ? "" : ", ") + msg.location->address;
         }
+    } else if (msg.type == core::MessageType::kContacts) {
+        // The cards as the room will read them: "👤 Name: +254 7…". They wait for the author's yes.
+        for (const auto& card : msg.contacts) {
+            std::string numbers;
+            for (const auto& phone : card.phones) {
+                numbers += (numbers.empty() ? "" : ", ") + phone;
+            }
+            post.body += std::string(post.body.empty() ? "" : "\n") + "👤 " + card.formatted_name +
+                         (numbers.empty() ? "" : ": " + numbers);
+        }
     } else if (msg.media) {
         post.media_id = msg.media->id;
         post.mime_type = msg.media->mime_type;
@@ -936,7 +944,8 @@ void Rooms::post(Turn& t) {
         post.voice = msg.media->voice;
     }
     const bool hold = membership->state == MembershipState::kSilenced || t.me.posts < room->hold_first_posts;
-    post.state = hold ? PostState::kHeld : PostState::kRelayed;
+    const bool pending = post.kind == "contacts";
+    post.state = pending ? PostState::kPending : hold ? PostState::kHeld : PostState::kRelayed;
     const auto id = repo.add_post(post);
     if (!id) {
         return;  // this message was already posted (a webhook delivered twice)
@@ -947,14 +956,26 @@ void Rooms::post(Turn& t) {
                                  post.mime_type, now);
     }
     post.author_alias = t.me.alias;
+    if (pending) {
+        confirm_contacts(t, post, *room);
+        return;
+    }
     repo.count_post(t.me.id);
+    publish(t, post, *room, hold);
+}
+
+void Rooms::publish(Turn& t, const store::Post& post, const community::Room& room_ref, bool hold) {
+    auto& repo = t.repo;
+    const community::Room* room = &room_ref;
     if (hold) {
         for (const auto& mod : repo.moderators(room->id)) {
+            // What they judge: the photo or voice note itself, then the words and the buttons.
+            show_to_moderator(t.ctx, post, mod, "rooms.heldmedia:" + std::to_string(post.id));
             core::ReplyButtons b;
             std::string shown = post.body.empty() ? text(mod.language, "rooms.kind_" + post.kind) : post.body;
             b.body = clip(text(mod.language, "rooms.held_to_mods",
                                {{"room", room->name(mod.language)},
-                                {"alias", t.me.alias},
+                                {"alias", post.author_alias},
                                 {"post", std::to_string(post.id)},
                                 {"text", shown}}),
                           1024);
@@ -995,40 +1016,11 @@ void Rooms::relay(Context& ctx, store::CommunityRepository& repo, const store::P
         } else {
             header = text(lang, "rooms.header", {{"alias", post.author_alias}, {"room", room->name(lang)}});
         }
-        core::OutgoingMessage out;
-        out.to = delivery::recipient_of(m.key);
+        std::string context;
         if (quoted) {
-            out.context_message_id = m.id == quoted->author_id ? quoted->wamid : repo.copy_wamid(quoted->id, m.key);
+            context = m.id == quoted->author_id ? quoted->wamid : repo.copy_wamid(quoted->id, m.key);
         }
-        if (post.kind == "text") {
-            out.body = core::OutgoingText{header + "\n" + post.body, false};
-        } else if (post.kind == "location") {
-            core::OutgoingLocation loc;
-            loc.latitude = post.latitude.value_or(0);
-            loc.longitude = post.longitude.value_or(0);
-            loc.name = post.author_alias + " · " + room->name(lang);
-            loc.address = post.body;
-            out.body = loc;
-        } else {
-            const auto kind = core::media_kind_from(post.kind);
-            core::OutgoingMedia media;
-            media.kind = kind.value_or(core::MediaKind::kDocument);
-            media.source = core::MediaSource::by_inbound(post.media_id);
-            if (media.kind == core::MediaKind::kAudio || media.kind == core::MediaKind::kSticker) {
-                // No caption on audio and stickers: say who it is from just before.
-                core::OutgoingMessage head;
-                head.to = out.to;
-                head.context_message_id = out.context_message_id;
-                head.body = core::OutgoingText{header + "\n" + text(lang, "rooms.kind_" + post.kind), false};
-                ctx.outbox.send("rooms.relayhead:" + std::to_string(post.id), head);
-                out.context_message_id.clear();
-            } else {
-                media.caption = clip(header + (post.body.empty() ? "" : "\n" + post.body), 1024);
-                media.filename = post.filename;
-            }
-            out.body = media;
-        }
-        ctx.outbox.send(logical, out);
+        send_copy(ctx, post, m.key, lang, header, logical, "rooms.relayhead:" + std::to_string(post.id), context);
         repo.set_seen(room->id, m.id, post.id);
         ++live;
     }
@@ -1062,7 +1054,8 @@ void Rooms::report(Turn& t) {
         const auto* room = regions_.find(target->room);
         for (const auto& mod : t.repo.moderators(target->room)) {
             const std::string shown = target->body.empty() ? text(mod.language, "rooms.kind_" + target->kind) : target->body;
-            // The reporter is never named: moderators see the post and its author only.
+            // The reporter is never named: moderators see the post and its author only (its file once).
+            show_to_moderator(t.ctx, *target, mod, "rooms.reportmedia:" + std::to_string(target->id));
             t.ctx.outbox.text("rooms.report:" + std::to_string(target->id) + ":" + std::to_string(t.me.id), mod.key,
                               text(mod.language, "rooms.report_to_mods",
                                    {{"room", room != nullptr ? room->name(mod.language) : target->room},
@@ -1232,10 +1225,13 @@ void Rooms::digest(Context& ctx, const std::string& room_id) {
         const std::string logical = "rooms.digest:" + room->id + ":" + day;
         if (core::window_open(m.last_inbound, ctx.now_ms)) {
             const auto posts = repo.posts_after(room->id, m.seen_post, m.id, 50);
+            std::vector<store::Post> offered;
             const std::string body =
                 text(m.language, "rooms.catchup", {{"count", std::to_string(total)}, {"room", room->name(m.language)}}) +
-                "\n\n" + missed_lines(catalog_, m.language, posts, total, settings_.max_text);
+                "\n\n" + missed_lines(catalog_, m.language, posts, total, settings_.max_text, offered);
             ctx.outbox.text(logical, m.key, body);
+            send_offer(ctx, m.key, m.language, "rooms.offer:" + room->id + ":" + std::to_string(posts.front().id),
+                       offered);
             repo.set_seen(room->id, m.id, posts.front().id);
             repo.set_digest(m.id, day, false);
             ++texts;

@@ -65,7 +65,28 @@ private:
     bool moderates_any(Turn& t) const;
     bool interactive(Turn& t);
     void post(Turn& t);
+    /// A stored post goes out: to the moderators when `hold`, otherwise to the room.
+    void publish(Turn& t, const store::Post& post, const community::Room& room, bool hold);
     void relay(Context& ctx, store::CommunityRepository& repo, const store::Post& post);
+
+    // ---- media and contact cards (rooms_media.cpp) ----
+    /// Queues one member's copy of a post: a text, a place, or the file with `header` as its caption (or,
+    /// for audio and stickers, as a line just before, queued under `head_logical`).
+    void send_copy(Context& ctx, const store::Post& post, const std::string& member_key, const std::string& lang,
+                   const std::string& header,
+                   const std::string& logical, const std::string& head_logical,
+                   const std::string& context_message_id = {});
+    /// After a catch-up or digest text: one button (or list row) per file or place in it, numbered as in
+    /// the text; a tap sends that item (get_item).
+    void send_offer(Context& ctx, const std::string& member_key, const std::string& lang, const std::string& logical,
+                    const std::vector<store::Post>& items);
+    void get_item(Turn& t, std::string_view post_id);
+    /// A held or reported post's file or place, to a moderator, before the words about it.
+    void show_to_moderator(Context& ctx, const store::Post& post, const store::RoomMember& mod,
+                           const std::string& logical);
+    /// A contact card waits for its author's yes: the question says how many people will see the numbers.
+    void confirm_contacts(Turn& t, const store::Post& post, const community::Room& room);
+    void answer_contacts(Turn& t, std::string_view answer);
     void react(Turn& t);
     void report(Turn& t);
     void moderate(Turn& t, community::Command command, const std::string& argument);

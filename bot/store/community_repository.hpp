@@ -19,7 +19,8 @@ enum class DeliveryMode : int { kLive = 0, kDigest = 1, kMuted = 2 };
 enum class RoomRole : int { kMember = 0, kModerator = 1 };
 /// kSilenced: a moderator muted the member in this room: they still read, their posts wait for approval.
 enum class MembershipState : int { kActive = 0, kLeft = 1, kRemoved = 2, kBanned = 3, kSilenced = 4 };
-enum class PostState : int { kRelayed = 0, kHeld = 1, kRejected = 2, kDeleted = 3 };
+/// kPending: a contact card waiting for its author to confirm that its numbers may be shown to the room.
+enum class PostState : int { kRelayed = 0, kHeld = 1, kRejected = 2, kDeleted = 3, kPending = 4 };
 
 /// A member as the rooms see them.
 struct Profile {
@@ -73,8 +74,8 @@ struct Post {
     std::string room;
     std::int64_t author_id = 0;
     std::string wamid;  ///< the author's own message
-    std::string kind;   ///< "text", "image", "audio", "video", "document", "sticker", "location"
-    std::string body;   ///< text, or the media caption, or the place name
+    std::string kind;   ///< "text", "image", "audio", "video", "document", "sticker", "location", "contacts"
+    std::string body;   ///< text, or the media caption, or the place name, or the contact cards as text
     std::string media_id;
     std::string mime_type;
     std::string filename;

@@ -374,7 +374,7 @@ struct FakeGraph::Impl {
         const std::string id = add_media(file->data, mime, false);
         {
             std::lock_guard lock(mu);
-            ++stats.uploads;
+            ++stats.media_uploads;
         }
         return answer_with(http::status::ok, wire::upload_answer_json(id));
     }
@@ -454,7 +454,7 @@ struct FakeGraph::Impl {
             if (it == media.end()) {
                 co_return answer_with(http::status::not_found, "Not Found", "text/plain");
             }
-            ++stats.downloads;
+            ++stats.media_downloads;
             co_return answer_with(http::status::ok, it->second.bytes, it->second.mime);
         }
         if (parts.empty() || parts[0] != opt.api_version) {
@@ -500,6 +500,7 @@ struct FakeGraph::Impl {
                 media.erase(it);
                 co_return answer_with(http::status::ok, wire::success_json());
             }
+            ++stats.media_lookups;
             wire::MediaAnswer answer;
             answer.id = it->first;
             answer.url = base_url() + "/media-download/" + it->first + "?mid=" + it->first;
@@ -696,6 +697,15 @@ std::string FakeGraph::add_media(std::string bytes, std::string mime_type) {
 
 std::string FakeGraph::add_inbound_media(std::string bytes, std::string mime_type) {
     return impl_->add_media(std::move(bytes), std::move(mime_type), true);
+}
+
+std::optional<FakeMediaInfo> FakeGraph::media_info(const std::string& id) const {
+    std::lock_guard lock(impl_->mu);
+    const auto it = impl_->media.find(id);
+    if (it == impl_->media.end()) {
+        return std::nullopt;
+    }
+    return FakeMediaInfo{it->second.mime, it->second.bytes.size(), it->second.inbound};
 }
 
 void FakeGraph::note_inbound(std::string wa_id_or_bsuid, core::TimePoint at) {

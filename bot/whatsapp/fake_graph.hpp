@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,13 @@ struct RecordedRefusal {
     std::string raw_json;   ///< the request body (a media upload: its type and size only)
 };
 
+/// A file the fake holds (uploaded or sent by a member).
+struct FakeMediaInfo {
+    std::string mime_type;
+    std::size_t bytes = 0;
+    bool inbound = false;
+};
+
 struct FakeGraphStats {
     std::uint64_t connections = 0;  ///< TCP connections accepted
     std::uint64_t requests = 0;     ///< HTTP requests read (all paths)
@@ -108,8 +116,9 @@ struct FakeGraphStats {
     std::uint64_t refused = 0;      ///< requests refused by one of Meta's rules (see refusals())
     std::map<std::int64_t, std::uint64_t> refused_by_code;  ///< the same, per Graph error code
     std::uint64_t messaging_limited = 0;  ///< 131048 answers from the messaging limit (also in refused)
-    std::uint64_t uploads = 0;            ///< media files uploaded (POST /{phone-number-id}/media, accepted)
-    std::uint64_t downloads = 0;          ///< media files served at their download URL
+    std::uint64_t media_lookups = 0;    ///< GET /{media-id} answered with a download URL
+    std::uint64_t media_downloads = 0;  ///< files served from a download URL
+    std::uint64_t media_uploads = 0;    ///< POST /{phone-number-id}/media accepted
 };
 
 /// The fake server. Runs on `executor` (typically the test's io_context); the accessors are thread-safe.
@@ -150,6 +159,8 @@ public:
     std::string add_media(std::string bytes, std::string mime_type);
     /// Registers bytes as media a member sent: resolvable by GET /{id} and downloadable, never sendable.
     std::string add_inbound_media(std::string bytes, std::string mime_type);
+    /// The type and size of a file the fake holds, by id (nullopt for an unknown id).
+    std::optional<FakeMediaInfo> media_info(const std::string& id) const;
 
     /// A message from a member, as seen by Meta: opens (or refreshes) their 24 h window at `at`.
     /// `wa_id_or_bsuid` may carry a leading '+'. Thread-safe.

@@ -115,7 +115,7 @@ Round voice_note_round(int n, const std::string& voice, bool relay) {
     const auto deadline = start + 120s;
     bool uploaded = !relay;
     while (accepted.load() < static_cast<std::size_t>(n) && SteadyClock::now() < deadline) {
-        if (!uploaded && rig.graph.fake.stats().uploads > 0) {
+        if (!uploaded && rig.graph.fake.stats().media_uploads > 0) {
             uploaded = true;
             upload_at = SteadyClock::now();
         }
@@ -133,8 +133,8 @@ Round voice_note_round(int n, const std::string& voice, bool relay) {
     }
     r.rss_growth_mib = static_cast<double>(rss_peak.load() - rss_before) / 1024.0;
     const auto fake = rig.graph.fake.stats();
-    r.downloads = fake.downloads;
-    r.uploads = fake.uploads;
+    r.downloads = fake.media_downloads;
+    r.uploads = fake.media_uploads;
     EXPECT_EQ(accepted.load(), static_cast<std::size_t>(n)) << "not every copy was sent";
     return r;
 }

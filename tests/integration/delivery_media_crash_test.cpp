@@ -139,8 +139,8 @@ struct Scene {
             EXPECT_EQ(count, 1) << to;
         }
         const auto stats = graph.fake.stats();
-        EXPECT_EQ(stats.downloads, 1u) << "downloaded once, across every restart";
-        EXPECT_EQ(stats.uploads, 1u) << "uploaded once, across every restart";
+        EXPECT_EQ(stats.media_downloads, 1u) << "downloaded once, across every restart";
+        EXPECT_EQ(stats.media_uploads, 1u) << "uploaded once, across every restart";
         EXPECT_TRUE(graph.fake.refusals().empty()) << testing::describe_refusals(graph.fake);
     }
 };
@@ -148,13 +148,13 @@ struct Scene {
 TEST(DeliveryMediaCrash, KillNineBetweenDownloadAndUploadThenBeforeTheCopiesEveryMemberGetsItOnce) {
     Scene scene;
     scene.killed_at("media_downloaded");
-    EXPECT_EQ(scene.graph.fake.stats().downloads, 1u);
-    EXPECT_EQ(scene.graph.fake.stats().uploads, 0u);
+    EXPECT_EQ(scene.graph.fake.stats().media_downloads, 1u);
+    EXPECT_EQ(scene.graph.fake.stats().media_uploads, 0u);
     EXPECT_EQ(scene.copies_sent(), 0);
     // The next life finds the file kept on disk: no second download; it uploads, and is killed before any copy.
     scene.killed_at("media_uploaded");
-    EXPECT_EQ(scene.graph.fake.stats().downloads, 1u);
-    EXPECT_EQ(scene.graph.fake.stats().uploads, 1u);
+    EXPECT_EQ(scene.graph.fake.stats().media_downloads, 1u);
+    EXPECT_EQ(scene.graph.fake.stats().media_uploads, 1u);
     EXPECT_EQ(scene.copies_sent(), 0);
     // The last life finds the upload recorded and sends every copy with it.
     scene.run_to_the_end();

@@ -107,5 +107,30 @@ TEST(Demo, TwoSimulatedMembersJoinOneRoomAndTalk) {
     EXPECT_LT(out.find("Who is going"), out.find("[Baraka] > I am")) << out;
 }
 
+TEST(Demo, AMemberSendsAPhotoAndAVoiceNoteAndTheOtherSeesWhatArrives) {
+    testing::TempDir dir;
+    std::ofstream(dir.file("pit.jpg"), std::ios::binary) << std::string(3000, '\xFF');
+    std::ofstream(dir.file("note.ogg"), std::ios::binary) << "OggS" << std::string(900, 'v');
+    int code = -1;
+    const auto out = run_demo(dir,
+                              "hello\n2\n1\nMama Dhahabu\n1\n"
+                              "/as +255700000002 Baraka\n"
+                              "hi\n2\n1\nBaraka\n1\n"
+                              "/as +254700000001 Amina\n"
+                              "/photo pit.jpg Gold at the pit today\n"
+                              "/voice note.ogg\n"
+                              "/photo notes.txt\n"
+                              "/quit\n",
+                              code);
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("[bot → Baraka] (image, image/jpeg, 3 KB) *Mama Dhahabu* · East Africa\nGold at the pit today"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("[bot → Baraka] *Mama Dhahabu* · East Africa\n🎤 voice message"), std::string::npos) << out;
+    EXPECT_NE(out.find("[bot → Baraka] (audio, audio/ogg, 904 B)"), std::string::npos) << out;
+    EXPECT_NE(out.find("(demo) cannot send 'notes.txt': use a .jpg or .png photo"), std::string::npos) << out;
+    EXPECT_EQ(out.find("[bot → Amina] (image"), std::string::npos) << out;  // not her own photo back
+}
+
 }  // namespace
 }  // namespace delvex

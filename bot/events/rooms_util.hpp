@@ -1,0 +1,64 @@
+#pragma once
+
+// Small helpers shared by the rooms' source files (rooms_feature.cpp, rooms_media.cpp), and the turn: everything
+// about the message being handled.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "bot/core/outgoing.hpp"
+#include "bot/delivery/codec.hpp"
+#include "bot/events/rooms_feature.hpp"
+
+namespace delvex::events::rooms_detail {
+
+/// At most `n` code points of `s` (list titles ≤ 24, descriptions ≤ 72, button titles ≤ 20).
+inline std::string clip(std::string_view s, std::size_t n) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            if (count == n) {
+                return std::string(s.substr(0, i));
+            }
+            ++count;
+        }
+    }
+    return std::string(s);
+}
+
+inline core::OutgoingMessage to(const std::string& member_key, core::OutgoingBody body) {
+    core::OutgoingMessage m;
+    m.to = delivery::recipient_of(member_key);
+    m.body = std::move(body);
+    return m;
+}
+
+/// Whether a post of this kind carries a file or a place that can be sent again on request.
+inline bool carries_media(std::string_view kind) {
+    return kind == "image" || kind == "audio" || kind == "video" || kind == "document" || kind == "sticker" ||
+           kind == "location";
+}
+
+}  // namespace delvex::events::rooms_detail
+
+namespace delvex::events {
+
+/// Everything about the message being handled.
+struct Rooms::Turn {
+    Context& ctx;
+    store::CommunityRepository& repo;
+    const store::MemberRow& row;
+    store::Profile me;
+    const core::InboundMessage& msg;
+
+    const std::string& lang() const { return me.language; }
+    /// A logical key unique to this inbound message (a redelivered webhook queues nothing twice).
+    std::string key(std::string_view what) const { return std::string(what) + ":" + msg.id; }
+    void say(std::string_view what, std::string body) { ctx.outbox.text(key(what), me.key, std::move(body)); }
+    bool send(std::string_view what, core::OutgoingBody body, std::string purpose = {}) {
+        return ctx.outbox.send(key(what), rooms_detail::to(me.key, std::move(body)), std::move(purpose));
+    }
+};
+
+}  // namespace delvex::events
