@@ -6,6 +6,9 @@
 
 #include <date/date.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -304,6 +307,43 @@ TEST_F(RoomsMedia, AModeratorsVoiceRecapOfAForumReachesTheRoomAsOneUploadedFile)
     EXPECT_EQ(after.media_downloads - before.media_downloads, 1u);
     EXPECT_EQ(after.media_uploads - before.media_uploads, 1u);
     EXPECT_TRUE(harness->fake().refusals().empty()) << testing::describe_refusals(harness->fake());
+}
+
+TEST_F(RoomsMedia, AfterForgetMeNoStoredFileOfTheMemberRemains) {
+    namespace fs = std::filesystem;
+    onboard(amina, "en", "east-africa", "Amina");
+    onboard(baraka, "en", "east-africa", "Baraka");
+    send(amina, photo("My sluice"));
+    send(amina, voice_note("OggS-amina-explains-the-sluice"));
+    send(baraka, photo("Baraka's pit"));
+    const fs::path media = harness->config().media_dir;
+    const auto files = [&] {
+        std::vector<std::string> out;
+        if (fs::exists(media)) {
+            for (const auto& e : fs::recursive_directory_iterator(media)) {
+                if (e.is_regular_file()) {
+                    out.push_back(e.path().string());
+                }
+            }
+        }
+        return out;
+    };
+    ASSERT_EQ(files().size(), 3u) << "each file stored once, before FORGET ME";
+
+    say(amina, "forget me");
+    choose(amina, "rooms:forget:yes", "Yes, erase");
+    settle();
+    // Only Baraka's photo is left on disk, and nothing of Amina's files in the folder's bytes either.
+    const auto left = files();
+    ASSERT_EQ(left.size(), 1u);
+    std::string bytes;
+    for (const auto& f : left) {
+        std::ifstream in(f, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    EXPECT_NE(bytes.find("Baraka's pit"), std::string::npos);
+    EXPECT_EQ(bytes.find("My sluice"), std::string::npos);
+    EXPECT_EQ(bytes.find("amina-explains"), std::string::npos);
 }
 
 }  // namespace

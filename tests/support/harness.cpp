@@ -130,6 +130,7 @@ ServiceHarness::ServiceHarness(const std::string& db_path, whatsapp::FakeGraphOp
     config_.listen_host = "127.0.0.1";
     config_.listen_port = 0;
     config_.db_path = db_path;
+    config_.media_dir = db_path + "-media";  // where load_config puts it by default
     config_.log_level = "warn";
     config_.graph_url = fake_->base_url();
     config_.phone_number_id = fake_->options().phone_number_id;
