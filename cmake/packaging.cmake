@@ -26,11 +26,10 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "Delve Exchange")
 set(CPACK_PACKAGE_CONTACT "Delve Exchange operators <ops@delvex.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Delve Exchange WhatsApp service (rooms, forums, ASM Academy)")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "Delve Exchange WhatsApp service (rooms, forums, ASM Academy)
- delvex runs a miners' network from one WhatsApp business number on the WhatsApp
- Business Cloud API: regional rooms relayed under aliases, monthly forums and the
- ASM Academy. One process with SQLite; a hardened systemd unit runs it as the
- delvex system user.")
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "delvex runs a miners' network from one WhatsApp business number on
+the WhatsApp Business Cloud API: regional rooms relayed under aliases,
+monthly forums and the ASM Academy. One process with SQLite; a hardened
+systemd unit runs it as the delvex system user.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
