@@ -17,7 +17,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 10> kMigrations = {
+constexpr std::array<std::string_view, 12> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
