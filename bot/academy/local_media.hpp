@@ -10,8 +10,7 @@
 namespace delvex::academy {
 
 inline core::MediaSource local_file(const std::string& path, const std::string& mime_type) {
-    (void)mime_type;  // PRE-MERGE: by_file(path, mime_type) once main has it
-    return core::MediaSource::by_link(path);
+    return core::MediaSource::by_file(path, mime_type);
 }
 
 }  // namespace delvex::academy
