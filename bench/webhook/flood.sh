@@ -2,7 +2,9 @@
 # Public lookups flood: does a flood of unauthenticated GETs of /forums/{room}.ics and /certificates/{code}
 # slow the answers to Meta's webhooks? Per round, on one `delvex serve` (database_durable: false, io_threads
 # 2, one forum series in two rooms): webhooks alone (the reference), then the same webhook load while a
-# second wrk floods the lookups. Webhook load: 1 wrk thread, 4 connections (Meta sends a few at a time).
+# second wrk floods the lookups. Webhook load: 1 wrk thread, 8 connections, each waiting WRK_DELAY_MS
+# (default 4) before each request: about 2,000 webhooks a second, paced as Meta's are (80 messages a second
+# and their statuses on a standard number, ~1,000 on an upgraded one), not as many as the service takes.
 # Usage: bench/webhook/flood.sh [rounds=5] [seconds=10] [flood_connections=64]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,7 +27,7 @@ python3 "$here/gen_bodies.py" --secret "$secret" --count "$per_thread" --files 1
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$1$2" && return 0; sleep 0.05; done; return 1; }
-hooks() { wrk -t1 -c4 -d"${secs}s" --latency -s "$here/wrk.lua" "http://127.0.0.1:$1" -- "$work/req"; }
+hooks() { WRK_DELAY_MS=${WRK_DELAY_MS:-4} wrk -t1 -c8 -d"${secs}s" --latency -s "$here/wrk.lua" "http://127.0.0.1:$1" -- "$work/req"; }
 lookups() { wrk -t1 -c"$flood" -d"$((secs + 1))s" -s "$here/lookups.lua" "http://127.0.0.1:$1"; }
 ms() { awk -v p="$2" '$1 == p { v=$2; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.2f", v }' "$1"; }
 rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }

@@ -40,3 +40,12 @@ function done(summary, latency, requests_)
     end
   end
 end
+
+-- WRK_DELAY_MS=N: each connection waits N ms before each request (a paced load, as Meta's is, instead of
+-- as many as the service can take). Unset: no wait, the throughput runs of run.sh.
+local pace = tonumber(os.getenv("WRK_DELAY_MS") or "")
+if pace and pace > 0 then
+  function delay()
+    return pace
+  end
+end
