@@ -250,6 +250,21 @@ int run_demo(const DemoOptions& options, std::istream& in, std::ostream& out) {
         screen.show(m, media);
     });
     std::thread fake_thread([&fake_ioc] { fake_ioc.run(); });
+    // However the demo ends (a bad config or content file throws on the way), the fake's thread is stopped and
+    // joined, so the error is reported instead of the process being aborted.
+    struct StopFake {
+        StopFake(asio::io_context& context, std::thread& runner) : ioc(context), thread(runner) {}
+        asio::io_context& ioc;
+        std::thread& thread;
+        StopFake(const StopFake&) = delete;
+        StopFake& operator=(const StopFake&) = delete;
+        ~StopFake() {
+            ioc.stop();
+            if (thread.joinable()) {
+                thread.join();
+            }
+        }
+    } stop_fake(fake_ioc, fake_thread);
 
     Config config = load_config(std::nullopt, process_env(), false);
     config.listen_host = "127.0.0.1";
@@ -380,7 +395,9 @@ int run_demo(const DemoOptions& options, std::istream& in, std::ostream& out) {
         service.stop();
     }
     fake_ioc.stop();
-    fake_thread.join();
+    if (fake_thread.joinable()) {
+        fake_thread.join();
+    }
     screen.say("(demo) bye — the conversation is kept in " + options.db_path);
     return code;
 }
