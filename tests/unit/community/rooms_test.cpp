@@ -84,6 +84,16 @@ TEST(Alias, RefusesNumbersLinksFormattingAndBadLengths) {
     EXPECT_EQ(alias_problem("see https://x"), "rooms.alias_no_links");
     EXPECT_EQ(alias_problem("*bold*"), "rooms.alias_bad_chars");
     EXPECT_EQ(alias_problem("a@b"), "rooms.alias_bad_chars");
+    // Digits of other scripts are digits too (security review L-22): Arabic-Indic, Eastern Arabic-Indic,
+    // Devanagari, full-width, mathematical bold; a few of them stay allowed as in "Jean 2".
+    EXPECT_EQ(alias_problem("Juma ٠٧١٢٣٤"), "rooms.alias_no_numbers");
+    EXPECT_EQ(alias_problem("Juma ۰۷۱۲"), "rooms.alias_no_numbers");
+    EXPECT_EQ(alias_problem("Juma ०७१२"), "rooms.alias_no_numbers");
+    EXPECT_EQ(alias_problem("Juma ０７１２"), "rooms.alias_no_numbers");
+    EXPECT_EQ(alias_problem("Juma 𝟎𝟕𝟏𝟐"), "rooms.alias_no_numbers");
+    EXPECT_EQ(alias_problem("Ju ٠٧ ma ١٢ ٣٤ X"), "rooms.alias_no_numbers") << "six digits in all";
+    EXPECT_EQ(alias_problem("Jean ٢"), std::nullopt);
+    EXPECT_EQ(alias_problem("Nguyễn Thị Hoa"), std::nullopt);
     EXPECT_EQ(alias_key("Mama  Gold"), "mamagold");
     EXPECT_EQ(tidy_alias("  Mama   Gold \n"), "Mama Gold");
     EXPECT_EQ(utf8_length("Zé"), 2u);
