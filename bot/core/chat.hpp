@@ -122,7 +122,9 @@ struct InboundMessage {
 
     std::string original_message_id;  ///< edit / revoke
     std::string system_type;          ///< system.type, e.g. "user_changed_number"
-    std::string new_wa_id;            ///< system.wa_id
+    std::string new_wa_id;            ///< system.wa_id (user_changed_number: the new number)
+    std::string new_user_id;          ///< system.user_id: the BSUID after the change
+    std::string previous_user_id;     ///< system.previous_user_id: the BSUID before the change
 
     std::string order_catalog_id;
     std::vector<OrderItem> order_items;

@@ -83,6 +83,11 @@ std::string Metrics::render() const {
     counter("delvex_webhook_updates_other_number_total",
             "Webhook updates for another business number than ours: kept, not answered.",
             webhooks_other_number.load());
+    counter("delvex_members_moved_total", "Members moved to a new number or BSUID (Meta's system notice).",
+            members_moved.load());
+    counter("delvex_member_moves_refused_total",
+            "Number changes not applied: the new number already had a member with data (an operator decides).",
+            member_moves_refused.load());
 
     line("# HELP delvex_ingest_latency_seconds Webhook POST from request read to committed 200.\n");
     line("# TYPE delvex_ingest_latency_seconds histogram\n");

@@ -61,6 +61,8 @@ public:
     std::atomic<std::uint64_t> jobs_dropped{0};
     std::atomic<std::uint64_t> jobs_failed{0};
     std::atomic<std::uint64_t> webhooks_other_number{0};
+    std::atomic<std::uint64_t> members_moved{0};
+    std::atomic<std::uint64_t> member_moves_refused{0};
 
     /// Prometheus text exposition format 0.0.4.
     std::string render() const;

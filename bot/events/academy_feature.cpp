@@ -10,6 +10,7 @@
 
 #include "bot/academy/loader.hpp"
 #include "bot/core/log.hpp"
+#include "bot/core/message_ref.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/store/community_repository.hpp"
@@ -125,7 +126,7 @@ bool Academy::on_message(Context& ctx, const store::MemberRow& member, const cor
         return true;
     }
     auto fx = engine_->on_message(repo(ctx.db), learner_of(member), message, ctx.now_ms);
-    apply(ctx, member.member_key, "academy:" + message.id, fx);
+    apply(ctx, member.member_key, "academy:" + core::message_ref(message.id), fx);
     return fx.handled;
 }
 

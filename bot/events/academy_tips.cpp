@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bot/academy/answers.hpp"
+#include "bot/core/message_ref.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/store/community_repository.hpp"
 #include "bot/store/tip_repository.hpp"
@@ -153,7 +154,7 @@ bool AcademyTips::on_message(Context& ctx, const store::MemberRow& member, const
         const std::string text = cut_bytes(trim(message.text), kMaxTipBytes);
         if (tip && tip->state == store::TipState::kWaiting && !text.empty()) {
             tips.set_text(tip->id, text);
-            ask_moderator(ctx, tip->id, member.id, "edited:" + message.id);
+            ask_moderator(ctx, tip->id, member.id, "edited:" + core::message_ref(message.id));
         }
         return true;
     }
@@ -196,7 +197,7 @@ void AcademyTips::take_tip(Context& ctx, const store::MemberRow& member, const c
     store::CommunityRepository community(ctx.db);
     tips.clear_draft(member.id);
     const std::string lang = lang_of(member);
-    const std::string key = "academy:" + message.id + ":tip";
+    const std::string key = "academy:" + core::message_ref(message.id) + ":tip";
     store::Tip tip;
     tip.author_id = member.id;
     tip.lang = lang;
@@ -264,7 +265,7 @@ void AcademyTips::ask_moderator(Context& ctx, std::int64_t tip_id, std::int64_t 
 
 void AcademyTips::tap(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) const {
     const std::string lang = lang_of(member);
-    const std::string key = "academy:" + message.id;
+    const std::string key = "academy:" + core::message_ref(message.id);
     const std::string_view id = message.reply_id;
     if (id.starts_with("academy:net")) {
         const auto colon = id.find(':', 8);

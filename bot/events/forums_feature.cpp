@@ -13,6 +13,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "bot/core/message_ref.hpp"
 #include "bot/core/outgoing.hpp"
 #include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
@@ -829,7 +830,7 @@ bool ForumsFeature::on_rsvp(Context& ctx, const store::MemberRow& member, const 
     if (!parsed || (letter != "A" && letter != "T" && letter != "D")) {
         return true;  // ours, but not a reply we ever sent
     }
-    const auto reply_key = "forums.rsvp:" + message.id;
+    const auto reply_key = "forums.rsvp:" + core::message_ref(message.id);
     store::ForumRepository repo(ctx.db);
     const auto row = repo.find_series(parsed->first);
     std::optional<forums::Series> series;
@@ -1101,7 +1102,7 @@ struct ForumsFeature::Flow {
     std::string t(std::string_view key, const std::vector<std::pair<std::string, std::string>>& vars = {}) const {
         return ctx.catalog.text(lang, std::string("forums.flow.") + std::string(key), vars);
     }
-    std::string next_key() { return "forums.flow:" + message.id + ":" + std::to_string(sent++); }
+    std::string next_key() { return "forums.flow:" + core::message_ref(message.id) + ":" + std::to_string(sent++); }
     void say(std::string body) { ctx.outbox.text(next_key(), member.member_key, std::move(body)); }
     void send(core::OutgoingBody body) {
         core::OutgoingMessage m;
@@ -1728,7 +1729,7 @@ bool ForumsFeature::on_followup_reply(Context& ctx, const store::MemberRow& memb
     const auto lang = language_or_en(member.language);
     const auto occ_name = forums::format_local_basic(parsed->second);
     const auto loc = localized(*row, repo.texts(row->id), lang);
-    const auto reply_key = "forums.followup:" + message.id;
+    const auto reply_key = "forums.followup:" + core::message_ref(message.id);
     if (attend) {
         if (answer == "Y") {
             repo.mark_attendance(row->id, occ_name, member.member_key, 2, ctx.now_ms);
@@ -1784,7 +1785,7 @@ bool ForumsFeature::on_after(Context& ctx, const store::MemberRow& member, const
         repo.add_recap(row->id, data.at("occ"), member.member_key, audio ? "audio" : "text",
                        audio ? message.media->id : message.text, ctx.now_ms);
         const auto n = relay_recap(ctx, *row, member.member_key, message);
-        ctx.outbox.text("forums.recap_sent:" + message.id, member.member_key,
+        ctx.outbox.text("forums.recap_sent:" + core::message_ref(message.id), member.member_key,
                         ctx.catalog.text(lang, "forums.recap_sent",
                                          {{"n", std::to_string(n)}, {"room", rooms_.name(row->room, lang)}}));
         return true;
@@ -1811,7 +1812,7 @@ bool ForumsFeature::on_after(Context& ctx, const store::MemberRow& member, const
     }
     const auto recent = recent_forum(repo, rooms, ctx.now_ms);
     if (!recent) {
-        ctx.outbox.text("forums.after:" + message.id, member.member_key, ctx.catalog.text(lang, "forums.no_recent"));
+        ctx.outbox.text("forums.after:" + core::message_ref(message.id), member.member_key, ctx.catalog.text(lang, "forums.no_recent"));
         return true;
     }
     const auto loc = localized(recent->row, repo.texts(recent->row.id), lang);
@@ -1819,20 +1820,20 @@ bool ForumsFeature::on_after(Context& ctx, const store::MemberRow& member, const
     if (recap) {
         repo.save_draft({member.member_key, "recap",
                          encode_draft({{"series", std::to_string(recent->row.id)}, {"occ", occ_name}}), ctx.now_ms});
-        ctx.outbox.text("forums.after:" + message.id, member.member_key,
+        ctx.outbox.text("forums.after:" + core::message_ref(message.id), member.member_key,
                         ctx.catalog.text(lang, "forums.recap_ask", {{"title", loc.title}}));
         return true;
     }
     store::CommunityRepository community(ctx.db);
     const auto who = community.by_alias(*alias);
     if (!who) {
-        ctx.outbox.text("forums.after:" + message.id, member.member_key,
+        ctx.outbox.text("forums.after:" + core::message_ref(message.id), member.member_key,
                         ctx.catalog.text(lang, "forums.attended_unknown", {{"alias", *alias}}));
         return true;
     }
     repo.mark_attendance(recent->row.id, occ_name, who->key, 1, ctx.now_ms);
     const auto* zone = zone_or(rooms_.zone(recent->row.room), forums::find_zone("UTC").value());
-    ctx.outbox.text("forums.after:" + message.id, member.member_key,
+    ctx.outbox.text("forums.after:" + core::message_ref(message.id), member.member_key,
                     ctx.catalog.text(lang, "forums.attended_done",
                                      {{"alias", who->alias},
                                       {"title", loc.title},
@@ -1848,7 +1849,7 @@ std::size_t ForumsFeature::relay_recap(Context& ctx, const store::ForumSeriesRow
     store::ForumRepository repo(ctx.db);
     const auto texts = repo.texts(row.id);
     const bool audio = message.type == core::MessageType::kAudio;
-    const auto key = "forums.recap:" + message.id;
+    const auto key = "forums.recap:" + core::message_ref(message.id);
     std::size_t sent = 0;
     for (const auto& m : rooms_.members(ctx.db, row.room)) {
         if (m.member_key == author || !member_window_open(ctx.db, m.member_key, ctx.now_ms)) {
@@ -1863,7 +1864,7 @@ std::size_t ForumsFeature::relay_recap(Context& ctx, const store::ForumSeriesRow
             core::OutgoingMessage head;
             head.to = out.to;
             head.body = core::OutgoingText{label + "\n" + ctx.catalog.text(lang, "forums.recap_voice"), false};
-            ctx.outbox.send("forums.recaphead:" + message.id, head, "forums.recap");
+            ctx.outbox.send("forums.recaphead:" + core::message_ref(message.id), head, "forums.recap");
             core::OutgoingMedia media;
             media.kind = core::MediaKind::kAudio;
             media.source = core::MediaSource::by_inbound(message.media->id);

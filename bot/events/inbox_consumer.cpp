@@ -12,6 +12,7 @@
 #include "bot/community/welcome.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/store/account_repository.hpp"
+#include "bot/store/identity_repository.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
 
 namespace delvex::events {
@@ -176,6 +177,36 @@ void InboxConsumer::settle(bool committed) {
     within_ = Tally{};
 }
 
+void InboxConsumer::apply_identity_change(const core::InboundMessage& msg) {
+    const bool number = msg.system_type == "user_changed_number";
+    const bool user_id = msg.system_type == "user_changed_user_id";
+    if ((!number && !user_id) || (msg.new_wa_id.empty() && msg.new_user_id.empty())) {
+        log_->info("system notice member={} type={}", core::redact(msg.sender.key()), msg.system_type);
+        return;
+    }
+    // `from` is the old number; the BSUID before the change is `previous_user_id` (or the sender's own).
+    const std::string& old_user_id = !msg.previous_user_id.empty() ? msg.previous_user_id : msg.sender.user_id;
+    store::IdentityRepository identity(repos_->sql);
+    const auto moved = identity.change(msg.sender.wa_id, old_user_id, number ? msg.new_wa_id : std::string(),
+                                       msg.new_user_id);
+    switch (moved) {
+        case store::Moved::kMoved:
+            metrics_.members_moved.fetch_add(1, std::memory_order_relaxed);
+            log_->info("member moved to a new {} member={} now={}", number ? "number" : "BSUID",
+                       core::redact(msg.sender.key()), core::redact(number ? msg.new_wa_id : msg.new_user_id));
+            break;
+        case store::Moved::kConflict:
+            // Both records have a life of their own: merging them is a person's decision, not ours.
+            metrics_.member_moves_refused.fetch_add(1, std::memory_order_relaxed);
+            log_->warn("number change not applied: the new number already has a member with data member={} now={}",
+                       core::redact(msg.sender.key()), core::redact(number ? msg.new_wa_id : msg.new_user_id));
+            break;
+        case store::Moved::kUnknown:
+            log_->info("number change for someone we do not know member={}", core::redact(msg.sender.key()));
+            break;
+    }
+}
+
 bool InboxConsumer::apply(const store::PendingEvent& event) {
     const auto kind = static_cast<wire::UpdateKind>(event.kind);
     if (!phone_number_id_.empty() && !event.phone_number_id.empty() && event.phone_number_id != phone_number_id_) {
@@ -199,14 +230,17 @@ bool InboxConsumer::apply(const store::PendingEvent& event) {
             }
             const std::int64_t ts = msg.timestamp > 0 ? msg.timestamp : core::to_unix(clock_.now());
             if (msg.type == core::MessageType::kSystem) {
-                // A number change or identity notice is not the member speaking: it opens no window.
-                log_->info("system notice member={} type={}", core::redact(key), msg.system_type);
+                // A number change or identity notice is not the member speaking: it opens no window. The
+                // member moves to their new number or BSUID with everything they had.
+                apply_identity_change(msg);
                 return false;
             }
-            auto member = repos_->members.find(key);
+            store::IdentityRepository identity(repos_->sql);
+            const auto known_as = identity.resolve(msg.sender.wa_id, msg.sender.user_id);
+            auto member = repos_->members.find(known_as ? *known_as : key);
             const bool first_time = !member;
             if (member) {
-                repos_->members.touch_inbound(key, ts);
+                repos_->members.touch_inbound(member->member_key, ts);
                 member->last_inbound = std::max(member->last_inbound, ts);
             } else {
                 store::MemberRow row;
@@ -229,11 +263,12 @@ bool InboxConsumer::apply(const store::PendingEvent& event) {
                 return true;
             }
             // Their window is open again: what waited for it goes first, in order, before anything new.
-            const int released = repos_->outbox.release_held(key, now_ms);
+            const std::string& member_key = member->member_key;
+            const int released = repos_->outbox.release_held(member_key, now_ms);
             if (released > 0) {
-                log_->info("released {} held messages member={}", released, core::redact(key));
+                log_->info("released {} held messages member={}", released, core::redact(member_key));
             }
-            Outbox outbox(repos_->outbox, now_ms, key);
+            Outbox outbox(repos_->outbox, now_ms, member_key);
             Context ctx{repos_->sql, catalog_, now_ms, outbox, repos_->jobs};
             for (Feature* feature : features_) {
                 if (feature->on_message(ctx, *member, msg)) {

@@ -72,6 +72,8 @@ private:
     void publish(const Tally& tally);
     /// Applies one update inside the caller's savepoint; returns true if it queued an outbound message.
     bool apply(const store::PendingEvent& event);
+    /// `user_changed_number` / `user_changed_user_id`: the member moves to their new names.
+    void apply_identity_change(const core::InboundMessage& msg);
     /// A template status, account or capability webhook: recorded for the dispatcher (which reads it at its
     /// next fetch); returns true when sending must look again (a restriction, a new limit).
     bool apply_change(const whatsapp::wire::ParsedUpdate& change, std::int64_t now_ms);

@@ -10,6 +10,7 @@
 #include "bot/community/alias.hpp"
 #include "bot/community/welcome.hpp"
 #include "bot/core/log.hpp"
+#include "bot/core/message_ref.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
@@ -131,7 +132,7 @@ bool Rooms::gate_message(Context& ctx, const store::MemberRow& member, const cor
         if (!t.me.stopped) {
             repo.set_stopped(t.me.id, true);
             // The only message a stopped member still gets (the outbox lets "rooms.stop:" through).
-            ctx.outbox.text("rooms.stop:" + message.id, t.me.key, text(t.lang(), "rooms.stopped"));
+            ctx.outbox.text("rooms.stop:" + core::message_ref(message.id), t.me.key, text(t.lang(), "rooms.stopped"));
             log_->info("member stopped member={}", core::redact(t.me.key));
         }
         return true;
@@ -296,7 +297,14 @@ void Rooms::onboard(Turn& t, bool prompt_only) {
                     send_rooms(t, "rooms.room_prompt");
                     return;
                 }
-                repo.join(room->id, t.me.id, t.ctx.now_ms, repo.last_post_id(room->id));
+                if (!repo.join(room->id, t.me.id, t.ctx.now_ms, repo.last_post_id(room->id))) {
+                    // Imported into a room a moderator had banned them from: choose another.
+                    repo.set_current_room(t.me.id, "");
+                    repo.set_stage(t.me.id, Stage::kRoom);
+                    t.say("rooms.banned", text(t.lang(), "rooms.banned", {{"room", room->name(t.lang())}}));
+                    send_rooms(t, "rooms.room_prompt");
+                    return;
+                }
                 t.say("rooms.welcome_room",
                       text(t.lang(), "rooms.welcome_room", {{"room", room->name(t.lang())}, {"alias", t.me.alias}}));
                 log_->info("member joined member={} room={}", core::redact(t.me.key), room->id);
@@ -810,7 +818,10 @@ void Rooms::switch_room(Turn& t, const community::Room& room) {
             t.say("rooms.banned", text(t.lang(), "rooms.banned", {{"room", room.name(t.lang())}}));
             return;
         }
-        t.repo.join(room.id, t.me.id, t.ctx.now_ms, t.repo.last_post_id(room.id));
+        if (!t.repo.join(room.id, t.me.id, t.ctx.now_ms, t.repo.last_post_id(room.id))) {
+            t.say("rooms.banned", text(t.lang(), "rooms.banned", {{"room", room.name(t.lang())}}));
+            return;
+        }
         if (regions_.is_configured_moderator(room.id, t.me.key)) {
             t.repo.set_role(room.id, t.me.id, store::RoomRole::kModerator);
         }
@@ -943,7 +954,8 @@ void Rooms::post(Turn& t) {
         post.body = msg.media->caption;
         post.voice = msg.media->voice;
     }
-    const bool hold = membership->state == MembershipState::kSilenced || t.me.posts < room->hold_first_posts;
+    const bool hold = membership->state == MembershipState::kSilenced ||
+                      (room->hold_first_posts > 0 && repo.count_shared_posts(t.me.id) < room->hold_first_posts);
     const bool pending = post.kind == "contacts";
     post.state = pending ? PostState::kPending : hold ? PostState::kHeld : PostState::kRelayed;
     const auto id = repo.add_post(post);
@@ -1038,7 +1050,7 @@ void Rooms::react(Turn& t) {
         return;  // a reaction is not worth a paid template
     }
     core::OutgoingReaction r{target->wamid, t.msg.reaction_emoji};
-    t.ctx.outbox.send("rooms.react:" + t.msg.id, to(author->key, r));
+    t.ctx.outbox.send("rooms.react:" + core::message_ref(t.msg.id), to(author->key, r));
 }
 
 void Rooms::report(Turn& t) {
@@ -1145,7 +1157,7 @@ void Rooms::moderate(Turn& t, Command command, const std::string& argument) {
                 const std::string body = text(m.language, "rooms.announcement", {{"room", r->name(m.language)}}) +
                                          "\n" + argument;
                 // An announcement also reaches members outside their window (as the configured template).
-                if (t.ctx.outbox.text("rooms.announce:" + t.msg.id, m.key, clip(body, 4000), "rooms.announce")) {
+                if (t.ctx.outbox.text("rooms.announce:" + core::message_ref(t.msg.id), m.key, clip(body, 4000), "rooms.announce")) {
                     ++sent;
                 }
             }
@@ -1170,7 +1182,7 @@ void Rooms::moderate(Turn& t, Command command, const std::string& argument) {
     repo.set_membership_state(room_id, target->id, state);
     repo.log_action(t.me.id, action, room_id, target->id, target->alias, t.ctx.now_ms);
     if (!target->stopped) {
-        t.ctx.outbox.text(std::string("rooms.moderated:") + action + ":" + t.msg.id, target->key,
+        t.ctx.outbox.text(std::string("rooms.moderated:") + action + ":" + core::message_ref(t.msg.id), target->key,
                           text(target->language, std::string("rooms.you_") + action, {{"room", room->name(target->language)}}));
     }
     t.say("rooms.moderated", text(t.lang(), std::string("rooms.mod_") + action,
@@ -1257,7 +1269,7 @@ void Rooms::erase(Turn& t) {
     }
     const std::string key = t.me.key;
     const std::string goodbye = text(t.lang(), "rooms.forgotten");
-    t.repo.forget(t.me);
+    t.repo.forget(t.me, t.ctx.now_ms);
     store::forget_member_media(t.ctx.db, t.me.id);
     t.repo.log_action(t.me.id, "forget", {}, t.me.id, {}, t.ctx.now_ms);
     // Sent to the number one last time; the outbox empties the row once it is sent.

@@ -198,7 +198,8 @@ void Rooms::answer_contacts(Turn& t, std::string_view answer) {
         t.say("rooms.no_room", text(t.lang(), "rooms.no_room"));
         return;
     }
-    const bool hold = membership->state == MembershipState::kSilenced || t.me.posts < room->hold_first_posts;
+    const bool hold = membership->state == MembershipState::kSilenced ||
+                      (room->hold_first_posts > 0 && t.repo.count_shared_posts(t.me.id) < room->hold_first_posts);
     post->state = hold ? PostState::kHeld : PostState::kRelayed;
     post->author_alias = t.me.alias;
     t.repo.set_post_state(post->id, post->state);

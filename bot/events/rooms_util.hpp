@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "bot/core/message_ref.hpp"
 #include "bot/core/outgoing.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/events/rooms_feature.hpp"
@@ -54,7 +55,7 @@ struct Rooms::Turn {
 
     const std::string& lang() const { return me.language; }
     /// A logical key unique to this inbound message (a redelivered webhook queues nothing twice).
-    std::string key(std::string_view what) const { return std::string(what) + ":" + msg.id; }
+    std::string key(std::string_view what) const { return std::string(what) + ":" + core::message_ref(msg.id); }
     void say(std::string_view what, std::string body) { ctx.outbox.text(key(what), me.key, std::move(body)); }
     bool send(std::string_view what, core::OutgoingBody body, std::string purpose = {}) {
         return ctx.outbox.send(key(what), rooms_detail::to(me.key, std::move(body)), std::move(purpose));

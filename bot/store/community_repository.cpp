@@ -1,6 +1,9 @@
 #include "bot/store/community_repository.hpp"
 
+#include "bot/store/identity_repository.hpp"
+
 #include "bot/community/alias.hpp"
+#include "bot/core/message_ref.hpp"
 #include "bot/store/statement.hpp"
 
 namespace delvex::store {
@@ -252,27 +255,74 @@ std::optional<Membership> CommunityRepository::membership(std::string_view room,
 
 bool CommunityRepository::join(std::string_view room, std::int64_t member_id, std::int64_t now_ms,
                                std::int64_t seen_post) {
-    if (auto m = membership(room, member_id); m && m->state == MembershipState::kBanned) {
+    const auto m = membership(room, member_id);
+    if (m && (m->state == MembershipState::kBanned || m->state == MembershipState::kRemoved)) {
         return false;
     }
+    // A decision kept from before a FORGET ME (or under another of the member's names) still holds.
+    Bar kept = Bar::kNone;
+    {
+        SQLite::Statement names(db_, "SELECT wa_id, user_id FROM members WHERE id = :id");
+        names.bind(":id", member_id);
+        if (names.executeStep()) {
+            kept = IdentityRepository(db_).kept_bar(room, names.getColumn(0).getString(),
+                                                    names.getColumn(1).getString());
+        }
+    }
+    if (kept == Bar::kBanned || kept == Bar::kRemoved) {
+        SQLite::Statement q(db_,
+                            "INSERT INTO room_members (room, member_id, joined_ms, seen_post, state) VALUES (:room, "
+                            ":id, :now, :seen, :state) ON CONFLICT (room, member_id) DO UPDATE SET state = "
+                            "excluded.state");
+        q.bind(":room", std::string(room));
+        q.bind(":id", member_id);
+        q.bind(":now", now_ms);
+        q.bind(":seen", seen_post);
+        q.bind(":state", static_cast<int>(kept == Bar::kBanned ? MembershipState::kBanned : MembershipState::kRemoved));
+        q.exec();
+        return false;
+    }
+    // A hold outlives LEAVE and JOIN: `held` stays set until a moderator lifts it.
     SQLite::Statement q(db_,
-                        "INSERT INTO room_members (room, member_id, joined_ms, seen_post) VALUES (:room, :id, :now, "
-                        ":seen) ON CONFLICT (room, member_id) DO UPDATE SET state = 0, "
-                        "seen_post = max(seen_post, excluded.seen_post)");
+                        "INSERT INTO room_members (room, member_id, joined_ms, seen_post, state, held) VALUES (:room, "
+                        ":id, :now, :seen, CASE WHEN :held THEN 4 ELSE 0 END, :held) ON CONFLICT (room, member_id) DO "
+                        "UPDATE SET held = max(held, excluded.held), state = CASE WHEN max(held, excluded.held) = 1 "
+                        "THEN 4 ELSE 0 END, seen_post = max(seen_post, excluded.seen_post)");
     q.bind(":room", std::string(room));
     q.bind(":id", member_id);
     q.bind(":now", now_ms);
     q.bind(":seen", seen_post);
+    q.bind(":held", kept == Bar::kHeld ? 1 : 0);
     q.exec();
     return true;
 }
 
 void CommunityRepository::set_membership_state(std::string_view room, std::int64_t member_id, MembershipState state) {
-    SQLite::Statement q(db_, "UPDATE room_members SET state = :state WHERE room = :room AND member_id = :id");
+    // HOLD sets the lasting `held` mark too; leaving keeps it (see join).
+    SQLite::Statement q(db_,
+                        "UPDATE room_members SET state = :state, held = CASE WHEN :state = 4 THEN 1 ELSE held END "
+                        "WHERE room = :room AND member_id = :id");
     q.bind(":state", static_cast<int>(state));
     q.bind(":room", std::string(room));
     q.bind(":id", member_id);
     q.exec();
+}
+
+void CommunityRepository::lift_hold(std::string_view room, std::int64_t member_id) {
+    SQLite::Statement q(db_,
+                        "UPDATE room_members SET held = 0, state = CASE WHEN state = 4 THEN 0 ELSE state END WHERE "
+                        "room = :room AND member_id = :id");
+    q.bind(":room", std::string(room));
+    q.bind(":id", member_id);
+    q.exec();
+}
+
+std::int64_t CommunityRepository::count_shared_posts(std::int64_t author_id) {
+    // Posts the room saw (relayed at once or approved), not those held, rejected or waiting.
+    SQLite::Statement q(db_, "SELECT count(*) FROM posts WHERE author_id = :id AND state = 0");
+    q.bind(":id", author_id);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
 }
 
 void CommunityRepository::set_role(std::string_view room, std::int64_t member_id, RoomRole role) {
@@ -500,7 +550,7 @@ std::int64_t CommunityRepository::count_actions(std::string_view action) {
     return q.getColumn(0).getInt64();
 }
 
-void CommunityRepository::forget(const Profile& member) {
+void CommunityRepository::forget(const Profile& member, std::int64_t now_ms) {
     const std::string id = std::to_string(member.id);
     auto run = [this](const char* sql, auto&&... binds) {
         SQLite::Statement q(db_, sql);
@@ -508,6 +558,21 @@ void CommunityRepository::forget(const Profile& member) {
         ((q.bind(i++, binds)), ...);
         q.exec();
     };
+    // What moderators decided about them outlives their data: kept as salted hashes of their names, so that
+    // writing again after FORGET ME does not undo a ban, a removal or a hold.
+    {
+        IdentityRepository identity(db_);
+        SQLite::Statement q(db_, "SELECT room, state, held FROM room_members WHERE member_id = ?");
+        q.bind(1, member.id);
+        while (q.executeStep()) {
+            const auto state = static_cast<MembershipState>(q.getColumn(1).getInt());
+            const Bar bar = state == MembershipState::kBanned    ? Bar::kBanned
+                            : state == MembershipState::kRemoved ? Bar::kRemoved
+                            : q.getColumn(2).getInt() != 0       ? Bar::kHeld
+                                                                 : Bar::kNone;
+            identity.keep_bar(q.getColumn(0).getString(), member.wa_id, member.user_id, bar, now_ms);
+        }
+    }
     // Their posts: content gone; relays still queued for others are cancelled, sent ones emptied.
     run("UPDATE posts SET body = '[deleted]', media_id = '', mime_type = '', filename = '', latitude = NULL, "
         "longitude = NULL, state = 3 WHERE author_id = ?",
@@ -524,12 +589,32 @@ void CommunityRepository::forget(const Profile& member) {
             member.alias);
     }
     // Messages to them, and what their own webhooks carried.
-    run("UPDATE outbox SET recipient = 'erased:' || id, payload = '' WHERE recipient = ?", member.key);
+    // Anything still waiting for them is cancelled (never sent to a placeholder); the message ids of what was
+    // sent (they hold the number) go too.
+    run("UPDATE outbox SET recipient = 'erased:' || id, payload = '', wamid = NULL, "
+        "last_error = CASE WHEN status IN (0, 5) THEN 'member erased their data' ELSE last_error END, "
+        "status = CASE WHEN status IN (0, 5) THEN 4 ELSE status END WHERE recipient = ?",
+        member.key);
+    // Their webhooks: the payload goes, and the dedupe key (a message id, which holds the number) becomes its
+    // one-way ref. Meta does not resend a webhook we acknowledged, so the ref is only ever compared by itself.
+    {
+        std::vector<std::pair<std::int64_t, std::string>> keys;
+        SQLite::Statement q(db_, "SELECT id, dedupe_key FROM inbox WHERE member_key = ?");
+        q.bind(1, member.key);
+        while (q.executeStep()) {
+            keys.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getString());
+        }
+        for (const auto& [row, key] : keys) {
+            run("UPDATE OR IGNORE inbox SET dedupe_key = ? WHERE id = ?", "erased:" + core::message_ref(key), row);
+        }
+    }
     run("UPDATE inbox SET member_key = '', payload = '{}' WHERE member_key = ?", member.key);
     run("DELETE FROM quarantine WHERE instr(body, ?) > 0", member.key);
     if (!member.user_id.empty() && member.user_id != member.key) {
         run("DELETE FROM quarantine WHERE instr(body, ?) > 0", member.user_id);
     }
+    // Their own messages' ids (which hold their number): the posts stay, as "[deleted]", under a placeholder.
+    run("UPDATE posts SET wamid = 'erased:' || id WHERE author_id = ?", member.id);
     run("DELETE FROM room_members WHERE member_id = ?", member.id);
     run("UPDATE members SET member_key = 'forgotten:' || id, wa_id = '', user_id = '', alias = NULL, "
         "alias_key = NULL, stopped = 1, forgotten = 1, current_room = '', stage = 0, consent_version = '', "

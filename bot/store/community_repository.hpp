@@ -116,9 +116,15 @@ public:
 
     std::vector<Membership> memberships(std::int64_t member_id);
     std::optional<Membership> membership(std::string_view room, std::int64_t member_id);
-    /// Joins (or re-joins) a room as active; keeps the role. Returns false if banned.
+    /// Joins (or re-joins) a room; keeps the role. False if banned or removed, here or under a name kept
+    /// from before a FORGET ME (the refusal is then recorded). A member on hold stays on hold.
     bool join(std::string_view room, std::int64_t member_id, std::int64_t now_ms, std::int64_t seen_post);
+    /// Sets the state; kSilenced (HOLD) also sets the lasting hold that survives LEAVE and JOIN.
     void set_membership_state(std::string_view room, std::int64_t member_id, MembershipState state);
+    /// A moderator lifts a hold: the member's posts go straight to the room again.
+    void lift_hold(std::string_view room, std::int64_t member_id);
+    /// Posts of this author the room saw (relayed, or approved by a moderator).
+    std::int64_t count_shared_posts(std::int64_t author_id);
     void set_role(std::string_view room, std::int64_t member_id, RoomRole role);
     void set_seen(std::string_view room, std::int64_t member_id, std::int64_t post_id);
 
@@ -155,7 +161,8 @@ public:
     /// Erases a member's personal data everywhere the rooms keep it: number, alias and BSUID; their posts'
     /// content (shown as "[deleted]"); their inbound payloads and outbox rows; the alias inside messages
     /// queued for others. The member row stays as an anonymous, stopped shell so that ids still resolve.
-    void forget(const Profile& member);
+    /// Bans, removals and holds are kept first, as salted hashes of the member's names (IdentityRepository).
+    void forget(const Profile& member, std::int64_t now_ms);
 
 private:
     Profile read_profile(SQLite::Statement& q);

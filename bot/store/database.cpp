@@ -17,7 +17,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 12> kMigrations = {
+constexpr std::array<std::string_view, 13> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -485,6 +485,25 @@ CREATE TABLE academy_tip_drafts (
     kind       INTEGER NOT NULL,
     tip_id     INTEGER NOT NULL DEFAULT 0,
     at_ms      INTEGER NOT NULL
+);
+)sql",
+    // 13 (one person, one member): members are found by number or BSUID (indexes); a hold is a lasting mark
+    // on the membership (held = 1 until a moderator lifts it, through LEAVE and JOIN); identity_bars keeps a
+    // ban (3), removal (2) or hold (1) in a room after FORGET ME, under HMAC-SHA256 of each of the member's
+    // names with identity_salt, a random key made once per database (never the number itself).
+    R"sql(
+CREATE INDEX members_wa_id ON members (wa_id);
+CREATE INDEX members_user_id ON members (user_id);
+ALTER TABLE room_members ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+UPDATE room_members SET held = 1 WHERE state = 4;
+CREATE TABLE identity_salt (salt BLOB NOT NULL);
+INSERT INTO identity_salt (salt) VALUES (randomblob(32));
+CREATE TABLE identity_bars (
+    room       TEXT    NOT NULL,
+    name_hash  TEXT    NOT NULL,
+    bar        INTEGER NOT NULL,
+    at_ms      INTEGER NOT NULL,
+    PRIMARY KEY (room, name_hash)
 );
 )sql",
 };

@@ -1,5 +1,6 @@
 #include "bot/store/outbox_repository.hpp"
 
+#include "bot/core/message_ref.hpp"
 #include "bot/store/statement.hpp"
 
 namespace delvex::store {
@@ -79,9 +80,11 @@ OutboxRepository::OutboxRepository(SQLite::Database& db)
       claim_update_(db, "UPDATE outbox SET claimed = 1 WHERE id = :id"),
       // max(): a delivered/read that was recorded meanwhile is kept.
       sent_(db,
-            "UPDATE outbox SET status = max(status, 1), wamid = :wamid, attempts = attempts + 1, claimed = 0, "
+            "UPDATE outbox SET status = max(status, 1), attempts = attempts + 1, claimed = 0, "
             "last_error = NULL, updated_ms = :now, sent_ms = :now, "
-            // The goodbye to a member who erased their data is the last place their number was kept.
+            // The goodbye to a member who erased their data is the last place their number was kept: its
+            // message id (which holds the number) is kept only as a ref that statuses still match.
+            "wamid = CASE WHEN purpose = 'erasure' THEN :ref ELSE :wamid END, "
             "recipient = CASE WHEN purpose = 'erasure' THEN 'erased:' || id ELSE recipient END, "
             "payload = CASE WHEN purpose = 'erasure' THEN '' ELSE payload END "
             "WHERE id = :id AND status IN (0, 1)"),
@@ -92,13 +95,16 @@ OutboxRepository::OutboxRepository(SQLite::Database& db)
                  "WHERE id = :id AND status = 0"),
       failed_(db,
               "UPDATE outbox SET status = 4, last_error = :error, attempts = attempts + 1, claimed = 0, "
-              "updated_ms = :now WHERE id = :id"),
+              "updated_ms = :now, "
+              // A goodbye that cannot be sent keeps the number no longer than one that was.
+              "recipient = CASE WHEN purpose = 'erasure' THEN 'erased:' || id ELSE recipient END, "
+              "payload = CASE WHEN purpose = 'erasure' THEN '' ELSE payload END WHERE id = :id"),
       status_(db,
               "UPDATE outbox SET status = max(status, :status), updated_ms = :now "
-              "WHERE wamid = :wamid AND status IN (1, 2, 3)"),
+              "WHERE wamid IN (:wamid, :ref) AND status IN (1, 2, 3)"),
       status_failed_(db,
                      "UPDATE outbox SET status = 4, last_error = :error, updated_ms = :now "
-                     "WHERE wamid = :wamid AND status IN (1, 2, 3, 4)"),
+                     "WHERE wamid IN (:wamid, :ref) AND status IN (1, 2, 3, 4)"),
       park_(db,
             "INSERT INTO outbox_status_parked (wamid, status, error, received_ms) "
             "VALUES (:wamid, :status, :error, :now) ON CONFLICT (wamid, status) DO NOTHING") {}
@@ -188,6 +194,7 @@ void OutboxRepository::mark_sent(const std::vector<std::int64_t>& ids, std::stri
     for (const auto id : ids) {
         ResetOnExit guard{sent_};
         sent_.bind(":wamid", std::string(wamid));
+        sent_.bind(":ref", core::message_ref(wamid));
         sent_.bind(":now", now_ms);
         sent_.bind(":id", id);
         sent_.exec();
@@ -258,19 +265,22 @@ bool OutboxRepository::apply_status(std::string_view wamid, OutboxStatus status,
         status_failed_.bind(":error", std::string(error));
         status_failed_.bind(":now", now_ms);
         status_failed_.bind(":wamid", std::string(wamid));
+        status_failed_.bind(":ref", core::message_ref(wamid));
         changed = status_failed_.exec();
     } else {
         ResetOnExit guard{status_};
         status_.bind(":status", static_cast<int>(status));
         status_.bind(":now", now_ms);
         status_.bind(":wamid", std::string(wamid));
+        status_.bind(":ref", core::message_ref(wamid));
         changed = status_.exec();
     }
     if (changed > 0) {
         return true;
     }
-    SQLite::Statement known(db_, "SELECT 1 FROM outbox WHERE wamid = :wamid LIMIT 1");
+    SQLite::Statement known(db_, "SELECT 1 FROM outbox WHERE wamid IN (:wamid, :ref) LIMIT 1");
     known.bind(":wamid", std::string(wamid));
+    known.bind(":ref", core::message_ref(wamid));
     if (known.executeStep()) {
         return true;  // e.g. a delivered after a failed: nothing to change
     }

@@ -15,9 +15,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "bot/app/features.hpp"
+#include "bot/core/message_ref.hpp"
 #include "bot/events/academy_feature.hpp"
 #include "bot/store/academy_repository.hpp"
 #include "bot/store/community_repository.hpp"
@@ -97,9 +99,11 @@ double percentile(std::vector<double> v, double q) {
 }
 
 /// Posts every body from `clients` threads at once; a poller on its own connection notes when each one's
-/// effect is committed (`poll` returns row ids and the index of the body that caused them).
+/// effect is committed (`poll` returns row ids and the index of the body that caused them, or a text that
+/// `index_of` maps to that index).
 Load run_load(testing::ServiceHarness& h, const std::vector<std::string>& bodies, int clients,
-              const std::string& db_path, const std::string& poll_sql) {
+              const std::string& db_path, const std::string& poll_sql,
+              const std::map<std::string, std::int64_t>* index_of = nullptr) {
     const std::size_t n = bodies.size();
     whatsapp::SignatureVerifier signer(testing::ServiceHarness::kAppSecret);
     std::vector<std::string> signatures(n);
@@ -138,7 +142,12 @@ Load run_load(testing::ServiceHarness& h, const std::vector<std::string>& bodies
         poll.bind(1, after);
         while (poll.executeStep()) {
             after = poll.getColumn(0).getInt64();
-            const auto idx = poll.getColumn(1).getInt64();
+            std::int64_t idx = -1;
+            if (index_of == nullptr) {
+                idx = poll.getColumn(1).getInt64();
+            } else if (const auto it = index_of->find(poll.getColumn(1).getString()); it != index_of->end()) {
+                idx = it->second;
+            }
             if (idx >= 0 && static_cast<std::size_t>(idx) < n && !done[static_cast<std::size_t>(idx)]) {
                 done[static_cast<std::size_t>(idx)] = 1;
                 seen[static_cast<std::size_t>(idx)] = last = SteadyClock::now();
@@ -213,12 +222,16 @@ TEST(AcademyBench, DISABLED_TenThousandLearnersAnswerAtOnce) {
             statuses[static_cast<std::size_t>(i)] =
                 whatsapp::wire::make_status_webhook("100000000000009", h.config().phone_number_id, "15550000000", u);
         }
-        // The next step's outbox row is "academy:<wamid>:0"; its wamid names the learner.
-        const auto prefix = "academy:wamid.bench" + std::to_string(round) + "x";
+        // The next step's outbox row is "academy:<ref of the answer's wamid>:0"; the ref names the learner.
+        std::map<std::string, std::int64_t> answer_of;
+        for (int i = 0; i < n; ++i) {
+            answer_of["academy:" + core::message_ref("wamid.bench" + std::to_string(round) + "x" + std::to_string(i)) +
+                      ":0"] = i;
+        }
         const auto a = run_load(h, answers, clients, path,
-                                "SELECT id, CAST(substr(logical_key, " + std::to_string(prefix.size() + 1) +
-                                    ") AS INTEGER) FROM outbox WHERE id > ? AND logical_key LIKE '" + prefix +
-                                    "%:0' ORDER BY id");
+                                "SELECT id, logical_key FROM outbox WHERE id > ? AND logical_key LIKE 'academy:m.%:0' "
+                                "ORDER BY id",
+                                &answer_of);
         const auto ref_prefix = "wamid.ref" + std::to_string(round) + "x";
         const auto r = run_load(h, statuses, clients, path,
                                 "SELECT rowid, CAST(substr(wamid, " + std::to_string(ref_prefix.size() + 1) +

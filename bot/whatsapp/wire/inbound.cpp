@@ -402,6 +402,8 @@ void read_content(core::MessageType type, std::string_view type_name, const Json
                 if (msg.new_wa_id.empty()) {
                     msg.new_wa_id = string_at(*content, "new_wa_id");  // On-Premises spelling
                 }
+                msg.new_user_id = string_at(*content, "user_id");
+                msg.previous_user_id = string_at(*content, "previous_user_id");
             }
             break;
         case MessageType::kUnsupported:
@@ -625,6 +627,12 @@ std::optional<OrderedJson> content_json(const core::InboundMessage& msg) {
             OrderedJson out = {{"body", msg.text}};
             if (!msg.new_wa_id.empty()) {
                 out["wa_id"] = msg.new_wa_id;
+            }
+            if (!msg.new_user_id.empty()) {
+                out["user_id"] = msg.new_user_id;
+            }
+            if (!msg.previous_user_id.empty()) {
+                out["previous_user_id"] = msg.previous_user_id;
             }
             out["type"] = msg.system_type;
             return out;

@@ -5,6 +5,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "bot/core/message_ref.hpp"
 #include "bot/store/community_repository.hpp"
 #include "tests/support/harness.hpp"
 #include "tests/unit/forums_app/forums_rig.hpp"
@@ -197,7 +198,7 @@ TEST_F(ForumsFollowupTest, YesIsStoredAndFollowedByTheRatingWhichIsStored) {
     ASSERT_TRUE(say(db, feature, catalog, at + 1000, "5100000002", "4", "wamid.rate", ids[3]));
     EXPECT_EQ(count("SELECT rating FROM forum_feedback WHERE member_key = '5100000002' AND occurrence = '" + occ + "'"),
               4);
-    const auto thanks = queued("forums.followup:wamid.rate", "5100000002");
+    const auto thanks = queued("forums.followup:" + core::message_ref("wamid.rate"), "5100000002");
     ASSERT_EQ(thanks.size(), 1u);
     EXPECT_NE(shown_text(thanks[0]).find("4/5"), std::string::npos) << shown_text(thanks[0]);
 
@@ -232,13 +233,13 @@ TEST_F(ForumsFollowupTest, ModeratorsRecapReachesTheRoomMembersWithAnOpenWindow)
     // 3 last wrote a week ago: not reached (no template for a recap).
 
     ASSERT_TRUE(say(db, feature, catalog, after, "5100000001", "recap", "wamid.m1"));
-    const auto asked = queued("forums.after:wamid.m1", "5100000001");
+    const auto asked = queued("forums.after:" + core::message_ref("wamid.m1"), "5100000001");
     ASSERT_EQ(asked.size(), 1u);
     EXPECT_NE(shown_text(asked[0]).find("Mercury-free gold"), std::string::npos) << shown_text(asked[0]);
 
     ASSERT_TRUE(say(db, feature, catalog, after + 60'000, "5100000001", "We compared retorts. Next: water.",
                     "wamid.m2"));
-    const auto sent = queued("forums.recap:wamid.m2");
+    const auto sent = queued("forums.recap:" + core::message_ref("wamid.m2"));
     std::map<std::string, std::string> by_member;
     for (const auto& row : sent) {
         by_member[row.recipient] = shown_text(row);
@@ -249,24 +250,24 @@ TEST_F(ForumsFollowupTest, ModeratorsRecapReachesTheRoomMembersWithAnOpenWindow)
     EXPECT_EQ(count("SELECT count(*) FROM forum_recaps WHERE kind = 'text' AND member_key = '5100000001' "
                     "AND occurrence = '" + occ + "'"),
               1);
-    EXPECT_EQ(queued("forums.recap_sent:wamid.m2", "5100000001").size(), 1u);
+    EXPECT_EQ(queued("forums.recap_sent:" + core::message_ref("wamid.m2"), "5100000001").size(), 1u);
     // The draft is used up: the moderator's next message is a post again.
     EXPECT_FALSE(say(db, feature, catalog, after + 120'000, "5100000001", "Thanks all!", "wamid.m3"));
 
     // A voice note: a labelled line, then the audio by its media id.
     ASSERT_TRUE(say(db, feature, catalog, after + 180'000, "5100000001", "recap", "wamid.m4"));
     ASSERT_TRUE(voice_note(after + 240'000, "5100000001", "media.voice.1", "wamid.m5"));
-    const auto head = queued("forums.recaphead:wamid.m5", "5100000002");
+    const auto head = queued("forums.recaphead:" + core::message_ref("wamid.m5"), "5100000002");
     ASSERT_EQ(head.size(), 1u);
     EXPECT_EQ(shown_text(head[0]), "📝 Resumen del foro · Oro sin mercurio\n🎤 Nota de voz");
-    const auto audio = queued("forums.recap:wamid.m5", "5100000002");
+    const auto audio = queued("forums.recap:" + core::message_ref("wamid.m5"), "5100000002");
     ASSERT_EQ(audio.size(), 1u);
     const auto message = delivery::message_of(audio[0]);
     ASSERT_TRUE(message);
     const auto* media = std::get_if<core::OutgoingMedia>(&message->body);
     ASSERT_NE(media, nullptr);
     EXPECT_EQ(media->kind, core::MediaKind::kAudio);
-    EXPECT_TRUE(queued("forums.recap:wamid.m5", "5100000003").empty());
+    EXPECT_TRUE(queued("forums.recap:" + core::message_ref("wamid.m5"), "5100000003").empty());
     EXPECT_EQ(count("SELECT count(*) FROM forum_recaps WHERE kind = 'audio' AND body = 'media.voice.1'"), 1);
 }
 
@@ -278,7 +279,7 @@ TEST_F(ForumsFollowupTest, ModeratorMarksAttendanceByAlias) {
     EXPECT_EQ(count("SELECT count(*) FROM forum_attendance WHERE member_key = '5100000003' AND source = 1 "
                     "AND occurrence = '" + occ + "'"),
               1);
-    const auto done = queued("forums.after:wamid.a1", "5100000001");
+    const auto done = queued("forums.after:" + core::message_ref("wamid.a1"), "5100000001");
     ASSERT_EQ(done.size(), 1u);
     EXPECT_NE(shown_text(done[0]).find("Rosa"), std::string::npos) << shown_text(done[0]);
     ASSERT_TRUE(say(db, feature, catalog, after, "5100000001", "attended Nobody", "wamid.a2"));
