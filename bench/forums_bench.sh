@@ -3,7 +3,7 @@
 #   1. the next 1,000 occurrences of 1,000 series (C++), with python-dateutil on the same rules as reference;
 #   2. one reminder and one announcement to a room of 10,000 members: time until every outbox row is committed,
 #      with plain outbox inserts of as many rows as reference.
-# Usage: bench/forums_bench.sh [BUILD_DIR] [RUNS]   (BUILD_DIR must have built delvex_bot; default build)
+# Usage: bench/forums_bench.sh [BUILD_DIR] [RUNS]   (BUILD_DIR must have built delvex_app; default build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -21,7 +21,8 @@ for e in json.load(open(sys.argv[1] + "/compile_commands.json")):
         break
 PY
 )
-LIBS="-Wl,--start-group $BUILD/libdelvex_bot.a $BUILD/libdelvex_domain.a $BUILD/libdelvex_store.a $BUILD/libdelvex_whatsapp.a \
+LIBS="-Wl,--start-group $BUILD/libdelvex_app.a $BUILD/libdelvex_http.a $BUILD/libdelvex_events.a \
+      $BUILD/libdelvex_delivery.a $BUILD/libdelvex_domain.a $BUILD/libdelvex_store.a $BUILD/libdelvex_whatsapp.a \
       $BUILD/libdelvex_forums.a $BUILD/libdelvex_core.a $BUILD/libdelvex_asio.a -Wl,--end-group"
 EXT="-lSQLiteCpp -lsqlite3 -lspdlog -lfmt -lyaml-cpp -ldate-tz -lssl -lcrypto -pthread"
 
