@@ -15,7 +15,7 @@
 #include "bot/core/clock.hpp"
 #include "bot/core/i18n.hpp"
 #include "bot/core/metrics.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/forums_feature.hpp"
 #include "bot/events/scheduler.hpp"
 #include "bot/store/database.hpp"
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
         std::filesystem::remove(path + "-shm");
         core::FakeClock clock{core::TimePoint{std::chrono::seconds{1'798'761'600}}};  // 2027-01-01
         core::Metrics metrics;
-        events::DbWriter spare{store::DatabaseOptions{":memory:", false, 5000, false}};
+        store::DbWriter spare{store::DatabaseOptions{":memory:", false, 5000, false}};
         store::Database db{store::DatabaseOptions{path, true, 5000, false}};
         events::ForumsFeature feature(rooms);
         events::Scheduler scheduler(spare, clock, metrics, catalog, {&feature});

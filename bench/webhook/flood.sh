@@ -12,7 +12,7 @@ root="$(cd "$here/../.." && pwd)"
 rounds=${1:-5}
 secs=${2:-10}
 flood=${3:-64}
-bin="$root/build/delvex"
+bin="${DELVEX_BIN:-$root/build/delvex}"
 
 for tool in wrk curl; do
   command -v "$tool" >/dev/null || { apt-get install -y -qq wrk curl >/dev/null; break; }

@@ -12,7 +12,7 @@ root="$(cd "$here/../.." && pwd)"
 rounds=${1:-3}
 secs=${2:-10}
 conns=${3:-32}
-bin="$root/build/delvex"
+bin="${DELVEX_BIN:-$root/build/delvex}"
 
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "installing wrk nginx-light curl" >&2; apt-get install -y -qq wrk nginx-light curl >/dev/null; break; }

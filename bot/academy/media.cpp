@@ -16,7 +16,7 @@ struct Format {
     std::string_view mime;
 };
 
-// Contract §8: the types WhatsApp accepts, by the extension we ask authors to use.
+// docs/WHATSAPP.md §8: the types WhatsApp accepts, by the extension we ask authors to use.
 constexpr Format kFormats[] = {
     {StepKind::kImage, "png", "image/png"},
     {StepKind::kImage, "jpg", "image/jpeg"},

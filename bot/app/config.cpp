@@ -183,7 +183,7 @@ Int parse_int(const std::string& key, const std::string& value, long long min, l
     return static_cast<Int>(v);
 }
 
-// Names the environment had before the one rule (README, ARCHITECTURE.md); they still work, next to the rule's.
+// Names the environment had before the one rule (README, docs/ARCHITECTURE.md); they still work, next to the rule's.
 const std::map<std::string, std::string>& legacy_env_names() {
     static const std::map<std::string, std::string> names = {
         {"database", "DELVEX_DB"},

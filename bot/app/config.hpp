@@ -76,7 +76,7 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 /// The process environment.
 EnvLookup process_env();
 
-/// Loads the YAML file (if any), then applies the environment overrides of ARCHITECTURE.md. Secrets come
+/// Loads the YAML file (if any), then applies the environment overrides of docs/ARCHITECTURE.md. Secrets come
 /// only from the environment or from files readable by their owner alone. With `require_whatsapp` the
 /// WhatsApp credentials must all be present. Throws ConfigError.
 Config load_config(const std::optional<std::string>& file, const EnvLookup& env, bool require_whatsapp);

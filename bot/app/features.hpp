@@ -11,8 +11,8 @@
 #include "bot/app/config.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/core/i18n.hpp"
-#include "bot/events/db_reader.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_reader.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/feature.hpp"
 #include "bot/http/server.hpp"
 
@@ -34,8 +34,8 @@ struct FeatureDeps {
     const Config& config;
     const core::Catalog& catalog;
     const core::Clock& clock;
-    events::DbWriter& writer;
-    events::DbReader& reader;  ///< public lookups
+    store::DbWriter& writer;
+    store::DbReader& reader;  ///< public lookups
 };
 
 /// Builds every feature from the config (loading regions, Academy content, …). Throws with a clear

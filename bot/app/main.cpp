@@ -1,5 +1,5 @@
 // delvex: the Delve Exchange WhatsApp service and its tools. Subcommands are the stable interface of
-// ARCHITECTURE.md; each one is a thin call into the libraries.
+// docs/ARCHITECTURE.md; each one is a thin call into the libraries.
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>

@@ -4,7 +4,7 @@
 
 #include <future>
 
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/store/heartbeat.hpp"
 
 namespace delvex::app {
@@ -46,7 +46,7 @@ double seconds(core::TimePoint::duration d) {
 
 }  // namespace
 
-Readiness::Readiness(events::DbWriter& writer, const core::Clock& clock, const core::Metrics& metrics,
+Readiness::Readiness(store::DbWriter& writer, const core::Clock& clock, const core::Metrics& metrics,
                      std::chrono::seconds stall_after)
     : writer_(writer), clock_(clock), metrics_(metrics), stall_after_(stall_after), state_(std::make_shared<State>()) {}
 

@@ -9,7 +9,7 @@
 #include "bot/core/clock.hpp"
 #include "bot/core/metrics.hpp"
 
-namespace delvex::events {
+namespace delvex::store {
 class DbWriter;
 }
 
@@ -30,7 +30,7 @@ struct ReadyReport {
 /// A backlog that has not moved for `stall_after` means the consumer (or the importer) is stuck.
 class Readiness {
 public:
-    Readiness(events::DbWriter& writer, const core::Clock& clock, const core::Metrics& metrics,
+    Readiness(store::DbWriter& writer, const core::Clock& clock, const core::Metrics& metrics,
               std::chrono::seconds stall_after);
 
     /// Runs one heartbeat write now and waits for it (at start, so the first check has an answer).
@@ -46,7 +46,7 @@ private:
     struct State;
     void post_probe(std::unique_lock<std::mutex>& lock);
 
-    events::DbWriter& writer_;
+    store::DbWriter& writer_;
     const core::Clock& clock_;
     const core::Metrics& metrics_;
     std::chrono::seconds stall_after_;

@@ -20,7 +20,7 @@
 #include "bot/core/log.hpp"
 #include "bot/delivery/dispatcher.hpp"
 #include "bot/delivery/settings.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/inbox_consumer.hpp"
 #include "bot/events/scheduler.hpp"
 #include "bot/app/features.hpp"
@@ -84,8 +84,8 @@ struct Service::Impl {
     asio::io_context ioc{1};
     // Keeps the io thread alive while stop() still posts to it after the server and dispatcher are done.
     asio::executor_work_guard<asio::io_context::executor_type> io_work{ioc.get_executor()};
-    std::unique_ptr<events::DbWriter> writer;
-    std::unique_ptr<events::DbReader> public_reader;  // after the writer: it opens the file the writer made
+    std::unique_ptr<store::DbWriter> writer;
+    std::unique_ptr<store::DbReader> public_reader;  // after the writer: it opens the file the writer made
     std::unique_ptr<store::Checkpointer> checkpointer;
     std::unique_ptr<store::Database> reader;  // quiet() only; guarded by reader_mutex
     std::mutex reader_mutex;
@@ -127,7 +127,7 @@ void Service::start() {
     // The writer (import, consumer, outbox bookkeeping) runs at a lower priority than the threads that answer
     // webhooks: under a flood, answering Meta comes first and applying catches up after; when the machine is
     // not busy the difference is nil. Measured in bench/README.md (webhook ingestion).
-    s.writer = std::make_unique<events::DbWriter>(db, kWriterNiceness);
+    s.writer = std::make_unique<store::DbWriter>(db, kWriterNiceness);
     s.checkpointer = std::make_unique<store::Checkpointer>(s.config.db_path, std::chrono::milliseconds(500));
     s.reader = std::make_unique<store::Database>(store::DatabaseOptions{s.config.db_path, false, 5000, true});
 
@@ -152,7 +152,7 @@ void Service::start() {
         [c = s.consumer.get()](store::Database& d, std::size_t stored) { c->apply_within(d, stored + 1); },
         [c = s.consumer.get()](bool committed) { c->settle(committed); });
     // Public lookups (.ics feeds, certificate checks) read on their own thread and read-only connection.
-    s.public_reader = std::make_unique<events::DbReader>(events::DbReaderOptions{s.config.db_path});
+    s.public_reader = std::make_unique<store::DbReader>(store::DbReaderOptions{s.config.db_path});
     s.features = make_features(FeatureDeps{s.config, s.catalog, s.clock, *s.writer, *s.public_reader});
     for (auto* feature : s.features.pointers()) {
         s.consumer->add_feature(feature);

@@ -93,7 +93,7 @@ RetryDecision decide_retry(whatsapp::ErrorClass cls, int attempts, std::optional
     return {RetryDecision::Action::kFail, milliseconds{0}, true};
 }
 
-Dispatcher::Dispatcher(asio::any_io_executor executor, events::DbWriter& writer, whatsapp::GraphClient& graph,
+Dispatcher::Dispatcher(asio::any_io_executor executor, store::DbWriter& writer, whatsapp::GraphClient& graph,
                        const core::Clock& clock, core::Metrics& metrics, DeliverySettings settings)
     : executor_(std::move(executor)),
       writer_(writer),

@@ -20,7 +20,7 @@
 #include "bot/core/metrics.hpp"
 #include "bot/delivery/governor.hpp"
 #include "bot/delivery/settings.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/store/outbox_repository.hpp"
 #include "bot/whatsapp/graph_client.hpp"
 
@@ -75,7 +75,7 @@ struct DispatcherStats {
 /// every member is used on that executor unless noted. All time comes from the Clock.
 class Dispatcher {
 public:
-    Dispatcher(boost::asio::any_io_executor executor, events::DbWriter& writer, whatsapp::GraphClient& graph,
+    Dispatcher(boost::asio::any_io_executor executor, store::DbWriter& writer, whatsapp::GraphClient& graph,
                const core::Clock& clock, core::Metrics& metrics, DeliverySettings settings);
     ~Dispatcher();
 
@@ -138,7 +138,7 @@ private:
     void apply(store::OutboxRepository& repo, const Write& write, std::int64_t now_ms);
 
     boost::asio::any_io_executor executor_;
-    events::DbWriter& writer_;
+    store::DbWriter& writer_;
     whatsapp::GraphClient& graph_;
     const core::Clock& clock_;
     core::Metrics& metrics_;

@@ -78,7 +78,7 @@ std::string file_upload_key(const std::string& sha256_hex) {
     return "sha256:" + sha256_hex;
 }
 
-MediaRelay::MediaRelay(asio::any_io_executor executor, events::DbWriter& writer, whatsapp::GraphClient& graph,
+MediaRelay::MediaRelay(asio::any_io_executor executor, store::DbWriter& writer, whatsapp::GraphClient& graph,
                        const core::Clock& clock, DispatcherStats& stats, const DeliverySettings& settings,
                        std::shared_ptr<spdlog::logger> log)
     : executor_(std::move(executor)),

@@ -19,7 +19,7 @@
 
 #include "bot/core/clock.hpp"
 #include "bot/core/outgoing.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/store/media_repository.hpp"
 #include "bot/store/media_store.hpp"
 #include "bot/store/outbox_repository.hpp"
@@ -43,7 +43,7 @@ std::string file_upload_key(const std::string& sha256_hex);
 class MediaRelay {
 public:
     /// `settings` (media_dir, media_retention_days, catalog) must outlive the relay.
-    MediaRelay(boost::asio::any_io_executor executor, events::DbWriter& writer, whatsapp::GraphClient& graph,
+    MediaRelay(boost::asio::any_io_executor executor, store::DbWriter& writer, whatsapp::GraphClient& graph,
                const core::Clock& clock, DispatcherStats& stats, const DeliverySettings& settings,
                std::shared_ptr<spdlog::logger> log);
 
@@ -101,7 +101,7 @@ private:
     void finish(const std::string& key);
 
     boost::asio::any_io_executor executor_;
-    events::DbWriter& writer_;
+    store::DbWriter& writer_;
     whatsapp::GraphClient& graph_;
     const core::Clock& clock_;
     DispatcherStats& stats_;

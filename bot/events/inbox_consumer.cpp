@@ -59,7 +59,7 @@ struct InboxConsumer::Repos {
     store::Savepoint share;  // apply_within's part of the ingestor's transaction
 };
 
-InboxConsumer::InboxConsumer(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
+InboxConsumer::InboxConsumer(store::DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
                              const core::Catalog& catalog)
     : writer_(writer), clock_(clock), metrics_(metrics), catalog_(catalog), log_(core::logger("events")) {}
 

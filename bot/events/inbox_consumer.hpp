@@ -8,7 +8,7 @@
 #include "bot/core/clock.hpp"
 #include "bot/core/i18n.hpp"
 #include "bot/core/metrics.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/feature.hpp"
 #include "bot/store/repositories.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
@@ -24,7 +24,7 @@ namespace delvex::events {
 /// commits are never held up for long.
 class InboxConsumer {
 public:
-    InboxConsumer(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
+    InboxConsumer(store::DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
                   const core::Catalog& catalog);
     ~InboxConsumer();
 
@@ -78,7 +78,7 @@ private:
     /// next fetch); returns true when sending must look again (a restriction, a new limit).
     bool apply_change(const whatsapp::wire::ParsedUpdate& change, std::int64_t now_ms);
 
-    DbWriter& writer_;
+    store::DbWriter& writer_;
     const core::Clock& clock_;
     core::Metrics& metrics_;
     const core::Catalog& catalog_;

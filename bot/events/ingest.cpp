@@ -38,7 +38,7 @@ struct Ingestor::Lane {
     std::vector<const store::LandedBatch*> batches;
 };
 
-Ingestor::Ingestor(DbWriter& writer, store::LandingLog& log, const core::Clock& clock, core::Metrics& metrics)
+Ingestor::Ingestor(store::DbWriter& writer, store::LandingLog& log, const core::Clock& clock, core::Metrics& metrics)
     : writer_(writer), log_(log), clock_(clock), metrics_(metrics), instance_(++g_instances) {
     if (log_.durable()) {
         syncer_ = std::thread([this] { sync_loop(); });

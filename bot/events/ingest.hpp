@@ -18,7 +18,7 @@
 
 #include "bot/core/clock.hpp"
 #include "bot/core/metrics.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/store/landing_log.hpp"
 #include "bot/store/repositories.hpp"
 
@@ -46,7 +46,7 @@ struct IngestResult {
 /// Thread-safe.
 class Ingestor {
 public:
-    Ingestor(DbWriter& writer, store::LandingLog& log, const core::Clock& clock, core::Metrics& metrics);
+    Ingestor(store::DbWriter& writer, store::LandingLog& log, const core::Clock& clock, core::Metrics& metrics);
     ~Ingestor();
     Ingestor(const Ingestor&) = delete;
     Ingestor& operator=(const Ingestor&) = delete;
@@ -97,7 +97,7 @@ private:
     void import(store::Database& db);     // writer thread
     void retry_later();                   // writer thread
 
-    DbWriter& writer_;
+    store::DbWriter& writer_;
     store::LandingLog& log_;
     const core::Clock& clock_;
     core::Metrics& metrics_;

@@ -8,7 +8,7 @@
 
 namespace delvex::events {
 
-Scheduler::Scheduler(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
+Scheduler::Scheduler(store::DbWriter& writer, const core::Clock& clock, core::Metrics& metrics,
                      const core::Catalog& catalog, std::vector<Feature*> features)
     : writer_(writer),
       clock_(clock),

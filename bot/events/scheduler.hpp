@@ -12,7 +12,7 @@
 #include "bot/core/clock.hpp"
 #include "bot/core/i18n.hpp"
 #include "bot/core/metrics.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/feature.hpp"
 
 namespace spdlog {
@@ -27,7 +27,7 @@ namespace delvex::events {
 /// injected clock; the real timer only decides when to look again.
 class Scheduler {
 public:
-    Scheduler(DbWriter& writer, const core::Clock& clock, core::Metrics& metrics, const core::Catalog& catalog,
+    Scheduler(store::DbWriter& writer, const core::Clock& clock, core::Metrics& metrics, const core::Catalog& catalog,
               std::vector<Feature*> features);
     ~Scheduler();
 
@@ -46,7 +46,7 @@ public:
     /// Called on the writer thread after a pass that queued outbound messages.
     void on_outbox(std::function<void()> callback) { on_outbox_ = std::move(callback); }
 
-    /// One pass over the due jobs, on the writer thread (tests call it through DbWriter::run).
+    /// One pass over the due jobs, on the writer thread (tests call it through store::DbWriter::run).
     /// Returns how many jobs ran.
     int run_due(store::Database& db);
 
@@ -55,7 +55,7 @@ public:
 private:
     void arm();
 
-    DbWriter& writer_;
+    store::DbWriter& writer_;
     const core::Clock& clock_;
     core::Metrics& metrics_;
     const core::Catalog& catalog_;

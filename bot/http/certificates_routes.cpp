@@ -36,7 +36,7 @@ Response json(bhttp::status status, const nlohmann::json& body) {
 
 }  // namespace
 
-CertificatesHandler::CertificatesHandler(events::DbReader& reader, const academy::Engine& engine)
+CertificatesHandler::CertificatesHandler(store::DbReader& reader, const academy::Engine& engine)
     : reader_(reader), engine_(engine) {}
 
 boost::asio::awaitable<Response> CertificatesHandler::handle(Request request, SteadyTime /*started*/) {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "bot/academy/engine.hpp"
-#include "bot/events/db_reader.hpp"
+#include "bot/store/db_reader.hpp"
 #include "bot/http/server.hpp"
 
 namespace delvex::http {
@@ -17,11 +17,11 @@ namespace delvex::http {
 class CertificatesHandler final : public Handler {
 public:
     /// Lookups are public: they run on the reader (never the writer's thread), within its rate.
-    CertificatesHandler(events::DbReader& reader, const academy::Engine& engine);
+    CertificatesHandler(store::DbReader& reader, const academy::Engine& engine);
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
 private:
-    events::DbReader& reader_;
+    store::DbReader& reader_;
     const academy::Engine& engine_;  ///< module titles in the certificate's language, the catalog
 };
 

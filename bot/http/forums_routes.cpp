@@ -124,7 +124,7 @@ bool bearer_matches(std::string_view header, const core::Secret& token) {
     return core::constant_time_equal(header.substr(kScheme.size()), token.reveal());
 }
 
-ForumsFeedHandler::ForumsFeedHandler(events::DbReader& reader, events::ForumsFeature& forums)
+ForumsFeedHandler::ForumsFeedHandler(store::DbReader& reader, events::ForumsFeature& forums)
     : reader_(reader), forums_(forums) {}
 
 boost::asio::awaitable<Response> ForumsFeedHandler::handle(Request request, SteadyTime /*started*/) {
@@ -176,7 +176,7 @@ boost::asio::awaitable<Response> ForumsFeedHandler::handle(Request request, Stea
     co_return res;
 }
 
-ForumsAdminHandler::ForumsAdminHandler(events::DbWriter& writer, events::ForumsFeature& forums,
+ForumsAdminHandler::ForumsAdminHandler(store::DbWriter& writer, events::ForumsFeature& forums,
                                        const core::Clock& clock, core::Secret admin_token)
     : writer_(writer), forums_(forums), clock_(clock), admin_token_(std::move(admin_token)) {}
 

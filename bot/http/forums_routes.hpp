@@ -6,8 +6,8 @@
 
 #include "bot/core/clock.hpp"
 #include "bot/core/redact.hpp"
-#include "bot/events/db_reader.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_reader.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/forums_feature.hpp"
 #include "bot/http/server.hpp"
 
@@ -17,11 +17,11 @@ namespace delvex::http {
 class ForumsFeedHandler final : public Handler {
 public:
     /// The feed is public: it is read on the reader (never the writer's thread), within its rate.
-    ForumsFeedHandler(events::DbReader& reader, events::ForumsFeature& forums);
+    ForumsFeedHandler(store::DbReader& reader, events::ForumsFeature& forums);
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
 private:
-    events::DbReader& reader_;
+    store::DbReader& reader_;
     events::ForumsFeature& forums_;
 };
 
@@ -29,12 +29,12 @@ private:
 /// 400 with a message naming the bad field.
 class ForumsAdminHandler final : public Handler {
 public:
-    ForumsAdminHandler(events::DbWriter& writer, events::ForumsFeature& forums, const core::Clock& clock,
+    ForumsAdminHandler(store::DbWriter& writer, events::ForumsFeature& forums, const core::Clock& clock,
                        core::Secret admin_token);
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
 private:
-    events::DbWriter& writer_;
+    store::DbWriter& writer_;
     events::ForumsFeature& forums_;
     const core::Clock& clock_;
     core::Secret admin_token_;

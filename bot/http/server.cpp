@@ -202,6 +202,26 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
+    /// The handler's answer, or a 500 when it throws: the client gets an answer it can retry (Meta retries a
+    /// webhook that is not answered 200) instead of a reset connection, and the error is logged once, here.
+    asio::awaitable<Response> answer(Request req, SteadyTime started) {
+        // The path without its query: a query may carry a token (the webhook's verify token).
+        const std::string method(req.method_string());
+        const std::string_view target = req.target();
+        const std::string path(target.substr(0, target.find('?')));
+        std::string error;
+        try {
+            co_return co_await handler.handle(std::move(req), started);
+        } catch (const std::exception& e) {
+            error = e.what();
+        } catch (...) {
+            error = "an exception that is not a std::exception";
+        }
+        log->error("handler failed method={} path={} error={}", method, path, error);
+        metrics.request(core::Outcome::kError);
+        co_return text_response(bhttp::status::internal_server_error, "internal error\n");
+    }
+
     asio::awaitable<void> serve(Conn& conn) {
         beast::flat_buffer buffer;
         std::optional<bhttp::request_parser<bhttp::string_body>> parser;
@@ -280,7 +300,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             Request req = parser->release();
             const bool keep_alive = req.keep_alive();
             const bool head = req.method() == bhttp::verb::head;
-            Response res = co_await handler.handle(std::move(req), started);
+            Response res = co_await answer(std::move(req), started);
             res.keep_alive(keep_alive && !stopping);
             // No answer of ours is meant to be sniffed into another type (the verification challenge echoes
             // what the caller sent).

@@ -9,7 +9,7 @@ namespace delvex::whatsapp {
 
 namespace {
 
-// Contract §6.2 and the delivery issue. 613 is Graph's generic "too many calls", documented for some
+// docs/WHATSAPP.md §6.2 and docs/DELIVERY.md. 613 is Graph's generic "too many calls", documented for some
 // WhatsApp endpoints: backing off is the only sensible answer to it.
 constexpr std::array<std::int64_t, 7> kThrottleCodes{4, 613, 80007, 130429, 131048, 131056, 133016};
 constexpr std::array<std::int64_t, 4> kRetryableCodes{131000, 131016, 131053, 131057};

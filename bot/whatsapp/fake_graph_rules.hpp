@@ -47,7 +47,7 @@ std::optional<std::size_t> max_media_bytes(std::string_view mime);
 /// Upload review: an unsupported type → 100 (Graph's own answer), too large → 131053.
 Verdict check_upload(std::string_view mime, std::size_t size);
 
-/// §5.2 length and count limits of a message body → 131009 (a missing required value → 100).
+/// docs/WHATSAPP.md §5.2: the length and count limits of a message body → 131009 (a missing required value → 100).
 Verdict check_message_limits(const core::OutgoingMessage& message);
 
 /// Media by id must be one the fake issued by upload; by link must be https; a calendar is not a document

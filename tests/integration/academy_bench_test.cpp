@@ -329,8 +329,8 @@ TEST(AcademyBench, DISABLED_AllFeaturesApplyTenThousandAnswers) {
     app::Config config;
     config.home = home.path();
     core::SystemClock clock;
-    events::DbWriter writer(store::DatabaseOptions{dir.file("writer.db"), false});
-    events::DbReader reader(events::DbReaderOptions{dir.file("writer.db")});
+    store::DbWriter writer(store::DatabaseOptions{dir.file("writer.db"), false});
+    store::DbReader reader(store::DbReaderOptions{dir.file("writer.db")});
     std::vector<double> per_second;
     for (int round = 0; round < rounds; ++round) {
         const auto path = dir.file("round" + std::to_string(round) + ".db");

@@ -16,7 +16,7 @@
 #include "bot/core/metrics.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/delivery/dispatcher.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/store/repositories.hpp"
 #include "bot/whatsapp/graph_client.hpp"
 #include "tests/support/harness.hpp"
@@ -143,7 +143,7 @@ public:
     const core::Clock& time;  ///< what the dispatcher reads
     core::Metrics metrics;
     FakeRunner graph;
-    events::DbWriter writer;
+    store::DbWriter writer;
     boost::asio::io_context ioc{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{ioc.get_executor()};
     std::unique_ptr<whatsapp::GraphClient> client;

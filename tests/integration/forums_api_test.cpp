@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "bot/core/metrics.hpp"
-#include "bot/events/db_reader.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_reader.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/http/forums_routes.hpp"
 #include "bot/http/server.hpp"
 #include "tests/support/harness.hpp"
@@ -70,8 +70,8 @@ protected:
     core::FakeClock clock{core::TimePoint{date::sys_days{date::year{2027} / 1 / 1}}};
     core::Metrics metrics;
     FakeRooms rooms;
-    events::DbWriter writer{store::DatabaseOptions{dir.file("api.db"), false, 5000, false}};
-    events::DbReader reader{events::DbReaderOptions{dir.file("api.db")}};
+    store::DbWriter writer{store::DatabaseOptions{dir.file("api.db"), false, 5000, false}};
+    store::DbReader reader{store::DbReaderOptions{dir.file("api.db")}};
     static events::ForumsSettings keyed() {
         events::ForumsSettings s;
         s.feed_key = "test feed key";

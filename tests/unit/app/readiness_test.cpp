@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "tests/support/harness.hpp"
 
 namespace delvex::app {
@@ -25,7 +25,7 @@ TEST(Readiness, AStuckConsumerOrImporterIsNotReadyAndProgressClearsIt) {
     testing::TempDir dir;
     core::FakeClock clock;
     core::Metrics metrics;
-    events::DbWriter writer(store::DatabaseOptions{dir.file("r.db"), false, 5000, false});
+    store::DbWriter writer(store::DatabaseOptions{dir.file("r.db"), false, 5000, false});
     Readiness readiness(writer, clock, metrics, 30s);
     readiness.probe_now();
     EXPECT_TRUE(check(readiness).ready) << check(readiness).text;
@@ -60,7 +60,7 @@ TEST(Readiness, AReadOnlyDatabaseIsNotWritable) {
     { store::Database create(store::DatabaseOptions{dir.file("r.db"), false}); }
     core::FakeClock clock;
     core::Metrics metrics;
-    events::DbWriter writer(store::DatabaseOptions{dir.file("r.db"), false, 5000, true});
+    store::DbWriter writer(store::DatabaseOptions{dir.file("r.db"), false, 5000, true});
     Readiness readiness(writer, clock, metrics, 30s);
     readiness.probe_now();
     const auto r = readiness.check();

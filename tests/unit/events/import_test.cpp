@@ -13,7 +13,7 @@
 
 #include "bot/core/clock.hpp"
 #include "bot/core/metrics.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/ingest.hpp"
 #include "bot/store/landing_log.hpp"
 #include "tests/support/harness.hpp"
@@ -66,7 +66,7 @@ struct Importer {
     }
     core::FakeClock clock;
     core::Metrics metrics;
-    DbWriter writer;
+    store::DbWriter writer;
     store::LandingLog log;
     Ingestor ingestor;
 };
@@ -132,7 +132,7 @@ TEST(Import, AnUnreadableSegmentIsSetAsideAndTheOthersAreImported) {
 
     core::FakeClock clock;
     core::Metrics metrics;
-    DbWriter writer(store::DatabaseOptions{db, false, 5000, false, false});
+    store::DbWriter writer(store::DatabaseOptions{db, false, 5000, false, false});
     store::LandingLog log({landing, false});
     const auto segments = log.segments();
     ASSERT_EQ(segments.size(), 2u);

@@ -18,7 +18,7 @@
 #include "bot/core/clock.hpp"
 #include "bot/core/i18n.hpp"
 #include "bot/core/metrics.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/inbox_consumer.hpp"
 #include "bot/events/ingest.hpp"
 #include "bot/store/landing_log.hpp"
@@ -77,7 +77,7 @@ protected:
                  ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")),
           catalog_(core::Catalog::load(std::string(DELVEX_SOURCE_DIR) + "/config/locales")) {
         std::filesystem::remove(path_);
-        writer_ = std::make_unique<DbWriter>(store::DatabaseOptions{path_.string(), false, 5000, false, false});
+        writer_ = std::make_unique<store::DbWriter>(store::DatabaseOptions{path_.string(), false, 5000, false, false});
         landing_ = std::make_unique<store::LandingLog>(store::LandingLog::Options{path_.string() + "-landing", false});
         ingestor_ = std::make_unique<Ingestor>(*writer_, *landing_, clock_, metrics_);
         consumer_ = std::make_unique<InboxConsumer>(*writer_, clock_, metrics_, catalog_);
@@ -135,7 +135,7 @@ protected:
     core::FakeClock clock_;
     core::Metrics metrics_;
     core::Catalog catalog_;
-    std::unique_ptr<DbWriter> writer_;
+    std::unique_ptr<store::DbWriter> writer_;
     std::unique_ptr<store::LandingLog> landing_;
     std::unique_ptr<Ingestor> ingestor_;
     std::unique_ptr<InboxConsumer> consumer_;

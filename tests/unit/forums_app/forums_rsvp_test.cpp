@@ -5,7 +5,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "bot/core/metrics.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/scheduler.hpp"
 #include "tests/support/harness.hpp"
 #include "tests/unit/forums_app/forums_rig.hpp"
@@ -79,7 +79,7 @@ protected:
 
 TEST_F(ForumsRsvpTest, AnnouncementCarriesThreeButtonsInTheMembersLanguage) {
     core::Metrics metrics;
-    events::DbWriter spare{store::DatabaseOptions{":memory:", false, 5000, false}};
+    store::DbWriter spare{store::DatabaseOptions{":memory:", false, 5000, false}};
     events::Scheduler scheduler(spare, clock, metrics, catalog, {&feature});
     scheduler.run_due(db);  // the "scheduled" announcement, due now
     store::OutboxRepository outbox(db.sql());

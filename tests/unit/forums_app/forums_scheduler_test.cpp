@@ -11,7 +11,7 @@
 #include <tuple>
 
 #include "bot/core/metrics.hpp"
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 #include "bot/events/scheduler.hpp"
 #include "forums/series.hpp"
 #include "tests/support/harness.hpp"
@@ -47,7 +47,7 @@ std::vector<std::string> split_key(const std::string& key) {
 /// connection, the feature and the scheduler.
 struct Node {
     Node(const std::string& path, FakeRooms& rooms, const core::Clock& clock, core::Metrics& metrics,
-         const core::Catalog& catalog, events::DbWriter& spare_writer)
+         const core::Catalog& catalog, store::DbWriter& spare_writer)
         : db(store::DatabaseOptions{path, false, 5000, false}),
           feature(rooms),
           scheduler(spare_writer, clock, metrics, catalog, {&feature}) {}
@@ -119,7 +119,7 @@ protected:
     core::FakeClock clock{core::TimePoint{date::sys_days{date::year{2027} / 1 / 1}}};
     core::Metrics metrics;
     core::Catalog catalog = load_catalog();
-    events::DbWriter spare{store::DatabaseOptions{":memory:", false, 5000, false}};
+    store::DbWriter spare{store::DatabaseOptions{":memory:", false, 5000, false}};
     FakeRooms rooms;
 };
 

@@ -15,9 +15,9 @@
 #include <optional>
 #include <string>
 
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 
-namespace delvex::events {
+namespace delvex::store {
 
 /// A token bucket: `per_second` tokens a second, at most `burst` saved. Thread-safe; time is passed in.
 class RateLimit {
@@ -80,4 +80,4 @@ private:
     DbWriter thread_;  // the same one-thread runner as the writer, over a read-only connection
 };
 
-}  // namespace delvex::events
+}  // namespace delvex::store

@@ -1,4 +1,4 @@
-#include "bot/events/db_writer.hpp"
+#include "bot/store/db_writer.hpp"
 
 #include <pthread.h>
 #include <sys/resource.h>
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <spdlog/spdlog.h>
 
-namespace delvex::events {
+namespace delvex::store {
 
 DbWriter::DbWriter(store::DatabaseOptions options, int niceness)
     : work_(boost::asio::make_work_guard(ioc_)), db_(std::make_unique<store::Database>(std::move(options))) {
@@ -45,4 +45,4 @@ void DbWriter::stop() {
     thread_.join();
 }
 
-}  // namespace delvex::events
+}  // namespace delvex::store

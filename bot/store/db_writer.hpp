@@ -14,7 +14,7 @@
 
 #include "bot/store/database.hpp"
 
-namespace delvex::events {
+namespace delvex::store {
 
 /// The one thread that writes to SQLite. Every write transaction in the process runs here, so writers never
 /// wait on SQLite's busy handler (which sleeps in milliseconds) and webhooks can be group-committed.
@@ -69,4 +69,4 @@ private:
     std::thread thread_;
 };
 
-}  // namespace delvex::events
+}  // namespace delvex::store

@@ -1,8 +1,8 @@
-#include "bot/events/db_reader.hpp"
+#include "bot/store/db_reader.hpp"
 
 #include <algorithm>
 
-namespace delvex::events {
+namespace delvex::store {
 namespace {
 
 // Below the writer's priority (5): under a flood, answering Meta and applying messages come first.
@@ -54,4 +54,4 @@ bool DbReader::admit() {
     return true;
 }
 
-}  // namespace delvex::events
+}  // namespace delvex::store

@@ -1,8 +1,8 @@
-#include "bot/events/db_reader.hpp"
+#include "bot/store/db_reader.hpp"
 
 #include <gtest/gtest.h>
 
-namespace delvex::events {
+namespace delvex::store {
 namespace {
 
 using std::chrono::milliseconds;
@@ -29,4 +29,4 @@ TEST(RateLimit, ABurstThenTheSustainedRate) {
 }
 
 }  // namespace
-}  // namespace delvex::events
+}  // namespace delvex::store

@@ -1,0 +1,48 @@
+# The benchmarks as build targets (bench/README.md has what each measures and the recorded results). None is
+# built or run by default; each builds what it needs, runs, and prints its `[ bench … ]` lines:
+#
+#   cmake --build build --target bench_delivery   # pacing at 80/s and 1,000/s, headroom, fan-out, answers first, voice note
+#   cmake --build build --target bench_rooms      # one post to a room of 10,000
+#   cmake --build build --target bench_academy    # 10,000 learners answer at once
+#   cmake --build build --target bench_forums     # 1,000 series × 1,000 occurrences; reminders to 10,000
+#   cmake --build build --target bench_webhook    # webhook ingestion against nginx (needs wrk, nginx)
+#   cmake --build build --target bench_flood      # public lookups flood beside webhooks (needs wrk)
+#
+# The scripts in bench/ take the same arguments by hand (rounds, sizes); the targets use their defaults.
+
+# The delivery, rooms and Academy benchmarks are DISABLED_ cases of delvex_tests.
+foreach(pair delivery:delivery_run.sh rooms:rooms_run.sh academy:academy_run.sh)
+  string(REPLACE ":" ";" pair "${pair}")
+  list(GET pair 0 name)
+  list(GET pair 1 script)
+  add_custom_target(bench_${name}
+    COMMAND ${PROJECT_SOURCE_DIR}/bench/${script} ${CMAKE_BINARY_DIR}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    USES_TERMINAL VERBATIM)
+  add_dependencies(bench_${name} delvex_tests)
+endforeach()
+
+# Forums: two programs of their own.
+add_executable(bench_forums_occurrences EXCLUDE_FROM_ALL bench/forums_occurrences.cpp)
+target_link_libraries(bench_forums_occurrences PRIVATE delvex_forums)
+add_executable(bench_forums_fanout EXCLUDE_FROM_ALL bench/forums_fanout.cpp)
+target_link_libraries(bench_forums_fanout PRIVATE delvex_app)
+target_compile_definitions(bench_forums_fanout PRIVATE DELVEX_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_custom_target(bench_forums
+  COMMAND ${CMAKE_COMMAND} -E env BENCH_OCCURRENCES=$<TARGET_FILE:bench_forums_occurrences>
+          BENCH_FANOUT=$<TARGET_FILE:bench_forums_fanout> ${PROJECT_SOURCE_DIR}/bench/forums_bench.sh
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  USES_TERMINAL VERBATIM)
+add_dependencies(bench_forums bench_forums_occurrences bench_forums_fanout)
+
+# Webhook ingestion and the lookups flood run the `delvex` binary under wrk.
+foreach(pair webhook:run.sh flood:flood.sh)
+  string(REPLACE ":" ";" pair "${pair}")
+  list(GET pair 0 name)
+  list(GET pair 1 script)
+  add_custom_target(bench_${name}
+    COMMAND ${CMAKE_COMMAND} -E env DELVEX_BIN=$<TARGET_FILE:delvex> ${PROJECT_SOURCE_DIR}/bench/webhook/${script}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+    USES_TERMINAL VERBATIM)
+  add_dependencies(bench_${name} delvex)
+endforeach()
