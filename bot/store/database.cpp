@@ -17,7 +17,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 12> kMigrations = {
+constexpr std::array<std::string_view, 13> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -486,6 +486,21 @@ CREATE TABLE academy_tip_drafts (
     tip_id     INTEGER NOT NULL DEFAULT 0,
     at_ms      INTEGER NOT NULL
 );
+)sql",
+    // 13 (aliases: look-alikes, security review M-6): the alias's confusable skeleton (community::alias_skeleton,
+    // computed in C++ by ICU), compared when an alias is chosen so that "Аѕһа" (Cyrillic) cannot copy "Asha".
+    // Not unique: two aliases chosen before this migration may share one. Rows from before it have none until
+    // CommunityRepository::set_alias fills the missing ones (members_alias_unfolded finds them). An alias that
+    // is erased (FORGET ME sets it NULL) takes its skeleton with it.
+    R"sql(
+ALTER TABLE members ADD COLUMN alias_skeleton TEXT;
+CREATE INDEX members_alias_skeleton ON members(alias_skeleton) WHERE alias_skeleton IS NOT NULL;
+CREATE INDEX members_alias_unfolded ON members(id) WHERE alias IS NOT NULL AND alias_skeleton IS NULL;
+CREATE TRIGGER members_alias_skeleton_erased AFTER UPDATE OF alias ON members
+WHEN NEW.alias IS NULL AND NEW.alias_skeleton IS NOT NULL
+BEGIN
+    UPDATE members SET alias_skeleton = NULL WHERE id = NEW.id;
+END;
 )sql",
 };
 
