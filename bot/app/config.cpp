@@ -311,6 +311,39 @@ std::string read_secret_file(const std::string& key, const std::string& path) {
     return value;
 }
 
+std::optional<std::string> admin_token_weakness(std::string_view token) {
+    constexpr std::size_t kMin = 32;
+    if (token.size() < kMin) {
+        return "is " + std::to_string(token.size()) + " characters long; use at least " + std::to_string(kMin) +
+               " random ones (openssl rand -hex 32)";
+    }
+    const std::set<char> distinct(token.begin(), token.end());
+    if (distinct.size() < 8) {
+        return "uses only " + std::to_string(distinct.size()) +
+               " different characters; use a random one (openssl rand -hex 32)";
+    }
+    // "abcdefgh…", "0123456789…", "zyxw…": each character one step from the last.
+    bool sequence = true;
+    for (std::size_t i = 2; i < token.size() && sequence; ++i) {
+        sequence = token[i] - token[i - 1] == token[1] - token[0];
+    }
+    if (sequence) {
+        return "is a simple sequence of characters; use a random one (openssl rand -hex 32)";
+    }
+    // A shorter string said again and again ("secretsecretsecret…", "Passw0rd!Passw0rd!…").
+    for (std::size_t period = 1; period <= token.size() / 2; ++period) {
+        bool repeats = true;
+        for (std::size_t i = period; i < token.size() && repeats; ++i) {
+            repeats = token[i] == token[i - period];
+        }
+        if (repeats) {
+            return "repeats a " + std::to_string(period) +
+                   "-character pattern; use a random one (openssl rand -hex 32)";
+        }
+    }
+    return std::nullopt;
+}
+
 Config load_config(const std::optional<std::string>& file, const EnvLookup& env, bool require_whatsapp) {
     Config cfg;
     YAML::Node root;
@@ -411,6 +444,13 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     secret("whatsapp.app_secret", cfg.app_secret);
     secret("whatsapp.verify_token", cfg.verify_token);
     secret("admin.token", cfg.admin_token);
+    // The admin API's only lock: a token that can be guessed is refused at start, never echoed back.
+    if (!cfg.admin_token.empty()) {
+        if (auto weak = admin_token_weakness(cfg.admin_token.reveal())) {
+            fail("admin.token (DELVEX_ADMIN_TOKEN)", "the admin token " + *weak);
+        }
+    }
+
 
     if (!listen.empty()) {
         std::tie(cfg.listen_host, cfg.listen_port) = parse_listen("listen (DELVEX_LISTEN)", listen);

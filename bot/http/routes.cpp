@@ -100,15 +100,7 @@ boost::asio::awaitable<Response> Routes::handle(Request request, SteadyTime star
         metrics_.request(core::Outcome::kOther);
         co_return text_response(bhttp::status::ok, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     }
-    Handler* mounted = nullptr;
-    std::size_t matched = 0;
-    for (const auto& [prefix, handler] : mounts_) {
-        if (path.starts_with(prefix) && prefix.size() > matched) {
-            mounted = handler;
-            matched = prefix.size();
-        }
-    }
-    if (mounted != nullptr) {
+    if (Handler* mounted = mounted_for(path)) {
         metrics_.request(core::Outcome::kOther);
         co_return co_await mounted->handle(std::move(request), started);
     }
@@ -144,7 +136,22 @@ std::optional<Response> Routes::admit(const Request& header) {
         metrics_.request(core::Outcome::kBadSignature);
         return text_response(bhttp::status::unauthorized, "bad signature\n");
     }
+    if (Handler* mounted = mounted_for(target.substr(0, target.find('?')))) {
+        return mounted->admit(header);
+    }
     return std::nullopt;
+}
+
+Handler* Routes::mounted_for(std::string_view path) const {
+    Handler* mounted = nullptr;
+    std::size_t matched = 0;
+    for (const auto& [prefix, handler] : mounts_) {
+        if (path.starts_with(prefix) && prefix.size() > matched) {
+            mounted = handler;
+            matched = prefix.size();
+        }
+    }
+    return mounted;
 }
 
 void Routes::mount(std::string prefix, Handler& handler) {

@@ -30,6 +30,7 @@ public:
 
     /// Before a body is read: a POST to /webhook without a well-formed X-Hub-Signature-256 is answered 401,
     /// and a body sent with GET, HEAD, DELETE or OPTIONS is answered 400, so neither is ever buffered.
+    /// Otherwise the mounted handler of the path decides (the admin API refuses an address that failed too often).
     std::optional<Response> admit(const Request& header) override;
 
     /// Sends every request whose path starts with `prefix` (e.g. "/forums/", "/api/v1/forums") to `handler`,
@@ -46,6 +47,7 @@ public:
     void set_readiness(ReadinessCheck check) { readiness_ = std::move(check); }
 
 private:
+    Handler* mounted_for(std::string_view path) const;
     Response verify(const Request& request);
     boost::asio::awaitable<Response> receive(Request request, SteadyTime started);
 

@@ -17,7 +17,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 13> kMigrations = {
+constexpr std::array<std::string_view, 14> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -501,6 +501,20 @@ WHEN NEW.alias IS NULL AND NEW.alias_skeleton IS NOT NULL
 BEGIN
     UPDATE members SET alias_skeleton = NULL WHERE id = NEW.id;
 END;
+)sql",
+    // 14 (audit log, security review L-14): every write made by a person through an operator surface, generic
+    // so that the admin API (actor "admin-token"), moderators' chat actions and a web console can share it
+    // (store::AuditRepository). at = Unix milliseconds.
+    R"sql(
+CREATE TABLE audit_log (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    actor   TEXT    NOT NULL,
+    action  TEXT    NOT NULL,
+    target  TEXT    NOT NULL DEFAULT '',
+    detail  TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_actor ON audit_log(actor, id);
 )sql",
 };
 
