@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "bot/core/clock.hpp"
+#include "bot/core/log_throttle.hpp"
 #include "bot/core/metrics.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/events/ingest.hpp"
@@ -23,8 +25,9 @@ namespace delvex::http {
 /// Thin edges: check, hand to the ingestor, render.
 class Routes final : public Handler {
 public:
+    /// `clock` paces the warning about refused verifications (one line a minute with a count).
     Routes(events::Ingestor& ingestor, core::Metrics& metrics, core::Secret verify_token,
-           const core::Secret& app_secret);
+           const core::Secret& app_secret, const core::Clock& clock);
 
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
@@ -59,6 +62,7 @@ private:
     std::vector<std::pair<std::string, Handler*>> mounts_;
     ReadinessCheck readiness_;
     std::shared_ptr<spdlog::logger> log_;
+    core::LogThrottle verify_refusals_;
 };
 
 /// Decodes one application/x-www-form-urlencoded query value ('+' is a space, %XX a byte).
