@@ -101,7 +101,8 @@ std::pair<std::string, std::uint16_t> parse_listen(const std::string& key, const
 /// characters, fewer than 8 different characters, a simple sequence or a repeated pattern.
 std::optional<std::string> admin_token_weakness(std::string_view token);
 
-/// Reads a secret file, refusing one that group or others can read. Throws ConfigError naming `key`.
+/// Reads a secret file, refusing a symbolic link, anything but a regular file, a file another user owns and one
+/// that group or others can read (checked on the opened file, not the path). Throws ConfigError naming `key`.
 std::string read_secret_file(const std::string& key, const std::string& path);
 
 }  // namespace delvex::app
