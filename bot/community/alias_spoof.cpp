@@ -205,6 +205,14 @@ constexpr std::array<std::string_view, 37> kReserved = {
 /// "Adminah" or "Delvecchio" stay possible.
 constexpr std::size_t kAffixMin = 6;
 
+/// The key reserved names are compared in: the skeleton with i and l one letter ("ADMIN", "Adm1n" and "ADMlN"
+/// all read as Admin). Only for the team's names: between members' aliases it would make "Ali" and "All" one.
+std::string reserved_key(std::string_view text) {
+    std::string key = alias_skeleton(text);
+    std::replace(key.begin(), key.end(), 'i', 'l');
+    return key;
+}
+
 struct Reserved {
     std::vector<std::string> keys;
     std::vector<std::string> affix_keys;  ///< of the names of kAffixMin characters or more
@@ -214,7 +222,7 @@ const Reserved& reserved() {
     static const Reserved r = [] {
         Reserved out;
         for (const auto name : kReserved) {
-            out.keys.push_back(alias_skeleton(name));
+            out.keys.push_back(reserved_key(name));
             if (decode_strict(name).value_or(std::u32string()).size() >= kAffixMin) {
                 out.affix_keys.push_back(out.keys.back());
             }
@@ -247,7 +255,7 @@ bool is_reserved(const std::u32string& cps, std::string_view alias) {
         }
     }
     const auto& keys = reserved().keys;
-    const std::string whole = alias_skeleton(alias);
+    const std::string whole = reserved_key(alias);
     if (std::find(keys.begin(), keys.end(), whole) != keys.end()) {
         return true;
     }
@@ -258,7 +266,7 @@ bool is_reserved(const std::u32string& cps, std::string_view alias) {
     }
     std::u32string word;
     auto word_reserved = [&] {
-        const bool hit = !word.empty() && std::find(keys.begin(), keys.end(), alias_skeleton(to_utf8(word))) != keys.end();
+        const bool hit = !word.empty() && std::find(keys.begin(), keys.end(), reserved_key(to_utf8(word))) != keys.end();
         word.clear();
         return hit;
     };
@@ -295,10 +303,9 @@ std::string alias_skeleton(std::string_view alias) {
     bare.toUTF8String(out);
     std::string key;
     for (const char ch : out) {
-        if (ch == ' ') {
-            continue;
+        if (ch != ' ') {
+            key += ch;
         }
-        key += ch == 'i' ? 'l' : ch;  // i, l, I, 1 and | are one vertical stroke in many fonts
     }
     return key;
 }

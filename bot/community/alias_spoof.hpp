@@ -23,8 +23,9 @@ namespace delvex::community {
 std::optional<std::string> alias_spoof_problem(std::string_view alias);
 
 /// The form aliases are compared in to find look-alikes: NFKC, case-folded and mapped to Unicode's confusable
-/// prototypes (UTS #39 skeleton), so that "Amina", "AMINA", "Аmina" (Cyrillic А) and "Ａmina" (full-width)
-/// share one skeleton; capital I, small l and i are one letter; spaces are dropped. Deterministic for a given
+/// prototypes (UTS #39 skeleton), so that "Amina", "Аmina" (Cyrillic А) and "Ａmina" (full-width) share one
+/// skeleton, and so do capital I and small l; accents of Latin, Greek and Cyrillic letters and spaces are
+/// dropped. Case variants of ASCII letters ("AMINA") are the same alias by alias_key already. Deterministic for a given
 /// ICU version; a stored skeleton is recomputed whenever the alias is set.
 std::string alias_skeleton(std::string_view alias);
 
