@@ -9,6 +9,8 @@ DELVEX_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libssl-dev nlohmann-json3-dev libsqlitecpp-dev libspdlog-dev libgtest-dev
   libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev zlib1g-dev libcairo2-dev
+  # ICU's spoof checker (Unicode's confusables, UTS #39) refuses aliases that imitate another member.
+  libicu-dev
   fonts-dejavu-core
   tzdata ca-certificates python3 python3-icalendar
 )

@@ -93,10 +93,16 @@ public:
     /// members table id, never a phone number: a forgotten member's number must leave no trace in jobs.
     static std::int64_t job_member(std::string_view payload);
 
-    /// A new certificate code: 8 characters from an alphabet without 0/O or 1/I.
+    /// Certificate codes are kCodeLength characters (60 bits); those issued before were kOldCodeLength (40 bits)
+    /// and still verify.
+    static constexpr std::size_t kCodeLength = 12;
+    static constexpr std::size_t kOldCodeLength = 8;
+
+    /// A new certificate code: kCodeLength characters from an alphabet without 0/O or 1/I.
     std::string new_code() const;
 
-    /// Upper-cases a code as typed ("7kq2 m9xa" → "7KQ2M9XA"); empty when it cannot be a code.
+    /// Upper-cases a code as typed ("7kq2 m9xa 3bcd" → "7KQ2M9XA3BCD"); empty when it cannot be a code (of
+    /// either length).
     static std::string clean_code(std::string_view typed);
 
     const std::vector<Module>& modules() const { return content_.modules; }

@@ -1,7 +1,9 @@
 #include "bot/app/config.hpp"
 
+#include "bot/store/landing_log.hpp"
 #include "bot/whatsapp/http_url.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -289,19 +292,53 @@ std::pair<std::string, std::uint16_t> parse_listen(const std::string& key, const
     return {host, parse_int<std::uint16_t>(key, value.substr(colon + 1), 0, 65535)};
 }
 
-std::string read_secret_file(const std::string& key, const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
+namespace {
+
+std::string read_secret(const std::string& key, const std::string& path, bool root_may_own) {
+    // Opened once, and every check is made on what was opened (fstat), so the file cannot be swapped between a
+    // check and the read (security review L-5). O_NOFOLLOW: a symbolic link is refused, not followed to
+    // wherever it leads; O_NONBLOCK: a FIFO put in its place cannot hang the start.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ELOOP) {
+            fail(key, path + " is a symbolic link; name the file itself");
+        }
         fail(key, "cannot read secret file " + path);
+    }
+    struct Closer {
+        int handle;
+        ~Closer() { ::close(handle); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fail(key, path + " is not a regular file");
+    }
+    if (st.st_uid != ::geteuid() && !(root_may_own && st.st_uid == 0)) {
+        fail(key, path + " belongs to uid " + std::to_string(st.st_uid) + ", not to the service's user (uid " +
+                      std::to_string(::geteuid()) + "); chown it");
     }
     if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
         fail(key, path + " is readable by group or others; chmod 600 it");
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        fail(key, "cannot read secret file " + path);
+    constexpr off_t kMaxSecret = 64 * 1024;
+    if (st.st_size > kMaxSecret) {
+        fail(key, path + " is larger than 64 KiB; it should hold one secret");
     }
-    std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string value;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            fail(key, "cannot read secret file " + path);
+        }
+        if (n == 0 || value.size() > static_cast<std::size_t>(kMaxSecret)) {
+            break;
+        }
+        value.append(buf, static_cast<std::size_t>(n));
+    }
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ')) {
         value.pop_back();
     }
@@ -309,6 +346,45 @@ std::string read_secret_file(const std::string& key, const std::string& path) {
         fail(key, path + " is empty");
     }
     return value;
+}
+
+}  // namespace
+
+std::string read_secret_file(const std::string& key, const std::string& path) {
+    return read_secret(key, path, false);
+}
+
+std::optional<std::string> admin_token_weakness(std::string_view token) {
+    constexpr std::size_t kMin = 32;
+    if (token.size() < kMin) {
+        return "is " + std::to_string(token.size()) + " characters long; use at least " + std::to_string(kMin) +
+               " random ones (openssl rand -hex 32)";
+    }
+    const std::set<char> distinct(token.begin(), token.end());
+    if (distinct.size() < 8) {
+        return "uses only " + std::to_string(distinct.size()) +
+               " different characters; use a random one (openssl rand -hex 32)";
+    }
+    // "abcdefgh…", "0123456789…", "zyxw…": each character one step from the last.
+    bool sequence = true;
+    for (std::size_t i = 2; i < token.size() && sequence; ++i) {
+        sequence = token[i] - token[i - 1] == token[1] - token[0];
+    }
+    if (sequence) {
+        return "is a simple sequence of characters; use a random one (openssl rand -hex 32)";
+    }
+    // A shorter string said again and again ("secretsecretsecret…", "Passw0rd!Passw0rd!…").
+    for (std::size_t period = 1; period <= token.size() / 2; ++period) {
+        bool repeats = true;
+        for (std::size_t i = period; i < token.size() && repeats; ++i) {
+            repeats = token[i] == token[i - period];
+        }
+        if (repeats) {
+            return "repeats a " + std::to_string(period) +
+                   "-character pattern; use a random one (openssl rand -hex 32)";
+        }
+    }
+    return std::nullopt;
 }
 
 Config load_config(const std::optional<std::string>& file, const EnvLookup& env, bool require_whatsapp) {
@@ -357,7 +433,7 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read_positive(root, "readiness_stall_seconds", cfg.readiness_stall, kDay);
     read_size(root, "http.max_connections", cfg.http.max_connections, 1, 1'000'000);
     read_size(root, "http.header_limit_bytes", cfg.http.header_limit_bytes, 1024, 1024 * 1024);
-    read_size(root, "http.body_limit_bytes", cfg.http.body_limit_bytes, 1024, 100 * 1024 * 1024);
+    read_size(root, "http.body_limit_bytes", cfg.http.body_limit_bytes, 1024, store::kMaxWebhookBody);
     constexpr long long kTenYears = 3660;
     read_days(root, "retention.inbox_days", cfg.retention.inbox_days, store::kMinInboxDays, kTenYears,
               " (Meta retries a webhook for up to 7 days; the row is what tells a retry from a new message)");
@@ -403,7 +479,9 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
             std::replace(name.begin(), name.end(), '.', '_');
             const std::string credential = *credentials + "/" + name;
             if (::access(credential.c_str(), F_OK) == 0) {
-                out = core::Secret(read_secret_file("credential " + name, credential));
+                // systemd's own credential directory, private to this unit: the manager (root) may own the
+                // file and grant it to the service's user.
+                out = core::Secret(read_secret("credential " + name, credential, true));
             }
         }
     };
@@ -411,6 +489,12 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     secret("whatsapp.app_secret", cfg.app_secret);
     secret("whatsapp.verify_token", cfg.verify_token);
     secret("admin.token", cfg.admin_token);
+    // The admin API's only lock: a token that can be guessed is refused at start, never echoed back.
+    if (!cfg.admin_token.empty()) {
+        if (auto weak = admin_token_weakness(cfg.admin_token.reveal())) {
+            fail("admin.token (DELVEX_ADMIN_TOKEN)", "the admin token " + *weak);
+        }
+    }
 
     if (!listen.empty()) {
         std::tie(cfg.listen_host, cfg.listen_port) = parse_listen("listen (DELVEX_LISTEN)", listen);

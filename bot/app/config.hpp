@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/core/redact.hpp"
@@ -96,7 +97,12 @@ int default_io_threads();
 /// Parses "host:port" (e.g. "127.0.0.1:8080", "[::1]:0"). Throws ConfigError naming `key`.
 std::pair<std::string, std::uint16_t> parse_listen(const std::string& key, const std::string& value);
 
-/// Reads a secret file, refusing one that group or others can read. Throws ConfigError naming `key`.
+/// Why an admin token is too weak to guard the admin API ("is 12 characters long; …"), or nullopt: under 32
+/// characters, fewer than 8 different characters, a simple sequence or a repeated pattern.
+std::optional<std::string> admin_token_weakness(std::string_view token);
+
+/// Reads a secret file, refusing a symbolic link, anything but a regular file, a file another user owns and one
+/// that group or others can read (checked on the opened file, not the path). Throws ConfigError naming `key`.
 std::string read_secret_file(const std::string& key, const std::string& path);
 
 }  // namespace delvex::app

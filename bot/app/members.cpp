@@ -10,6 +10,7 @@
 
 #include "bot/app/commands.hpp"
 #include "bot/community/alias.hpp"
+#include "bot/community/alias_spoof.hpp"
 #include "bot/community/csv.hpp"
 #include "bot/community/language.hpp"
 #include "bot/community/regions.hpp"
@@ -50,6 +51,15 @@ const char* alias_message(const std::string& key) {
     if (key == "rooms.alias_no_links") {
         return "alias must not hold a link";
     }
+    if (key == "rooms.alias_hidden_chars") {
+        return "alias must not hold invisible characters, bidi controls or spaces other than U+0020";
+    }
+    if (key == "rooms.alias_mixed_letters") {
+        return "alias must not mix alphabets that copy each other's letters (Latin with Cyrillic or Greek)";
+    }
+    if (key == "rooms.alias_reserved") {
+        return "alias is a name of the team or the service (Moderator, Admin, Announcement, Delve…)";
+    }
     return "alias may hold letters, digits, spaces, '-' and '.' only";
 }
 
@@ -79,7 +89,7 @@ int import_rows(const Config& config, const std::string& where, std::vector<Row>
         m.alias = community::tidy_alias(m.alias);
         if (auto bad = community::alias_problem(m.alias)) {
             problem(row.line, std::string(alias_message(*bad)) + " (got '" + m.alias + "')");
-        } else if (auto [it, fresh] = seen_aliases.emplace(community::alias_key(m.alias), row.line); !fresh) {
+        } else if (auto [it, fresh] = seen_aliases.emplace(community::alias_skeleton(m.alias), row.line); !fresh) {
             problem(row.line, "alias '" + m.alias + "' repeats line " + std::to_string(it->second));
         } else if (auto holder = repo.by_alias(m.alias); holder && holder->key != m.wa_id) {
             problem(row.line, "alias '" + m.alias + "' is already used by another member");

@@ -186,7 +186,8 @@ void Service::start() {
 
     s.readiness = std::make_unique<Readiness>(*s.writer, s.clock, s.metrics, s.config.readiness_stall);
     s.readiness->probe_now();
-    s.routes = std::make_unique<http::Routes>(*s.ingestor, s.metrics, s.config.verify_token, s.config.app_secret);
+    s.routes = std::make_unique<http::Routes>(*s.ingestor, s.metrics, s.config.verify_token, s.config.app_secret,
+                                              s.clock);
     s.routes->set_readiness([r = s.readiness.get()] {
         auto report = r->check();
         return std::make_pair(report.ready, std::move(report.text));

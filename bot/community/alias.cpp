@@ -1,5 +1,7 @@
 #include "bot/community/alias.hpp"
 
+#include "bot/community/alias_spoof.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -121,7 +123,7 @@ std::optional<std::string> alias_problem(std::string_view alias) {
     if (digits >= 6) {
         return "rooms.alias_no_numbers";
     }
-    return std::nullopt;
+    return alias_spoof_problem(alias);
 }
 
 }  // namespace delvex::community

@@ -8,7 +8,8 @@ namespace delvex::community {
 
 /// Why an alias was refused, as a locale key ("rooms.alias_bad_length", …); nullopt when it is fine.
 /// Aliases are 2–24 characters, not a phone number or anything holding a run of digits, no links or
-/// e-mail addresses, no '*', '_' or '~' (WhatsApp formatting), quotes or line breaks.
+/// e-mail addresses, no '*', '_' or '~' (WhatsApp formatting), quotes or line breaks; nothing hidden, no
+/// alphabets mixed to copy letters, and none of the team's names (alias_spoof_problem).
 std::optional<std::string> alias_problem(std::string_view alias);
 
 /// The alias trimmed, inner spaces collapsed.

@@ -315,6 +315,15 @@ void Ingestor::import(store::Database& db) {
         ride_after_(error.empty());
     }
     bool retry = !error.empty();  // after a pause, rather than at once (a full disk would spin this thread)
+    // The same failure comes back every second until someone frees the disk: logged when it starts, then once
+    // a minute with the count of passes that failed meanwhile, and once when it is over.
+    const auto import_failed = [&](const std::string& what) {
+        ++failed_passes_;
+        if (const auto left_out = import_errors_.allow()) {
+            log->error("landing import failed, retrying every second: {} failed_passes_not_logged={}", what,
+                       *left_out);
+        }
+    };
     if (error.empty() && db.durable() &&
         std::any_of(steps.begin(), steps.end(), [](const Step& st) { return st.finished; })) {
         // A synced commit syncs the WAL up to it, the unsynced imports before it included; only then may a
@@ -329,7 +338,7 @@ void Ingestor::import(store::Database& db) {
             }
             sync.commit();
         } catch (const std::exception& e) {
-            log->error("landing import: cannot sync before deleting imported segments: {}", e.what());
+            import_failed(std::string("cannot sync before deleting imported segments: ") + e.what());
             for (auto& step : steps) {
                 step.finished = false;
             }
@@ -362,10 +371,14 @@ void Ingestor::import(store::Database& db) {
         }
     } else {
         // Nothing of this pass counts; read the progress again from the database and try again shortly.
-        log->error("landing import failed, retrying: {}", error);
+        import_failed(error);
         progress_loaded_ = false;
         progress_.clear();
         forget_.clear();
+    }
+    if (!retry && failed_passes_ > 0) {
+        log->info("landing import works again after {} failed passes", failed_passes_);
+        failed_passes_ = 0;
     }
     metrics_.landing_backlog_bytes.store(static_cast<std::int64_t>(log_.backlog_bytes()), std::memory_order_relaxed);
     // Also after a failed pass: the consumer skips its own passes while an import is due, so it must hear

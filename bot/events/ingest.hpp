@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bot/core/clock.hpp"
+#include "bot/core/log_throttle.hpp"
 #include "bot/core/metrics.hpp"
 #include "bot/store/db_writer.hpp"
 #include "bot/store/landing_log.hpp"
@@ -101,6 +102,10 @@ private:
     store::LandingLog& log_;
     const core::Clock& clock_;
     core::Metrics& metrics_;
+    // A failing import (a full disk) is retried every second: its error is logged at most once a minute, with
+    // how many passes failed in between, and its recovery once (security review L-23). Writer thread only.
+    core::LogThrottle import_errors_{clock_, std::chrono::seconds(60)};
+    std::uint64_t failed_passes_ = 0;
     const std::uint64_t instance_;
     std::function<void()> on_committed_;
     std::function<void(store::Database&, std::size_t)> ride_before_;

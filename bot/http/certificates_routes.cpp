@@ -19,15 +19,6 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-std::string date_of(std::int64_t ms) {
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
-
 Response json(bhttp::status status, const nlohmann::json& body) {
     auto res = text_response(status, body.dump() + "\n", "application/json");
     res.set(bhttp::field::cache_control, "no-store");
@@ -35,6 +26,20 @@ Response json(bhttp::status status, const nlohmann::json& body) {
 }
 
 }  // namespace
+
+std::string utc_date(std::int64_t ms) {
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    if (gmtime_r(&t, &tm) == nullptr) {
+        return {};  // a year that does not fit the calendar's int
+    }
+    // strftime returns 0 and leaves the buffer undefined when the text does not fit (security review L-9).
+    char buf[32] = {};
+    if (std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm) == 0 || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
+        return {};
+    }
+    return buf;
+}
 
 CertificatesHandler::CertificatesHandler(store::DbReader& reader, const academy::Engine& engine)
     : reader_(reader), engine_(engine) {}
@@ -109,7 +114,7 @@ boost::asio::awaitable<Response> CertificatesHandler::handle(Request request, St
                            {"module_id", cert->module_id},
                            {"module_version", cert->module_version},
                            {"score", cert->score},
-                           {"date", date_of(cert->issued_ms)},
+                           {"date", utc_date(cert->issued_ms)},
                            {"language", cert->lang},
                            {"valid", true}};
     co_return json(bhttp::status::ok, body);

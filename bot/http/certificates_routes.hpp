@@ -5,6 +5,7 @@
 // small JSON object; /certificates/{code}.png is the card sent in chat. Each says the learner's name or
 // alias, the module, the score and the date — never a phone number; 404 for an unknown code.
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -13,6 +14,10 @@
 #include "bot/http/server.hpp"
 
 namespace delvex::http {
+
+/// The UTC date of a Unix time in milliseconds, "2027-03-01"; "" for a time outside years 0–9999 (a damaged
+/// row), never an unterminated buffer.
+std::string utc_date(std::int64_t ms);
 
 class CertificatesHandler final : public Handler {
 public:

@@ -13,6 +13,7 @@
 #include "bot/core/log.hpp"
 #include "bot/http/forums_body.hpp"
 #include "bot/http/routes.hpp"
+#include "bot/store/audit_repository.hpp"
 #include "bot/store/job_repository.hpp"
 #include "forums/zone.hpp"
 
@@ -108,6 +109,28 @@ json series_json(const store::ForumSeriesRow& row, store::ForumRepository& repo,
     return j;
 }
 
+/// Who made an admin API write: the one shared token, until the API has named accounts.
+constexpr std::string_view kAdminActor = "admin-token";
+
+/// Records an admin API write in the audit log, in the caller's transaction.
+void audit(store::Database& db, std::int64_t now_ms, std::string_view action, std::int64_t series,
+           const std::string& detail) {
+    store::AuditRepository(db.sql()).record(now_ms, kAdminActor, action, "forum:" + std::to_string(series), detail);
+}
+
+/// The names of the fields a body set ("title,rrule"): what changed, without the values (join links).
+std::string field_names(const json& body) {
+    std::string names;
+    if (!body.is_object()) {
+        return names;
+    }
+    for (const auto& [key, value] : body.items()) {
+        (void)value;
+        names += (names.empty() ? "" : ",") + key;
+    }
+    return names;
+}
+
 }  // namespace
 
 bool bearer_matches(std::string_view header, const core::Secret& token) {
@@ -178,10 +201,32 @@ boost::asio::awaitable<Response> ForumsFeedHandler::handle(Request request, Stea
 
 ForumsAdminHandler::ForumsAdminHandler(store::DbWriter& writer, events::ForumsFeature& forums,
                                        const core::Clock& clock, core::Secret admin_token)
-    : writer_(writer), forums_(forums), clock_(clock), admin_token_(std::move(admin_token)) {}
+    : writer_(writer),
+      forums_(forums),
+      clock_(clock),
+      admin_token_(std::move(admin_token)),
+      failures_(clock, kMaxAuthFailures) {}
+
+std::optional<Response> ForumsAdminHandler::locked_out(const Request& request) {
+    const auto wait = failures_.blocked_for(std::string(request[kPeerAddressField]));
+    if (wait.count() == 0) {
+        return std::nullopt;
+    }
+    auto res = render(json_error(429, "too many failed bearer tokens from this address; wait and retry"));
+    res.set(bhttp::field::retry_after, std::to_string(wait.count()));
+    return res;
+}
+
+std::optional<Response> ForumsAdminHandler::admit(const Request& header) {
+    return locked_out(header);
+}
 
 boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, SteadyTime /*started*/) {
+    if (auto refused = locked_out(request)) {
+        co_return std::move(*refused);
+    }
     if (!bearer_matches(request[bhttp::field::authorization], admin_token_)) {
+        failures_.failed(std::string(request[kPeerAddressField]));
         auto res = render(json_error(401, "missing or wrong bearer token"));
         res.set(bhttp::field::www_authenticate, "Bearer");
         co_return res;
@@ -246,6 +291,7 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
             }
             store::ForumRepository repo(db.sql());
             auto out = series_json(*repo.find_series(*created), repo, now_ms);
+            audit(db, now_ms, "forums.create", *created, "room=" + row.room + " fields=" + field_names(body));
             tx.commit();
             return {201, out.dump() + "\n"};
         };
@@ -270,6 +316,7 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
                 if (auto r = forums_.cancel_occurrence(db.sql(), jobs, now_ms, *id, *local); !r) {
                     return json_error(400, r.error().message);
                 }
+                audit(db, now_ms, "forums.cancel_occurrence", *id, "occurrence=" + local_iso(*local));
             } else if (body.contains("move_occurrence")) {
                 auto move = move_occurrence_of(body["move_occurrence"]);
                 if (!move) {
@@ -278,10 +325,13 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
                 if (auto r = forums_.move_occurrence(db.sql(), jobs, now_ms, *id, move->first, move->second); !r) {
                     return json_error(400, r.error().message);
                 }
+                audit(db, now_ms, "forums.move_occurrence", *id,
+                      "occurrence=" + local_iso(move->first) + " to=" + local_iso(move->second));
             } else {
                 if (auto r = forums_.update_series(db.sql(), jobs, now_ms, *row, texts); !r) {
                     return json_error(400, r.error().message);
                 }
+                audit(db, now_ms, "forums.update", *id, "fields=" + field_names(body));
             }
             auto out = series_json(*repo.find_series(*id), repo, now_ms);
             tx.commit();
@@ -299,8 +349,11 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
                 if (auto r = forums_.cancel_occurrence(db.sql(), jobs, now_ms, *id, *local); !r) {
                     return json_error(404, r.error().message);
                 }
+                audit(db, now_ms, "forums.cancel_occurrence", *id, "occurrence=" + local_iso(*local));
             } else if (auto r = forums_.cancel_series(db.sql(), jobs, now_ms, *id); !r) {
                 return json_error(404, r.error().message);
+            } else {
+                audit(db, now_ms, "forums.cancel_series", *id, "");
             }
             tx.commit();
             return {200, json{{"cancelled", *id}}.dump() + "\n"};

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "bot/core/clock.hpp"
+#include "bot/core/log_throttle.hpp"
 #include "bot/core/metrics.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/events/ingest.hpp"
@@ -23,13 +25,15 @@ namespace delvex::http {
 /// Thin edges: check, hand to the ingestor, render.
 class Routes final : public Handler {
 public:
+    /// `clock` paces the warning about refused verifications (one line a minute with a count).
     Routes(events::Ingestor& ingestor, core::Metrics& metrics, core::Secret verify_token,
-           const core::Secret& app_secret);
+           const core::Secret& app_secret, const core::Clock& clock);
 
     boost::asio::awaitable<Response> handle(Request request, SteadyTime started) override;
 
     /// Before a body is read: a POST to /webhook without a well-formed X-Hub-Signature-256 is answered 401,
     /// and a body sent with GET, HEAD, DELETE or OPTIONS is answered 400, so neither is ever buffered.
+    /// Otherwise the mounted handler of the path decides (the admin API refuses an address that failed too often).
     std::optional<Response> admit(const Request& header) override;
 
     /// Sends every request whose path starts with `prefix` (e.g. "/forums/", "/api/v1/forums") to `handler`,
@@ -46,6 +50,7 @@ public:
     void set_readiness(ReadinessCheck check) { readiness_ = std::move(check); }
 
 private:
+    Handler* mounted_for(std::string_view path) const;
     Response verify(const Request& request);
     boost::asio::awaitable<Response> receive(Request request, SteadyTime started);
 
@@ -57,6 +62,7 @@ private:
     std::vector<std::pair<std::string, Handler*>> mounts_;
     ReadinessCheck readiness_;
     std::shared_ptr<spdlog::logger> log_;
+    core::LogThrottle verify_refusals_;
 };
 
 /// Decodes one application/x-www-form-urlencoded query value ('+' is a space, %XX a byte).

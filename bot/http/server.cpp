@@ -262,6 +262,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
             if (hec) {
                 break;  // timeout, reset, garbage: nothing to answer
             }
+            parser->get().set(kPeerAddressField, conn.address);
             if (auto refused = handler.admit(parser->get())) {
                 co_await refuse(conn, std::move(*refused));
                 break;

@@ -23,6 +23,10 @@ using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
+/// The request header the server sets to the client's IP address before a handler sees the request (any such
+/// header the client sent is replaced), for limits per address such as failed admin logins.
+inline constexpr const char* kPeerAddressField = "Delvex-Peer-Address";
+
 /// A response with a text body (the server and the routes answer with these).
 Response text_response(boost::beast::http::status status, std::string body,
                        std::string_view content_type = "text/plain; charset=utf-8");

@@ -3,6 +3,7 @@
 #include "bot/store/identity_repository.hpp"
 
 #include "bot/community/alias.hpp"
+#include "bot/community/alias_spoof.hpp"
 #include "bot/core/message_ref.hpp"
 #include "bot/store/statement.hpp"
 
@@ -149,15 +150,32 @@ void CommunityRepository::set_language(std::int64_t id, std::string_view languag
 
 bool CommunityRepository::set_alias(std::int64_t id, std::string_view alias) {
     const auto key = community::alias_key(alias);
-    SQLite::Statement taken(db_, "SELECT 1 FROM members WHERE alias_key = :key AND id <> :id");
+    const auto skeleton = community::alias_skeleton(alias);
+    // Aliases chosen before skeletons were stored get theirs first (once: afterwards none is missing).
+    SQLite::Statement unfolded(db_, "SELECT id, alias FROM members WHERE alias IS NOT NULL AND alias_skeleton IS NULL");
+    std::vector<std::pair<std::int64_t, std::string>> missing;
+    while (unfolded.executeStep()) {
+        missing.emplace_back(unfolded.getColumn(0).getInt64(), unfolded.getColumn(1).getString());
+    }
+    for (const auto& [other, other_alias] : missing) {
+        SQLite::Statement fill(db_, "UPDATE members SET alias_skeleton = :skeleton WHERE id = :id");
+        fill.bind(":skeleton", community::alias_skeleton(other_alias));
+        fill.bind(":id", other);
+        fill.exec();
+    }
+    SQLite::Statement taken(db_,
+                            "SELECT 1 FROM members WHERE (alias_key = :key OR alias_skeleton = :skeleton) AND id <> :id");
     taken.bind(":key", key);
+    taken.bind(":skeleton", skeleton);
     taken.bind(":id", id);
     if (taken.executeStep()) {
         return false;
     }
-    SQLite::Statement q(db_, "UPDATE members SET alias = :alias, alias_key = :key WHERE id = :id");
+    SQLite::Statement q(db_,
+                        "UPDATE members SET alias = :alias, alias_key = :key, alias_skeleton = :skeleton WHERE id = :id");
     q.bind(":alias", std::string(alias));
     q.bind(":key", key);
+    q.bind(":skeleton", skeleton);
     q.bind(":id", id);
     q.exec();
     return true;

@@ -99,7 +99,8 @@ public:
 
     void set_stage(std::int64_t id, Stage stage);
     void set_language(std::int64_t id, std::string_view language);
-    /// False when another member has the alias (case-insensitive).
+    /// False when another member has the alias (case-insensitive) or one that looks the same
+    /// (community::alias_skeleton: "Аѕһа" in Cyrillic letters is "Asha").
     bool set_alias(std::int64_t id, std::string_view alias);
     void set_current_room(std::int64_t id, std::string_view room);
     void set_mode(std::int64_t id, DeliveryMode mode);

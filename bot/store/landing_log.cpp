@@ -19,8 +19,8 @@ namespace delvex::store {
 namespace {
 
 constexpr std::size_t kHeader = 8;
-/// Far above the largest POST (3 MiB of body, kept twice at most); a larger length is damage, not data.
-constexpr std::uint32_t kMaxRecord = 64U << 20;
+/// What the largest POST the config allows can make (landing_log.hpp); a larger length is damage, not data.
+constexpr std::uint32_t kMaxRecord = kMaxLandingRecord;
 /// The importer reads at most this much of a segment per call (more only for one larger record).
 constexpr std::size_t kReadChunk = 1U << 20;
 
@@ -256,6 +256,12 @@ std::uint64_t LandingLog::Lane::append(std::span<const LandedBatch* const> batch
         buffer_.append(kHeader, '\0');
         encode(*batch, buffer_);
         const std::string_view payload(buffer_.data() + start + kHeader, buffer_.size() - start - kHeader);
+        if (payload.size() > kMaxRecord) {
+            // Never written: the reader would take it for damage and stop at it. The config's body limit keeps
+            // every POST under this; only a caller outside the service could get here.
+            throw std::length_error("landing record of " + std::to_string(payload.size()) + " bytes is over " +
+                                    std::to_string(kMaxRecord));
+        }
         const auto length = static_cast<std::uint32_t>(payload.size());
         const std::uint32_t sum = checksum(payload);
         std::memcpy(buffer_.data() + start, &length, 4);

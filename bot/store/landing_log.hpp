@@ -15,6 +15,14 @@
 
 namespace delvex::store {
 
+/// The largest webhook body the service can be configured to take (the maximum of http.body_limit_bytes).
+inline constexpr std::size_t kMaxWebhookBody = 100U << 20;
+/// The longest landing record one such POST can make: its updates' JSON (at most the body again), the raw body
+/// once more when it is quarantined, keys and framing. The reader takes a longer length for damage, so this
+/// must cover the largest body the config allows (security review L-7).
+inline constexpr auto kMaxLandingRecord = static_cast<std::uint32_t>(2 * kMaxWebhookBody + (16U << 20));
+static_assert(kMaxLandingRecord >= 2 * kMaxWebhookBody + (1U << 20));
+
 /// One webhook POST as it lands: what the inbox will keep of it.
 struct LandedBatch {
     std::int64_t received_ms = 0;

@@ -10,8 +10,10 @@ namespace delvex::store {
 /// fail ("SQL statements in progress").
 struct ResetOnExit {
     SQLite::Statement& stmt;
+    // tryReset, never reset: sqlite3_reset returns the error of the step that failed (SQLITE_FULL when the
+    // disk is full), and reset() would throw it from this destructor while that error unwinds — std::terminate.
     ~ResetOnExit() {
-        stmt.reset();
+        stmt.tryReset();
         stmt.clearBindings();
     }
 };

@@ -119,8 +119,18 @@ struct GraphClient::Impl {
             log = spdlog::default_logger();
         }
         bearer = "Bearer " + cfg.access_token.reveal();
-        tls_ctx.set_default_verify_paths();
+        if (cfg.trusted_ca_file.empty()) {
+            tls_ctx.set_default_verify_paths();
+        } else {
+            boost::system::error_code ca_ec;
+            tls_ctx.load_verify_file(cfg.trusted_ca_file, ca_ec);
+            if (ca_ec) {
+                log->error("graph trusted CA file cannot be read: {}", ca_ec.message());
+            }
+        }
         tls_ctx.set_verify_mode(ssl::verify_peer);
+        // TLS 1.2 at least, whatever the system's OpenSSL configuration says (security review §7).
+        SSL_CTX_set_min_proto_version(tls_ctx.native_handle(), TLS1_2_VERSION);
         if (cfg.max_connections == 0) {
             cfg.max_connections = 1;
         }

@@ -33,6 +33,9 @@ struct GraphConfig {
     bool appsecret_proof = false;  ///< add appsecret_proof=hex(HMAC-SHA256(app secret, token)) to every call
     std::chrono::milliseconds timeout{10000};  ///< per step: connect, handshake, write, read
     std::size_t max_connections = 8;           ///< per origin; further requests wait for a free one
+    /// A PEM file of the certificate authorities to trust instead of the system's (tests mint a CA; the service
+    /// never sets it). Empty: the system's trust store. Verification itself is never optional.
+    std::string trusted_ca_file{};
 };
 
 /// The result of one Graph call. Exactly one of: success (wamid/ok set), `error` (Graph answered

@@ -387,5 +387,68 @@ TEST(Abuse, AFloodOfBadSignaturesIsAnswered401CheaplyAndCounted) {
     EXPECT_LT(lines, 50u) << "a flood of bad signatures should not flood the log too:\n" << log.substr(0, 4000);
 }
 
+// Security review L-1 / §12.10: anyone can GET /webhook with a wrong verify token. 10,000 of them cost a bounded
+// log (one warn line a minute, with how many were refused meanwhile), and the caller's hub.mode never reaches a
+// line raw: a CR/LF in it cannot forge a second line, a space cannot add a key=value field.
+TEST(Abuse, TenThousandWrongVerifyTokensLogABoundedLineAMinuteAndNoRawControlCharacters) {
+    constexpr int kFlood = 10'000;
+    CapturedLog captured(spdlog::level::trace);
+    std::string log;
+    {
+        testing::TempDir dir;
+        core::FakeClock clock;
+        ServiceHarness h(dir.file("d.db"), {}, &clock);
+        const std::string forged = "2026-12-06T00:00:00.000Z info http webhook verified by Meta";
+        const std::string evil_mode = "subscribe%0D%0A" + std::string("2026-12-06T00:00:00.000Z%20info%20http%20"
+                                                                       "webhook%20verified%20by%20Meta%1B[2J%E2%80%AE");
+        asio::io_context ioc;
+        beast::tcp_stream stream(ioc);
+        stream.expires_after(std::chrono::seconds(120));
+        stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), h.port()));
+        beast::flat_buffer buffer;
+        int forbidden = 0;
+        auto verify = [&](const std::string& mode, int i) {
+            bhttp::request<bhttp::string_body> req{bhttp::verb::get,
+                                                   "/webhook?hub.mode=" + mode + "&hub.verify_token=guess" +
+                                                       std::to_string(i) + "&hub.challenge=42",
+                                                   11};
+            req.set(bhttp::field::host, "127.0.0.1");
+            bhttp::write(stream, req);
+            bhttp::response<bhttp::string_body> res;
+            bhttp::read(stream, buffer, res);
+            forbidden += res.result_int() == 403 ? 1 : 0;
+        };
+        for (int i = 0; i < kFlood; ++i) {
+            verify(i % 2 == 0 ? evil_mode : "subscribe", i);
+        }
+        EXPECT_EQ(forbidden, kFlood);
+        EXPECT_EQ(metric(h.port(), "delvex_http_requests_total{outcome=\"forbidden\"}"),
+                  static_cast<std::uint64_t>(kFlood))
+            << "every refusal is still counted";
+        // A minute later the next refusal is logged again, with the count of those left out.
+        clock.advance(std::chrono::seconds(61));
+        verify("subscribe", kFlood);
+        log = captured.text();
+        EXPECT_EQ(log.find(forged), std::string::npos) << "a forged line made it into the log";
+    }
+    std::size_t refused_lines = 0;
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("verification refused") != std::string::npos) {
+            ++refused_lines;
+        }
+    }
+    EXPECT_EQ(refused_lines, 2u) << log.substr(0, 4000);
+    EXPECT_NE(log.find("refused_since_last_line=" + std::to_string(kFlood - 1)), std::string::npos) << log;
+    EXPECT_LT(log.size(), 8000u) << "the flood should not flood the log";
+    for (const char c : log) {
+        const auto b = static_cast<unsigned char>(c);
+        ASSERT_FALSE(b == '\r' || b == 0x1B) << "a raw control character reached the log:\n" << log;
+    }
+    EXPECT_EQ(log.find("\xE2\x80\xAE"), std::string::npos) << "a raw right-to-left override reached the log";
+    EXPECT_NE(log.find("mode=subscribe\\x0d\\x0a2026-12-06T00:00:00.0… refused_since_last_line=0"), std::string::npos)
+        << "the first refusal's mode, escaped and cut at 32 bytes:\n" << log.substr(0, 2000);
+}
+
 }  // namespace
 }  // namespace delvex

@@ -160,7 +160,7 @@ TEST(AcademyStore, ACertificateIsStoredOnceAndForgettingKeepsItWithoutTheName) {
     EXPECT_EQ(rows[0].learner, "Amina");
     EXPECT_EQ(rows[0].status, academy::Status::kPassed);
     EXPECT_EQ(rows[0].score, 100);
-    ASSERT_EQ(rows[0].certificate.size(), 8u);
+    ASSERT_EQ(rows[0].certificate.size(), 12u);
     EXPECT_EQ(repo.answer_count(), 5);
     const auto code = rows[0].certificate;
     EXPECT_NE(r.last_body().find(code), std::string::npos);

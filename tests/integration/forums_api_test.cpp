@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <SQLiteCpp/Database.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "bot/core/metrics.hpp"
 #include "bot/store/db_reader.hpp"
 #include "bot/store/db_writer.hpp"
+#include "bot/http/auth_limiter.hpp"
 #include "bot/http/forums_routes.hpp"
 #include "bot/http/server.hpp"
 #include "tests/support/harness.hpp"
@@ -96,6 +98,98 @@ TEST_F(ForumsApiTest, AdminApiNeedsTheBearerToken) {
     EXPECT_FALSE(http::bearer_matches("Bearer ", core::Secret()));
     EXPECT_FALSE(http::bearer_matches("Bearer x", core::Secret()));
     EXPECT_TRUE(http::bearer_matches("bearer abc", core::Secret("abc")));
+}
+
+// Security review L-14: guessing the token is throttled per address, on the injected clock.
+TEST_F(ForumsApiTest, FailedBearerTokensFromOneAddressAre429UntilTheMinuteIsOver) {
+    for (int i = 0; i < http::ForumsAdminHandler::kMaxAuthFailures; ++i) {
+        EXPECT_EQ(api("GET", "/api/v1/forums", {}, "guess-" + std::to_string(i)).status, 401) << i;
+    }
+    auto r = api("GET", "/api/v1/forums", {}, "one-more-guess");
+    EXPECT_EQ(r.status, 429) << r.body;
+    EXPECT_EQ(r.headers["Retry-After"], "60");
+    // Locked out is locked out: the right token waits too, and a write is refused before its body counts.
+    EXPECT_EQ(api("GET", "/api/v1/forums").status, 429);
+    EXPECT_EQ(api("POST", "/api/v1/forums", R"({"room":"andes"})").status, 429);
+    clock.advance(std::chrono::seconds(45));
+    r = api("GET", "/api/v1/forums");
+    EXPECT_EQ(r.status, 429);
+    EXPECT_EQ(r.headers["Retry-After"], "15");
+    clock.advance(std::chrono::seconds(15));
+    EXPECT_EQ(api("GET", "/api/v1/forums").status, 200);
+    // A fresh minute: the count starts again.
+    EXPECT_EQ(api("GET", "/api/v1/forums", {}, "guess-again").status, 401);
+    EXPECT_EQ(api("GET", "/api/v1/forums").status, 200);
+}
+
+TEST(AuthFailureLimiter, CountsPerAddressWithinTheWindowAndStaysBounded) {
+    core::FakeClock clock;
+    http::AuthFailureLimiter limiter(clock, 3, std::chrono::seconds(60), 100);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(limiter.blocked_for("10.0.0.1").count(), 0);
+        limiter.failed("10.0.0.1");
+    }
+    EXPECT_EQ(limiter.blocked_for("10.0.0.1").count(), 60);
+    EXPECT_EQ(limiter.blocked_for("10.0.0.2").count(), 0) << "another address is not affected";
+    clock.advance(std::chrono::milliseconds(59'500));
+    EXPECT_EQ(limiter.blocked_for("10.0.0.1").count(), 1) << "rounded up, never 0 while blocked";
+    clock.advance(std::chrono::milliseconds(500));
+    EXPECT_EQ(limiter.blocked_for("10.0.0.1").count(), 0);
+    // Failures spread over more than a window never add up.
+    for (int i = 0; i < 10; ++i) {
+        limiter.failed("10.0.0.3");
+        limiter.failed("10.0.0.3");
+        clock.advance(std::chrono::seconds(61));
+    }
+    EXPECT_EQ(limiter.blocked_for("10.0.0.3").count(), 0);
+    // A flood of addresses keeps at most max_addresses counts.
+    for (int i = 0; i < 1000; ++i) {
+        limiter.failed("192.0.2." + std::to_string(i));
+    }
+    EXPECT_EQ(limiter.blocked_for("192.0.2.999").count(), 0);
+}
+
+// Every write of the admin API is in the audit log with what it did and to which series; reads and refused
+// writes are not.
+TEST_F(ForumsApiTest, EveryAdminWriteIsInTheAuditLog) {
+    auto r = api("POST", "/api/v1/forums",
+                 R"({"room":"andes","title":"Retorts","rrule":"FREQ=MONTHLY;BYDAY=1TH","start":"2027-01-07T15:00",
+                     "join_kind":"link","join_info":"https://meet.example.org/secret-room"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto id = std::to_string(json::parse(r.body)["id"].get<std::int64_t>());
+    ASSERT_EQ(api("GET", "/api/v1/forums").status, 200);
+    ASSERT_EQ(api("PATCH", "/api/v1/forums/" + id, R"({"title":"Retorts, monthly"})").status, 200);
+    ASSERT_EQ(api("PATCH", "/api/v1/forums/" + id, R"({"cancel_occurrence":"2027-02-04T15:00"})").status, 200);
+    ASSERT_EQ(api("PATCH", "/api/v1/forums/" + id,
+                  R"({"move_occurrence":{"from":"2027-03-04T15:00","to":"2027-03-05T10:00"}})")
+                  .status,
+              200);
+    ASSERT_EQ(api("PATCH", "/api/v1/forums/" + id, R"({"capacity":"ten"})").status, 400);
+    ASSERT_EQ(api("DELETE", "/api/v1/forums/" + id + "?occurrence=2027-04-01T15:00").status, 200);
+    ASSERT_EQ(api("DELETE", "/api/v1/forums/" + id).status, 200);
+    ASSERT_EQ(api("DELETE", "/api/v1/forums/999").status, 404);
+
+    SQLite::Database db(dir.file("api.db"));
+    SQLite::Statement q(db, "SELECT at, actor, action, target, detail FROM audit_log ORDER BY id");
+    std::vector<std::string> rows;
+    while (q.executeStep()) {
+        EXPECT_EQ(q.getColumn(0).getInt64(), core::to_unix_ms(clock.now()));
+        rows.push_back(q.getColumn(1).getString() + " " + q.getColumn(2).getString() + " " +
+                       q.getColumn(3).getString() + " " + q.getColumn(4).getString());
+    }
+    const std::string forum = "forum:" + id;
+    EXPECT_EQ(rows, (std::vector<std::string>{
+                        "admin-token forums.create " + forum + " room=andes fields=join_info,join_kind,room,rrule,start,title",
+                        "admin-token forums.update " + forum + " fields=title",
+                        "admin-token forums.cancel_occurrence " + forum + " occurrence=2027-02-04T15:00:00",
+                        "admin-token forums.move_occurrence " + forum +
+                            " occurrence=2027-03-04T15:00:00 to=2027-03-05T10:00:00",
+                        "admin-token forums.cancel_occurrence " + forum + " occurrence=2027-04-01T15:00:00",
+                        "admin-token forums.cancel_series " + forum + " ",
+                    }));
+    for (const auto& row : rows) {
+        EXPECT_EQ(row.find("meet.example.org"), std::string::npos) << "the join link is not copied: " << row;
+    }
 }
 
 TEST_F(ForumsApiTest, BadBodiesAre400WithAClearMessage) {

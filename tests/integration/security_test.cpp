@@ -344,7 +344,8 @@ TEST(Security, SecretFilesAreRefusedUnlessOnlyTheOwnerCanReadThem) {
             const fs::path secret = dir.file("secret-" + std::to_string(n));
             const fs::path config = dir.file("config-" + std::to_string(n) + ".yaml");
             ++n;
-            write_text(secret, "value-" + std::to_string(n) + "\n", mode);
+            // A random-looking value: the admin token must also pass the strength check (L-14).
+            write_text(secret, "value-" + std::to_string(n) + "-k8Qz3Lm7Vx2Rt9Wp4Hn6Js1Bd5Fg0Yc\n", mode);
             write_text(config, section + ":\n  " + name + ": " + secret.string() + "\n");
             const bool owner_only = (mode & 077) == 0;
             std::string error;
@@ -361,7 +362,7 @@ TEST(Security, SecretFilesAreRefusedUnlessOnlyTheOwnerCanReadThem) {
             }
         }
     }
-    // A symlink is judged by the file it leads to.
+    // A symlink is refused whatever it leads to (below).
     const fs::path open_file = dir.file("world-readable");
     write_text(open_file, "value\n", 0644);
     const fs::path link = dir.file("link-to-world-readable");
@@ -369,6 +370,51 @@ TEST(Security, SecretFilesAreRefusedUnlessOnlyTheOwnerCanReadThem) {
     const fs::path config = dir.file("symlink.yaml");
     write_text(config, "whatsapp:\n  app_secret_file: " + link.string() + "\n");
     EXPECT_THROW(app::load_config(config.string(), no_env, false), app::ConfigError);
+}
+
+// Security review L-5: the secret file is opened once without following a link, and what was opened is checked
+// (fstat): a symbolic link is refused even to a private file (it could be swapped for one to another secret, or
+// to a file the service's user may read but should not hand out), and so are a directory, a FIFO and a file that
+// belongs to another user.
+TEST(Security, SecretFilesAreOpenedOnceWithoutFollowingLinksAndMustBeTheServicesOwn) {
+    testing::TempDir dir;
+    const auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    const auto error_for = [&](const fs::path& secret) {
+        const fs::path config = dir.file("c.yaml");
+        write_text(config, "whatsapp:\n  app_secret_file: " + secret.string() + "\n");
+        try {
+            app::load_config(config.string(), no_env, false);
+        } catch (const app::ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    const fs::path private_file = dir.file("private");
+    write_text(private_file, "app-secret-value\n", 0600);
+    EXPECT_EQ(error_for(private_file), "");
+
+    const fs::path link = dir.file("link-to-private");
+    fs::create_symlink(private_file, link);
+    EXPECT_NE(error_for(link).find("is a symbolic link"), std::string::npos) << error_for(link);
+
+    const fs::path folder = dir.file("folder");
+    fs::create_directory(folder);
+    ::chmod(folder.c_str(), 0700);
+    EXPECT_NE(error_for(folder).find("not a regular file"), std::string::npos) << error_for(folder);
+
+    const fs::path fifo = dir.file("fifo");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_NE(error_for(fifo).find("not a regular file"), std::string::npos) << "a FIFO must not hang the start";
+
+    if (::geteuid() == 0) {  // only root can give a file away; as another user this part cannot be set up
+        const fs::path foreign = dir.file("foreign");
+        write_text(foreign, "app-secret-value\n", 0600);
+        ASSERT_EQ(::chown(foreign.c_str(), 65534, 65534), 0);
+        const auto error = error_for(foreign);
+        EXPECT_NE(error.find("belongs to uid 65534"), std::string::npos) << error;
+        EXPECT_NE(error.find("chown it"), std::string::npos) << error;
+        EXPECT_EQ(error.find("app-secret-value"), std::string::npos) << "the refusal quoted the secret";
+    }
 }
 
 // --- content and media paths cannot leave their folder ---

@@ -323,7 +323,7 @@ TEST(AcademyEngine, PassingGivesACertificateThatVerifiesInChatInAnyLanguage) {
     const auto cert = r.store.certificates.begin()->second;
     EXPECT_EQ(cert.learner_name, "Amina");
     EXPECT_EQ(cert.score, 100);
-    EXPECT_EQ(cert.code.size(), 8u);
+    EXPECT_EQ(cert.code.size(), Engine::kCodeLength);
     EXPECT_NE(joined(fx).find(cert.code), std::string::npos);
     EXPECT_NE(joined(fx).find("100%"), std::string::npos);
     EXPECT_EQ(r.progress().status, Status::kPassed);
@@ -561,15 +561,53 @@ TEST(AcademyEngine, CertificateCodesUseAnUnambiguousAlphabet) {
     Rig r;
     for (int i = 0; i < 50; ++i) {
         const auto code = r.engine.new_code();
-        ASSERT_EQ(code.size(), 8u);
+        ASSERT_EQ(code.size(), 12u);
         EXPECT_EQ(code.find_first_of("01IO"), std::string::npos);
     }
-    EXPECT_EQ(Engine::clean_code("7kq2 m9xa"), "7KQ2M9XA");
+    EXPECT_EQ(Engine::clean_code("7kq2 m9xa 3bcd"), "7KQ2M9XA3BCD");
+    EXPECT_EQ(Engine::clean_code("7KQ2-M9XA-3BCD"), "7KQ2M9XA3BCD");
+    EXPECT_EQ(Engine::clean_code("7kq2 m9xa"), "7KQ2M9XA") << "codes issued before stay checkable";
     EXPECT_EQ(Engine::clean_code("7KQ2-M9XO"), "");
     EXPECT_EQ(Engine::clean_code("ABC"), "");
+    EXPECT_EQ(Engine::clean_code("7KQ2M9XA3B"), "") << "neither length";
     EngineOptions real;
     Engine e(fixture_content(), catalog(), real);
     EXPECT_NE(e.new_code(), e.new_code());
+}
+
+// Security review L-13: new codes carry 60 random bits (every one of them reaches the code), and a code
+// issued before, 8 characters, is still verified in chat.
+TEST(AcademyEngine, NewCodesCarrySixtyRandomBitsAndOldEightCharacterCodesStillVerify) {
+    // Each of the 12 characters takes 5 of the random bits: a code from all-zero bits and one from all-one bits
+    // differ in every character, and flipping the last random bit changes the last character only.
+    const auto code_of = [](std::string bytes) {
+        EngineOptions o;
+        o.random_bytes = [bytes](std::size_t k) { return bytes.substr(0, k); };
+        return Engine(fixture_content(), catalog(), o).new_code();
+    };
+    const auto zeros = code_of(std::string(8, '\0'));
+    const auto ones = code_of(std::string(8, '\xff'));
+    ASSERT_EQ(zeros.size(), 12u);
+    for (std::size_t i = 0; i < 12; ++i) {
+        EXPECT_NE(zeros[i], ones[i]) << "character " << i << " does not depend on the random bits";
+    }
+    const auto flipped = code_of(std::string(7, '\0') + '\x01');
+    EXPECT_EQ(flipped.substr(0, 11), zeros.substr(0, 11));
+    EXPECT_NE(flipped[11], zeros[11]);
+
+    Rig r;
+    Certificate old;
+    old.code = "7KQ2M9XA";
+    old.learner_name = "Baraka";
+    old.module_id = "learner-demo";
+    r.store.add_certificate(old);
+    auto fx = r.say("verify 7kq2 m9xa");
+    EXPECT_TRUE(fx.handled);
+    EXPECT_NE(joined(fx).find("is real"), std::string::npos) << joined(fx);
+    EXPECT_NE(joined(fx).find("Baraka"), std::string::npos);
+    fx = r.say("verify 7kq2 m9xa 3bcd");
+    EXPECT_TRUE(fx.handled) << "a 12-character code in three groups is read as a code";
+    EXPECT_NE(joined(fx).find("No certificate"), std::string::npos) << joined(fx);
 }
 
 TEST(AcademyEngine, ForgetRemovesProfilesAndAnonymisesCertificates) {

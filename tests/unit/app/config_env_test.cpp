@@ -48,7 +48,7 @@ TEST(ConfigEnv, TheRuleNamesEveryKey) {
 // is added without being listed here, so no setting can be left out of the environment.
 TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
     testing::TempDir dir;
-    const auto secret_file = write_secret(dir, "secret", "from-file\n");
+    const auto secret_file = write_secret(dir, "secret", "from-file-7Qx2Lm9Rk4Tz8Wv3Np6Hs1Jd5\n");
     struct Case {
         std::string value;
         std::function<bool(const Config&)> applied;
@@ -87,11 +87,11 @@ TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
         {"whatsapp.send_concurrency", {"9", [](const Config& c) { return c.send_concurrency == 9; }}},
         {"whatsapp.timeout_ms", {"1234", [](const Config& c) { return c.graph_timeout.count() == 1234; }}},
         {"whatsapp.access_token_file",
-         {secret_file, [](const Config& c) { return c.access_token.reveal() == "from-file"; }}},
-        {"whatsapp.app_secret_file", {secret_file, [](const Config& c) { return c.app_secret.reveal() == "from-file"; }}},
+         {secret_file, [](const Config& c) { return c.access_token.reveal() == "from-file-7Qx2Lm9Rk4Tz8Wv3Np6Hs1Jd5"; }}},
+        {"whatsapp.app_secret_file", {secret_file, [](const Config& c) { return c.app_secret.reveal() == "from-file-7Qx2Lm9Rk4Tz8Wv3Np6Hs1Jd5"; }}},
         {"whatsapp.verify_token_file",
-         {secret_file, [](const Config& c) { return c.verify_token.reveal() == "from-file"; }}},
-        {"admin.token_file", {secret_file, [](const Config& c) { return c.admin_token.reveal() == "from-file"; }}},
+         {secret_file, [](const Config& c) { return c.verify_token.reveal() == "from-file-7Qx2Lm9Rk4Tz8Wv3Np6Hs1Jd5"; }}},
+        {"admin.token_file", {secret_file, [](const Config& c) { return c.admin_token.reveal() == "from-file-7Qx2Lm9Rk4Tz8Wv3Np6Hs1Jd5"; }}},
     };
     const auto keys = setting_keys();
     EXPECT_EQ(keys.size(), cases.size());
@@ -108,6 +108,39 @@ TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
     EXPECT_NE(error_of([&] { load_config(std::nullopt, env_of({{"DELVEX_LOG_FORMAT", "xml"}}), false); })
                   .find("log_format (DELVEX_LOG_FORMAT)"),
               std::string::npos);
+}
+
+// Security review L-14: the admin API's bearer token is its only lock, so one that can be guessed is refused
+// when the config is read, with the setting named and the token never echoed.
+TEST(ConfigEnv, AShortOrWeakAdminTokenIsRefusedNamingTheSetting) {
+    for (const std::string& weak : {
+             std::string("short-admin-token"),                     // 17 characters
+             std::string(40, 'a'),                                  // one character
+             std::string("1111111111111111111111111111111122"),     // two characters
+             std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abc"),  // a sequence
+             std::string("Passw0rd!Passw0rd!Passw0rd!Passw0rd!"),   // a repeated word
+         }) {
+        const auto error = error_of([&] { load_config(std::nullopt, env_of({{"DELVEX_ADMIN_TOKEN", weak}}), false); });
+        EXPECT_NE(error.find("admin.token (DELVEX_ADMIN_TOKEN): the admin token "), std::string::npos) << weak << ": " << error;
+        EXPECT_EQ(error.find(weak), std::string::npos) << "the token is not echoed: " << error;
+    }
+    EXPECT_NE(error_of([&] { load_config(std::nullopt, env_of({{"DELVEX_ADMIN_TOKEN", "short-admin-token"}}), false); })
+                  .find("is 17 characters long; use at least 32"),
+              std::string::npos);
+    // From a file too.
+    testing::TempDir dir;
+    const auto file = write_secret(dir, "admin", "tooshort\n");
+    EXPECT_NE(error_of([&] { load_config(std::nullopt, env_of({{"DELVEX_ADMIN_TOKEN_FILE", file}}), false); })
+                  .find("admin.token (DELVEX_ADMIN_TOKEN)"),
+              std::string::npos);
+    // Random tokens pass.
+    for (const char* strong : {"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                               "admin-token-7f3a9c1e5b2d4f6a8c0e", "q3Vx8Lm2Rk7Tz4Wn9Hs6Jd1Pb5Yc0Gfe"}) {
+        EXPECT_EQ(load_config(std::nullopt, env_of({{"DELVEX_ADMIN_TOKEN", strong}}), false).admin_token.reveal(),
+                  strong);
+    }
+    // No token at all is fine: the admin API stays closed.
+    EXPECT_TRUE(load_config(std::nullopt, env_of({}), false).admin_token.empty());
 }
 
 TEST(ConfigEnv, TheEnvironmentWinsOverTheFileAndOlderNamesStillWork) {
@@ -145,13 +178,13 @@ TEST(ConfigEnv, IoThreadsDefaultsToTheCoresTheProcessMayUse) {
 
 TEST(ConfigEnv, SecretsComeFromVariablesFileVariablesAndSystemdCredentials) {
     testing::TempDir dir;
-    const auto token_file = write_secret(dir, "token", "file-token\n");
+    const auto token_file = write_secret(dir, "token", "file-token-Vb7Kq2Xw9Lm4Rt8Zp3Nc6Hd1\n");
     // The container convention: WHATSAPP_ACCESS_TOKEN_FILE; and the rule's DELVEX_ADMIN_TOKEN_FILE.
     auto cfg = load_config(std::nullopt,
                            env_of({{"WHATSAPP_ACCESS_TOKEN_FILE", token_file}, {"DELVEX_ADMIN_TOKEN_FILE", token_file}}),
                            false);
-    EXPECT_EQ(cfg.access_token.reveal(), "file-token");
-    EXPECT_EQ(cfg.admin_token.reveal(), "file-token");
+    EXPECT_EQ(cfg.access_token.reveal(), "file-token-Vb7Kq2Xw9Lm4Rt8Zp3Nc6Hd1");
+    EXPECT_EQ(cfg.admin_token.reveal(), "file-token-Vb7Kq2Xw9Lm4Rt8Zp3Nc6Hd1");
     // The rule's name for the secret itself.
     cfg = load_config(std::nullopt, env_of({{"DELVEX_WHATSAPP_APP_SECRET", "rule-secret"}}), false);
     EXPECT_EQ(cfg.app_secret.reveal(), "rule-secret");
@@ -161,7 +194,7 @@ TEST(ConfigEnv, SecretsComeFromVariablesFileVariablesAndSystemdCredentials) {
     write_secret(dir, "credentials/whatsapp_access_token", "cred-token\n");
     write_secret(dir, "credentials/whatsapp_app_secret", "cred-secret\n");
     write_secret(dir, "credentials/whatsapp_verify_token", "cred-verify\n");
-    write_secret(dir, "credentials/admin_token", "cred-admin\n");
+    write_secret(dir, "credentials/admin_token", "cred-admin-Gh5Tn2Wq8Lx4Rv9Kz3Mb7Ps1\n");
     cfg = load_config(std::nullopt,
                       env_of({{"CREDENTIALS_DIRECTORY", creds}, {"WHATSAPP_PHONE_NUMBER_ID", "1"},
                               {"WHATSAPP_VERIFY_TOKEN", "env-verify"}}),
@@ -169,7 +202,7 @@ TEST(ConfigEnv, SecretsComeFromVariablesFileVariablesAndSystemdCredentials) {
     EXPECT_EQ(cfg.access_token.reveal(), "cred-token");
     EXPECT_EQ(cfg.app_secret.reveal(), "cred-secret");
     EXPECT_EQ(cfg.verify_token.reveal(), "env-verify");
-    EXPECT_EQ(cfg.admin_token.reveal(), "cred-admin");
+    EXPECT_EQ(cfg.admin_token.reveal(), "cred-admin-Gh5Tn2Wq8Lx4Rv9Kz3Mb7Ps1");
     // A *_FILE others can read is refused like a *_file key, without quoting the secret.
     const auto open_file = dir.file("open");
     std::ofstream(open_file) << "open-secret\n";

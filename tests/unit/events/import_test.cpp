@@ -4,8 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/Database.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <sstream>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -153,6 +158,83 @@ TEST(Import, AnUnreadableSegmentIsSetAsideAndTheOthersAreImported) {
     writer.stop();
     EXPECT_EQ(metrics.events_stored.load(), 3u);
     EXPECT_EQ(scalar(db, "SELECT count(*) FROM inbox"), 3);
+}
+
+// Security review L-23: while the disk is full every import pass fails and is retried; the error is logged
+// when it starts and then once a minute with the count of failed passes, and the recovery once.
+TEST(Import, ADiskFullErrorIsLoggedOnceThenOnceAMinuteWithTheCountAndItsEndOnce) {
+    std::ostringstream captured;
+    spdlog::drop_all();
+    spdlog::set_default_logger(
+        std::make_shared<spdlog::logger>("delvex", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured)));
+    spdlog::set_level(spdlog::level::info);
+    struct Restore {
+        ~Restore() {
+            spdlog::drop_all();
+            spdlog::set_default_logger(spdlog::stdout_color_mt("restored"));
+        }
+    } restore;
+
+    testing::TempDir tmp;
+    core::FakeClock clock;
+    core::Metrics metrics;
+    DbWriter writer(store::DatabaseOptions{tmp.file("d.db"), false, 5000, false, false});
+    store::LandingLog log({tmp.file("d.db-landing"), false});
+    Ingestor ingestor(writer, log, clock, metrics);
+    std::atomic<int> passes{0};
+    ingestor.on_committed([&] { ++passes; });
+    // A full disk: SQLite may not grow the file by a page (SQLITE_FULL, "database or disk is full").
+    std::atomic<bool> full{false};
+    writer.post([&](store::Database& db) {
+        db.sql().exec("PRAGMA max_page_count = " + std::to_string(db.sql().execAndGet("PRAGMA page_count").getInt()));
+        full = true;
+    });
+    auto lane = log.lane();
+    store::LandedBatch big = message(1);
+    big.records[0].payload = std::string(64 * 1024, 'x');  // needs new pages
+    const store::LandedBatch* one[] = {&big};
+    lane->append(one);
+    const auto pass = [&] {
+        const int before = passes.load();
+        ingestor.kick();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (passes.load() == before) {
+            ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "no import pass within 20 s";
+            std::this_thread::yield();
+        }
+    };
+    for (int i = 0; i < 300; ++i) {
+        pass();
+    }
+    ASSERT_TRUE(full.load());
+    EXPECT_TRUE(ingestor.waiting()) << "nothing could be imported";
+    clock.advance(std::chrono::seconds(61));
+    pass();
+    // Room again: the next pass imports it, and says so once.
+    writer.post([](store::Database& db) { db.sql().exec("PRAGMA max_page_count = 1073741823"); });
+    pass();
+    for (int i = 0; i < 5; ++i) {
+        pass();
+    }
+    writer.stop();
+    EXPECT_EQ(metrics.events_stored.load(), 1u);
+
+    const std::string text = captured.str();
+    std::size_t failures = 0;
+    std::size_t recoveries = 0;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        failures += line.find("landing import failed") != std::string::npos ? 1 : 0;
+        recoveries += line.find("landing import works again") != std::string::npos ? 1 : 0;
+    }
+    EXPECT_EQ(failures, 2u) << text.substr(0, 3000);
+    EXPECT_EQ(recoveries, 1u) << text.substr(0, 3000);
+    EXPECT_NE(text.find("full"), std::string::npos) << "the error says what is wrong:\n" << text.substr(0, 2000);
+    // The second line counts the passes that failed in between (at least the 299 kicked; the retry timer
+    // may have added some).
+    const auto at = text.find("failed_passes_not_logged=", text.find("failed_passes_not_logged=0") + 1);
+    ASSERT_NE(at, std::string::npos) << text.substr(0, 3000);
+    EXPECT_GE(std::stoul(text.substr(at + 25)), 299u);
 }
 
 }  // namespace

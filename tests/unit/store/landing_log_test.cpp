@@ -91,6 +91,37 @@ TEST_F(LandingLogTest, WhatLandsReadsBackWholeAndInOrder) {
     EXPECT_EQ(rest.next_offset, segments[0].readable_end);
 }
 
+// Security review L-7: the largest body http.body_limit_bytes allows, quarantined (its updates' JSON and the raw
+// body again), lands as one record the reader takes whole, not as damage. Checked here at 40 MiB of each — a
+// record of 80 MiB, over the 64 MiB the reader used to accept — and by arithmetic for the maximum.
+TEST_F(LandingLogTest, ARecordOfTheLargestBodyTheConfigAllowsReadsBackWhole) {
+    static_assert(kMaxLandingRecord >= 2 * kMaxWebhookBody + (1U << 20));
+    constexpr std::size_t kBody = 40U << 20;
+    LandingLog log({dir, false});
+    auto lane = log.lane();
+    LandedBatch big = message(1);
+    big.records[0].payload = std::string(kBody, 'p');
+    big.quarantine_reason = "unknown field";
+    big.raw_body = std::string(kBody, 'r');
+    append(*lane, {big});
+    big = LandedBatch{};  // not kept twice while reading
+
+    const auto segments = log.segments();
+    ASSERT_EQ(segments.size(), 1u);
+    const auto read = log.read(segments[0].id, 0, segments[0].readable_end, 10);
+    EXPECT_EQ(read.damage, "");
+    EXPECT_TRUE(read.at_end);
+    ASSERT_EQ(read.batches.size(), 1u);
+    EXPECT_EQ(read.batches[0].records[0].payload.size(), kBody);
+    EXPECT_EQ(read.batches[0].raw_body.size(), kBody);
+    // The next POST goes on as usual (a new segment: this one is past its size).
+    append(*lane, {message(2)});
+    const auto after = log.segments();
+    const auto next = log.read(after.back().id, 0, after.back().readable_end, 10);
+    ASSERT_EQ(next.batches.size(), 1u);
+    EXPECT_EQ(next.batches[0].records[0].dedupe_key, "m:wamid.L2");
+}
+
 TEST_F(LandingLogTest, TheBacklogIsWhatIsNotImportedAndASealedSegmentStaysUntilRemoved) {
     LandingLog log({dir, false, 200});
     auto lane = log.lane();
