@@ -1,5 +1,6 @@
 #include "bot/store/community_repository.hpp"
 
+#include "bot/store/database.hpp"
 #include "bot/store/identity_repository.hpp"
 
 #include "bot/community/alias.hpp"
@@ -634,6 +635,8 @@ void CommunityRepository::forget(const Profile& member, std::int64_t now_ms) {
     // Their own messages' ids (which hold their number): the posts stay, as "[deleted]", under a placeholder.
     run("UPDATE posts SET wamid = 'erased:' || id WHERE author_id = ?", member.id);
     run("DELETE FROM room_members WHERE member_id = ?", member.id);
+    // The WAL still holds the pages as they were before this erasure: the checkpointer truncates it next.
+    request_wal_truncate();
     run("UPDATE members SET member_key = 'forgotten:' || id, wa_id = '', user_id = '', alias = NULL, "
         "alias_key = NULL, stopped = 1, forgotten = 1, current_room = '', stage = 0, consent_version = '', "
         "digest_day = '', admin = 0 WHERE id = ?",

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <stdexcept>
 #include <string_view>
 
@@ -613,6 +614,26 @@ Database::Database(DatabaseOptions options) : options_(std::move(options)) {
     }
 }
 
+namespace {
+// Set by an erasure, cleared by the checkpoint that truncated the WAL after it.
+std::atomic<bool> wal_truncate_requested{false};
+
+void checkpoint(SQLite::Database& db) {
+    if (wal_truncate_requested.exchange(false)) {
+        // TRUNCATE waits (busy timeout) for readers and blocks writers while it copies: rare, after an erasure.
+        SQLite::Statement q(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+        if (q.executeStep() && q.getColumn(0).getInt() == 0) {
+            return;
+        }
+        wal_truncate_requested = true;  // busy: the next period tries again
+        return;
+    }
+    db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+}
+}  // namespace
+
+void request_wal_truncate() { wal_truncate_requested = true; }
+
 Checkpointer::Checkpointer(std::string path, std::chrono::milliseconds period) {
     thread_ = std::thread([this, path = std::move(path), period] {
         ::pthread_setname_np(::pthread_self(), "delvex-ckpt");
@@ -621,14 +642,14 @@ Checkpointer::Checkpointer(std::string path, std::chrono::milliseconds period) {
         while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
             lock.unlock();
             try {
-                db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+                checkpoint(db);
             } catch (const SQLite::Exception&) {
                 // Busy or locked: the next period tries again; the WAL only grows meanwhile.
             }
             lock.lock();
         }
         try {
-            db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+            checkpoint(db);
         } catch (const SQLite::Exception&) {
         }
     });

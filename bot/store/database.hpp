@@ -26,7 +26,12 @@ struct DatabaseOptions {
 };
 
 /// Copies the WAL back into the database file from its own thread and connection, every `period`,
-/// without blocking the writer (PASSIVE checkpoints).
+/// without blocking the writer (PASSIVE checkpoints). After an erasure (request_wal_truncate) the next run
+/// copies everything back and truncates the WAL file to nothing, so that the member's old pages do not stay in
+/// it; it tries again each period until no reader is in the way.
+/// Asks every Checkpointer of this process to truncate the WAL at its next run (after FORGET ME).
+void request_wal_truncate();
+
 class Checkpointer {
 public:
     Checkpointer(std::string path, std::chrono::milliseconds period);

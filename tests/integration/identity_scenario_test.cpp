@@ -325,6 +325,19 @@ TEST_F(IdentityScenario, AfterForgetMeNoMessageIdOfTheMemberOrKeyBuiltFromOneIsL
     say(mod, "announce Forum on Thursday");
     forget(amina);
 
+    // The WAL held her pages as they were: the service truncates it after the erasure, by itself.
+    const auto wal_is_clean = [&] {
+        std::ifstream wal(dir.file("identity.db-wal"), std::ios::binary);
+        const std::string frames((std::istreambuf_iterator<char>(wal)), std::istreambuf_iterator<char>());
+        for (const auto& form : testing::encoded_forms(amina.wa_id)) {
+            if (frames.find(form) != std::string::npos) {
+                return false;
+            }
+        }
+        return true;
+    };
+    EXPECT_TRUE(testing::eventually(wal_is_clean, 10s));
+
     harness->stop_service();
     {
         SQLite::Database db(dir.file("identity.db"), SQLite::OPEN_READWRITE);
