@@ -178,7 +178,7 @@ TEST(Import, ADiskFullErrorIsLoggedOnceThenOnceAMinuteWithTheCountAndItsEndOnce)
     testing::TempDir tmp;
     core::FakeClock clock;
     core::Metrics metrics;
-    DbWriter writer(store::DatabaseOptions{tmp.file("d.db"), false, 5000, false, false});
+    store::DbWriter writer(store::DatabaseOptions{tmp.file("d.db"), false, 5000, false, false});
     store::LandingLog log({tmp.file("d.db-landing"), false});
     Ingestor ingestor(writer, log, clock, metrics);
     std::atomic<int> passes{0};
