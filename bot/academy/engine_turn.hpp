@@ -53,6 +53,23 @@ inline std::int64_t to_int(std::string_view s) {
     return r.ec == std::errc() && r.ptr == s.data() + s.size() ? v : -1;
 }
 
+/// A typed certificate code, as far as chat can tell: one or two words of 6 to 10 letters and digits
+/// together ("7kq2 m9xa", "7KQ2-M9XA").
+inline bool looks_like_code(std::string_view normalized) {
+    std::size_t letters = 0;
+    std::size_t spaces = 0;
+    for (char c : normalized) {
+        if (c == ' ') {
+            ++spaces;
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            ++letters;
+        } else {
+            return false;
+        }
+    }
+    return spaces <= 1 && letters >= 6 && letters <= 10;
+}
+
 inline bool is_quiz(const Lesson* lesson) {
     return lesson != nullptr && lesson->quiz;
 }

@@ -807,6 +807,10 @@ store::ForumRepository& ForumsFeature::message_repo(SQLite::Database& db) {
     return *message_repo_;
 }
 
+void ForumsFeature::drop_prompt(Context& ctx, const store::MemberRow& member) {
+    message_repo(ctx.db).delete_draft(member.member_key);
+}
+
 bool ForumsFeature::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
     if (message.reply_id.starts_with(kRsvpPrefix)) {
         return on_rsvp(ctx, member, message, std::string_view(message.reply_id).substr(kRsvpPrefix.size()));

@@ -142,6 +142,8 @@ public:
     bool on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) override;
     void on_job(Context& ctx, const store::Job& job) override;
     void forget(Context& ctx, const store::MemberRow& member) override;
+    /// MENU or HELP: a moderator's flow or recap in progress is over.
+    void drop_prompt(Context& ctx, const store::MemberRow& member) override;
     void describe(Context& ctx, const store::MemberRow& member, std::vector<std::string>& lines) override;
 
     // Operations shared by the chat flow, the admin API and the CLI. The caller holds a write transaction.

@@ -17,7 +17,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 12> kMigrations = {
+constexpr std::array<std::string_view, 13> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -486,6 +486,20 @@ CREATE TABLE academy_tip_drafts (
     tip_id     INTEGER NOT NULL DEFAULT 0,
     at_ms      INTEGER NOT NULL
 );
+)sql",
+    // 13 (chat): a member's text that could be a room post or an answer to a pending prompt waits here until
+    // the member taps where it goes (bot/events/chat_hold). member_id is members.id; wamid the member's own
+    // message (it becomes the post's); context_wamid the message it quoted, if any.
+    R"sql(
+CREATE TABLE chat_held (
+    id             INTEGER PRIMARY KEY,
+    member_id      INTEGER NOT NULL,
+    wamid          TEXT    NOT NULL UNIQUE,
+    body           TEXT    NOT NULL,
+    context_wamid  TEXT    NOT NULL DEFAULT '',
+    created_ms     INTEGER NOT NULL
+);
+CREATE INDEX chat_held_member ON chat_held (member_id);
 )sql",
 };
 
