@@ -16,6 +16,7 @@
 #include "bot/core/outgoing.hpp"
 #include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
+#include "bot/community/alias.hpp"
 #include "bot/community/regions.hpp"
 #include "bot/store/community_repository.hpp"
 #include "bot/store/repositories.hpp"
@@ -1803,8 +1804,14 @@ bool ForumsFeature::on_after(Context& ctx, const store::MemberRow& member, const
     if (!alias) {
         alias = after_word(text, word, lower_ascii(ctx.catalog.text(lang, "forums.attended_keyword")));
     }
-    if (alias && (alias->empty() || alias->find(' ') != std::string::npos)) {
-        alias.reset();  // "attended" followed by a sentence, not an alias: an ordinary post
+    if (alias) {
+        // An alias is a word or three of letters and digits ("Mama Dhahabu"); "attended the whole forum, thanks
+        // all" is a sentence: an ordinary post.
+        *alias = community::tidy_alias(*alias);
+        if (alias->empty() || community::alias_problem(*alias) ||
+            std::count(alias->begin(), alias->end(), ' ') > 2) {
+            alias.reset();
+        }
     }
     if (!recap && !alias) {
         return false;
