@@ -789,7 +789,8 @@ bool Rooms::command(Turn& t, const community::ParsedCommand& parsed) {
             moderate(t, parsed.command, parsed.argument);
             return true;
         case Command::kStart:
-            t.say("rooms.start", text(t.lang(), "rooms.started"));
+            // Not stopped (the gate answers those): "start" is a way in, so the menu, not "on again".
+            send_menu(t);
             return true;
         default:
             return false;
