@@ -317,6 +317,20 @@ std::string format_when(const core::Catalog& catalog, std::string_view language,
                          {"zone", city_of(zone)}});
 }
 
+std::string forum_title(const store::ForumSeriesRow& row, const std::vector<store::ForumText>& texts,
+                        std::string_view language) {
+    return localized(row, texts, language).title;
+}
+
+std::string forum_join_line(const core::Catalog& catalog, std::string_view language, const store::ForumSeriesRow& row) {
+    return join_line(catalog, language, row);
+}
+
+core::ReplyButtons forum_rsvp_buttons(const core::Catalog& catalog, std::string_view language,
+                                      const std::string& token, std::string body) {
+    return rsvp_buttons(catalog, language, token, std::move(body));
+}
+
 ForumsFeature::ForumsFeature(RoomDirectory& rooms, ForumsSettings settings)
     : rooms_(rooms), settings_(std::move(settings)) {}
 
@@ -822,7 +836,7 @@ bool ForumsFeature::on_message(Context& ctx, const store::MemberRow& member, con
     if (on_after(ctx, member, message)) {
         return true;
     }
-    return on_flow(ctx, member, message);
+    return on_flow(ctx, member, message) || on_next_forum(ctx, member, message);
 }
 
 bool ForumsFeature::on_rsvp(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message,

@@ -111,5 +111,76 @@ INSTANTIATE_TEST_SUITE_P(
                       AttendedCase{"sw", "alihudhuria", " amewekwa kama aliyehudhuria", "Hakuna mwanachama"}),
     [](const ::testing::TestParamInfo<AttendedCase>& param) { return param.param.lang; });
 
+struct NextCase {
+    std::string lang;
+    std::string word;     ///< the forum word typed
+    std::string none;     ///< start of forums.next_none
+    std::string next;     ///< start of forums.next
+};
+
+class ChatForumNext : public ChatForum, public ::testing::WithParamInterface<NextCase> {};
+
+// Surprise 3: "forum" is a question, not a post; the answer is the next forum with its RSVP buttons.
+TEST_P(ChatForumNext, AMemberAsksForTheNextForumAndGetsItInTheirZoneAndLanguageWithRsvpButtons) {
+    const auto& c = GetParam();
+    onboard(mama, c.lang, "east-africa", "Mama Dhahabu");
+    onboard(juma, "en", "east-africa", "Juma");
+    onboard(mod, "en", "east-africa", "Neema Mod");
+
+    // No forum yet: said plainly, nothing relayed.
+    say(mama, c.word);
+    EXPECT_NE(to(mama).back().text.find(c.none), std::string::npos) << to(mama).back().text;
+    EXPECT_FALSE(relayed_to(juma, c.word));
+
+    // A forum on Thursday 4 March, 15:00 in Nairobi.
+    create_forum("2027-03-04T15:00", "Safer pits");
+    auto mark = to(mama).size();
+    say(mama, c.word);
+    ASSERT_GT(to(mama).size(), mark);
+    auto got = to(mama).back();
+    EXPECT_NE(got.text.find(c.next), std::string::npos) << got.text;
+    EXPECT_NE(got.text.find("Safer pits"), std::string::npos) << got.text;
+    EXPECT_NE(got.text.find("15:00"), std::string::npos) << got.text;
+    EXPECT_NE(got.text.find("Nairobi"), std::string::npos) << got.text;
+    EXPECT_FALSE(relayed_to(juma, c.word));
+    std::string going;
+    if (const auto* b = std::get_if<core::ReplyButtons>(&got.message.body)) {
+        for (const auto& button : b->buttons) {
+            if (button.id.starts_with("forums:rsvp:") && button.id.ends_with(":A")) {
+                going = button.id;
+            }
+        }
+    }
+    ASSERT_FALSE(going.empty()) << got.raw_json;
+    choose(mama, going, "Going");
+    {
+        SQLite::Database db(dir.file(db_file), SQLite::OPEN_READONLY);
+        EXPECT_EQ(db.execAndGet("SELECT count(*) FROM forum_rsvps").getInt64(), 1);
+    }
+
+    // In the member's own zone when they have one (Kinshasa is two hours behind Nairobi).
+    {
+        SQLite::Database db(dir.file(db_file), SQLite::OPEN_READWRITE);
+        db.exec("INSERT INTO forum_member_zones (member_key, tz) VALUES ('" + mama.wa_id + "', 'Africa/Kinshasa')");
+    }
+    say(mama, c.word);
+    got = to(mama).back();
+    EXPECT_NE(got.text.find("13:00"), std::string::npos) << got.text;
+    EXPECT_NE(got.text.find("Kinshasa"), std::string::npos) << got.text;
+
+    // A moderator's "forum" still opens the moderators' flow.
+    say(mod, "forum");
+    EXPECT_NE(to(mod).back().text.find("Forums: what do you want to do?"), std::string::npos) << to(mod).back().text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Languages, ChatForumNext,
+    ::testing::Values(NextCase{"en", "forum", "No forum is planned in East Africa", "📅 Next forum in East Africa"},
+                      NextCase{"sw", "Jukwaa", "Bado hakuna jukwaa lililopangwa katika Afrika Mashariki",
+                               "📅 Jukwaa lijalo la Afrika Mashariki"},
+                      NextCase{"fr", "Prochain forum", "Aucun forum n’est prévu dans Afrique de l'Est",
+                               "📅 Prochain forum de Afrique de l'Est"}),
+    [](const ::testing::TestParamInfo<NextCase>& param) { return param.param.lang; });
+
 }  // namespace
 }  // namespace delvex
