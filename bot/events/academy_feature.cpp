@@ -136,6 +136,10 @@ bool Academy::on_message(Context& ctx, const store::MemberRow& member, const cor
     if (tips_.on_message(ctx, member, message)) {
         return true;
     }
+    if (message.type == core::MessageType::kText && message.context &&
+        store::CommunityRepository(ctx.db).post_by_wamid(message.context->id)) {
+        return false;  // a reply to a room post is a post, whatever the lesson waits for
+    }
     auto fx = engine_->on_message(repo(ctx.db), learner_of(member), message, ctx.now_ms);
     apply(ctx, member.member_key, "academy:" + message.id, fx);
     if (fx.ask) {

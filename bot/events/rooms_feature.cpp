@@ -163,6 +163,8 @@ bool Rooms::gate_message(Context& ctx, const store::MemberRow& member, const cor
         onboard(t);
         return true;
     }
+    const bool owed = t.me.digest_owed;
+    catch_up(t);
     if (message.type == core::MessageType::kText &&
         (parsed.command == Command::kMenu || parsed.command == Command::kHelp)) {
         // Global words win over any prompt that waits (a name, a lesson's question, a forum draft): the prompt
@@ -175,8 +177,6 @@ bool Rooms::gate_message(Context& ctx, const store::MemberRow& member, const cor
         command(t, parsed);
         return true;
     }
-    const bool owed = t.me.digest_owed;
-    catch_up(t);
     // "ok" in answer to the digest template asked for the posts, which catch_up just sent; it is not a post.
     return owed && (parsed.command == Command::kYes || parsed.command == Command::kNo);
 }
@@ -537,8 +537,10 @@ bool Rooms::on_message(Context& ctx, const store::MemberRow& member, const core:
             if (parsed.command != Command::kNone && command(t, parsed)) {
                 return true;
             }
-            if (looks_like_answer(message.text, parsed.command == Command::kYes || parsed.command == Command::kNo)) {
-                // "3" or "yes" with no question waiting was meant for one: never relayed without asking.
+            if (!message.context &&
+                looks_like_answer(message.text, parsed.command == Command::kYes || parsed.command == Command::kNo)) {
+                // "3" or "yes" with no question waiting was meant for one: never relayed without asking (a
+                // reply that quotes a post is a post).
                 hold_and_ask(ctx, member, message, false);
                 return true;
             }

@@ -203,6 +203,12 @@ TEST_P(ChatContext, AnOpenLessonAsksOnceAboutAPostAndStopsClaimingTextWhenItIsOl
     choose(amina, "academy:next:ld-picture", "Next");
     ASSERT_FALSE(last_id(amina, "academy:ans:ld-practice:true").empty());
 
+    // A reply that quotes a room post is a post, lesson or not.
+    say(juma, "Who has a retort?");
+    reply_to(amina, to(amina).back().wamid, "yes");
+    EXPECT_TRUE(relayed("yes"));
+    EXPECT_EQ(held_rows(), 0);
+
     // Words in the middle of the lesson that do not answer it: one question, nothing relayed yet.
     auto mark = to(amina).size();
     say(amina, "Rain at Geita today, the pit is closed");
