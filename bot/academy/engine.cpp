@@ -58,30 +58,6 @@ std::string size_text(std::uintmax_t bytes) {
     return std::to_string(std::max<std::uintmax_t>(1, (bytes + 500) / 1000)) + " KB";
 }
 
-/// A typed certificate code, as far as chat can tell: one to three words of 6 to 14 letters and digits
-/// together, each of at least 3 when there are three ("7kq2 m9xa" of the old 8-character codes, "7kq2 m9xa
-/// 3bcd" of the 12-character ones).
-bool looks_like_code(std::string_view normalized) {
-    std::size_t letters = 0;
-    std::size_t spaces = 0;
-    std::size_t word = 0;
-    std::size_t shortest = 100;
-    for (char c : normalized) {
-        if (c == ' ') {
-            ++spaces;
-            shortest = std::min(shortest, word);
-            word = 0;
-        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            ++letters;
-            ++word;
-        } else {
-            return false;
-        }
-    }
-    shortest = std::min(shortest, word);
-    return spaces <= 2 && letters >= 6 && letters <= 14 && (spaces < 2 || shortest >= 3);
-}
-
 /// Puts a short text (feedback) before an interactive body when both fit in one message; otherwise
 /// returns the text to send on its own first.
 std::string join_body(std::string& prefix, const std::string& body) {
@@ -208,7 +184,7 @@ core::ListRow Engine::menu_row(std::string_view lang) const {
 // Messages
 
 Effects Engine::on_message(LearnerStore& store, const Learner& learner, const core::InboundMessage& message,
-                           std::int64_t now_ms) const {
+                           std::int64_t now_ms, bool as_answer) const {
     Turn t{store, learner, now_ms, learner.language.empty() ? std::string("en") : learner.language,
            store.session(learner.member_key), {}, false, std::nullopt};
     const std::string& id = message.reply_id;
@@ -236,7 +212,7 @@ Effects Engine::on_message(LearnerStore& store, const Learner& learner, const co
                 choose_profile(t, to_int(arg));
             }
         } else if (verb == "consent") {
-            consent(t, arg == "yes");
+            consent(t, arg == "yes", parts.size() > 2 ? to_int(arg2) : 0);
         } else if (verb == "mod") {
             if (t.profile() == nullptr) {
                 t.session.module_id = arg;
@@ -296,43 +272,7 @@ Effects Engine::on_message(LearnerStore& store, const Learner& learner, const co
             start(t);
         }
     } else if (message.type == core::MessageType::kText) {
-        const std::string norm = normalize_answer(message.text);
-        const auto space = norm.find(' ');
-        const std::string first = norm.substr(0, space);
-        // "verify" and a code-like word only: a room message that merely starts with the word stays a post.
-        if (space != std::string::npos && keyword("verify", first) && looks_like_code(norm.substr(space + 1))) {
-            t.fx.handled = true;
-            verify(t, std::string_view(norm).substr(space + 1));
-        } else if (t.session.mode == Mode::kAwaitName) {
-            t.fx.handled = true;
-            take_name(t, message.text);
-        } else if (t.session.mode == Mode::kAwaitConsent && (keyword("yes", norm) || keyword("no", norm))) {
-            t.fx.handled = true;
-            consent(t, keyword("yes", norm));
-        } else if (keyword("start", norm)) {
-            t.fx.handled = true;
-            start(t);
-        } else if (keyword("progress", norm) &&
-                   (t.session.mode != Mode::kIdle || !store.profiles(learner.member_key).empty())) {
-            t.fx.handled = true;
-            progress_report(t);
-        } else if (t.session.mode == Mode::kLesson) {
-            if (keyword("menu", norm)) {
-                // Leaves the lesson; the main menu belongs to another feature.
-                t.session.mode = Mode::kIdle;
-                t.dirty();
-            } else if (keyword("pause", norm)) {
-                t.fx.handled = true;
-                pause(t);
-            } else {
-                t.fx.handled = true;
-                plain_text_in_lesson(t, message.text);
-            }
-        } else if (t.session.mode == Mode::kChooseProfile || t.session.mode == Mode::kAwaitConsent) {
-            // Anything else while we wait for a tap: leave the Academy quietly.
-            t.session.mode = Mode::kIdle;
-            t.dirty();
-        }
+        on_text(t, message, as_answer);
     }
     if (t.session_dirty) {
         t.session.updated_ms = now_ms;
@@ -466,10 +406,29 @@ void Engine::take_name(Turn& t, std::string_view text) const {
     choose_profile(t, p.id);
 }
 
-void Engine::consent(Turn& t, bool yes) const {
+void Engine::consent(Turn& t, bool yes, std::int64_t profile_id) const {
+    if (profile_id > 0 && profile_id != t.session.profile_id) {
+        const auto named = t.store.profile(profile_id);
+        if (!named || named->member_key != t.learner.member_key) {
+            start(t);
+            return;
+        }
+        t.session.profile_id = named->id;
+        t.profile_cache = named;
+        t.dirty();
+    }
+    // A tap on the question's buttons answers it whatever came in between (a post, the menu): sending the
+    // learner back to "Who is learning?" made a loop of Yes taps. Typed yes/no reach here only while it waits.
     const Profile* p = t.profile();
-    if (p == nullptr || t.session.mode != Mode::kAwaitConsent) {
+    if (p == nullptr) {
         start(t);
+        return;
+    }
+    if (p->consent_ms != 0) {
+        // Given already (a second tap, an older question): on to the lessons, never the question again.
+        t.session.mode = Mode::kIdle;
+        t.dirty();
+        resume_or_list(t);
         return;
     }
     if (!yes) {
@@ -978,9 +937,10 @@ void Engine::plain_text_in_lesson(Turn& t, std::string_view text) const {
             answer(t, step_id, text, true);
             return;
         case QuestionStyle::kTrueFalse:
-            if (keyword("true", norm)) {
+            // The buttons' numbers and letters count too: True is the first, False the second.
+            if (keyword("true", norm) || norm == "1" || norm == "a") {
                 answer(t, step_id, "true", false);
-            } else if (keyword("false", norm)) {
+            } else if (keyword("false", norm) || norm == "2" || norm == "b") {
                 answer(t, step_id, "false", false);
             } else if (!glossary_reply(t, *p, norm)) {
                 send_step(t, *p, tr(t, "answer.tap"));
@@ -988,10 +948,12 @@ void Engine::plain_text_in_lesson(Turn& t, std::string_view text) const {
             return;
         case QuestionStyle::kButtons:
         case QuestionStyle::kList: {
-            // A typed option number ("2") or title counts as tapping it: some phones show no buttons.
+            // A typed option number ("2"), letter ("b") or title counts as tapping it: some phones show no buttons.
             const auto n = to_int(norm);
             for (std::size_t i = 0; i < q.options.size(); ++i) {
-                if (n == static_cast<std::int64_t>(i + 1) || normalize_answer(q.options[i].title.in(t.lang)) == norm) {
+                const bool letter = norm.size() == 1 && norm[0] == static_cast<char>('a' + i);
+                if (n == static_cast<std::int64_t>(i + 1) || letter ||
+                    normalize_answer(q.options[i].title.in(t.lang)) == norm) {
                     answer(t, step_id, q.options[i].id, false);
                     return;
                 }
@@ -1131,7 +1093,7 @@ Effects Engine::on_job(LearnerStore& store, const Learner& learner, std::string_
         fx = review(t, payload);
     }
     if (t.session_dirty) {
-        t.session.updated_ms = now_ms;
+        // updated_ms stays the time of the member's last turn: a nudge is no new question to answer.
         store.save_session(t.session);
     }
     return fx;

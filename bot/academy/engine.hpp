@@ -39,6 +39,9 @@ struct JobPlan {
 /// What the engine decided for one event.
 struct Effects {
     bool handled = false;                     ///< the message was the Academy's (later features skip it)
+    /// The text may answer the prompt that waits or may be meant for the room: the caller keeps it and asks the
+    /// member where it goes (then calls on_message again with `as_answer` if they say the lesson).
+    bool ask = false;
     std::vector<core::OutgoingBody> messages;  ///< to the member, in order
     std::vector<JobPlan> jobs;
 };
@@ -62,6 +65,13 @@ struct EngineOptions {
     std::string certificate_dir;
     /// The module list offers miners' tips ("From the network", bot/events/academy_tips).
     bool network = false;
+    /// A prompt waiting for typed words (a name, a typed answer) takes any text only this long after it was
+    /// sent; later, only what plainly answers it (an option's number, letter or word) and even that is asked
+    /// about first.
+    std::int64_t answer_window_ms = 30LL * 60 * 1000;
+    /// Words that are commands elsewhere (MENU, ROOMS, …, any language; normalized as normalize_answer does):
+    /// never taken as a learner's name. The Academy's own keywords are always refused.
+    std::function<bool(std::string_view)> reserved_word;
     /// Random bytes for certificate codes (tests pass a fixed sequence); default: the system CSPRNG.
     std::function<std::string(std::size_t)> random_bytes;
 };
@@ -71,9 +81,13 @@ class Engine {
 public:
     Engine(Content content, const core::Catalog& catalog, EngineOptions options = {});
 
-    /// An inbound message from a member who passed the gate.
+    /// An inbound message from a member who passed the gate. `as_answer`: a kept text the member said is for
+    /// the Academy (effects.ask was set for it before): it is read as the answer to what waits, however old.
     Effects on_message(LearnerStore& store, const Learner& learner, const core::InboundMessage& message,
-                       std::int64_t now_ms) const;
+                       std::int64_t now_ms, bool as_answer = false) const;
+
+    /// A global word (MENU, HELP) won over the Academy's prompt: nothing waits for an answer any more.
+    void drop_prompt(LearnerStore& store, const Learner& learner, std::int64_t now_ms) const;
 
     /// A due job of kind "academy.nudge" or "academy.review" (payload as planned).
     Effects on_job(LearnerStore& store, const Learner& learner, std::string_view kind, std::string_view payload,
@@ -136,7 +150,16 @@ private:
     void ask_profile(Turn& t) const;
     void choose_profile(Turn& t, std::int64_t profile_id) const;
     void take_name(Turn& t, std::string_view text) const;
-    void consent(Turn& t, bool yes) const;
+    /// `profile_id`: the profile a tapped question names (reply ids "academy:consent:yes:<id>"; 0: the session's).
+    void consent(Turn& t, bool yes, std::int64_t profile_id = 0) const;
+    // Typed text (engine_text.cpp): what it answers, if anything.
+    void on_text(Turn& t, const core::InboundMessage& message, bool as_answer) const;
+    enum class Fit { kNothing, kPlain, kTyped };
+    /// What `normalized` is to the lesson step that waits: plainly its answer (an option's number, letter or
+    /// word, true/false, next, a glossary word), words for a typed question, or nothing it asked for.
+    Fit lesson_fit(Turn& t, std::string_view normalized) const;
+    /// A command word or an Academy keyword: not a name.
+    bool reserved(std::string_view normalized) const;
     void resume_or_list(Turn& t) const;
     void module_list(Turn& t, std::string prefix = {}) const;
     void open_module(Turn& t, const std::string& module_id, bool restart) const;

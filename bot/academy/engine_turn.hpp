@@ -53,6 +53,30 @@ inline std::int64_t to_int(std::string_view s) {
     return r.ec == std::errc() && r.ptr == s.data() + s.size() ? v : -1;
 }
 
+/// A typed certificate code, as far as chat can tell: one to three words of 6 to 14 letters and digits
+/// together, each of at least 3 when there are three ("7kq2 m9xa" of the old 8-character codes, "7kq2 m9xa
+/// 3bcd" of the 12-character ones).
+inline bool looks_like_code(std::string_view normalized) {
+    std::size_t letters = 0;
+    std::size_t spaces = 0;
+    std::size_t word = 0;
+    std::size_t shortest = 100;
+    for (char c : normalized) {
+        if (c == ' ') {
+            ++spaces;
+            shortest = std::min(shortest, word);
+            word = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            ++letters;
+            ++word;
+        } else {
+            return false;
+        }
+    }
+    shortest = std::min(shortest, word);
+    return spaces <= 2 && letters >= 6 && letters <= 14 && (spaces < 2 || shortest >= 3);
+}
+
 inline bool is_quiz(const Lesson* lesson) {
     return lesson != nullptr && lesson->quiz;
 }

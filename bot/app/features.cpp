@@ -4,7 +4,9 @@
 
 #include "bot/core/crypto.hpp"
 
+#include "bot/community/commands.hpp"
 #include "bot/community/regions.hpp"
+#include "bot/events/chat_hold.hpp"
 #include "bot/events/academy_feature.hpp"
 #include "bot/events/forums_feature.hpp"
 #include "bot/events/rooms_feature.hpp"
@@ -60,6 +62,12 @@ FeatureSet make_features(const FeatureDeps& deps) {
     academy_options.content_dir = academy_dir;
     academy_options.certificate_dir = academy_card_dir(deps.config.db_path);
     academy_options.network = true;
+    // A learner's name is never a command word of any language ("menu", "rooms", …).
+    academy_options.reserved_word = [table = std::make_shared<const community::CommandTable>(
+                                         community::CommandTable::from(deps.catalog))](std::string_view word) {
+        const auto parsed = table->parse(word);
+        return parsed.command != community::Command::kNone && parsed.argument.empty();
+    };
     auto academy = std::make_unique<events::Academy>(events::load_academy(academy_dir, deps.catalog, academy_options));
     academy->set_room_names([&regions = rooms->regions()](std::string_view room, std::string_view lang) {
         const community::Room* r = regions.find(room);
@@ -69,6 +77,11 @@ FeatureSet make_features(const FeatureDeps& deps) {
     set.routes.emplace_back("/academy/media/", std::make_unique<http::AcademyMediaHandler>(academy->engine(), academy_dir));
     set.order.push_back(academy.get());
     set.features.push_back(std::move(academy));
+
+    // Texts kept until the member says where they go: their "my data" line and "forget me".
+    auto held = std::make_unique<events::ChatHold>();
+    set.order.push_back(held.get());
+    set.features.push_back(std::move(held));
 
     set.order.push_back(rooms.get());
     rooms->set_features(set.order);

@@ -122,22 +122,25 @@ CommandTable CommandTable::from(const core::Catalog& catalog) {
     CommandTable table;
     for (const auto& lang : core::Catalog::supported_languages()) {
         for (const auto& [name, command] : names()) {
-            const std::string key = "commands." + std::string(name);
-            if (!catalog.has(lang, key)) {
-                continue;
-            }
-            const std::string words = catalog.text(lang, key);
-            std::size_t start = 0;
-            while (start <= words.size()) {
-                const auto bar = words.find('|', start);
-                const auto phrase = fold(std::string_view(words).substr(start, bar == std::string::npos ? std::string::npos : bar - start));
-                if (!phrase.empty()) {
-                    table.phrases_.push_back(Phrase{split_words(phrase), command, lang});
+            for (const bool own : {false, true}) {
+                const std::string key = "commands." + std::string(name) + (own ? "_own" : "");
+                if (!catalog.has(lang, key)) {
+                    continue;
                 }
-                if (bar == std::string::npos) {
-                    break;
+                const std::string words = catalog.text(lang, key);
+                std::size_t start = 0;
+                while (start <= words.size()) {
+                    const auto bar = words.find('|', start);
+                    const auto phrase = fold(std::string_view(words).substr(
+                        start, bar == std::string::npos ? std::string::npos : bar - start));
+                    if (!phrase.empty()) {
+                        table.phrases_.push_back(Phrase{split_words(phrase), command, lang, own});
+                    }
+                    if (bar == std::string::npos) {
+                        break;
+                    }
+                    start = bar + 1;
                 }
-                start = bar + 1;
             }
         }
     }
@@ -173,7 +176,7 @@ ParsedCommand CommandTable::parse(std::string_view text, std::string_view langua
     }
     for (int pass = 0; pass < 2; ++pass) {
         for (const auto& phrase : phrases_) {
-            if ((pass == 0) != (phrase.language == language)) {
+            if ((pass == 0) != (phrase.language == language) || (pass == 1 && phrase.own_only)) {
                 continue;
             }
             const std::size_t n = phrase.words.size();

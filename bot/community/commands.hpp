@@ -58,7 +58,9 @@ public:
 
     /// The command a message starts with. Commands that take no argument match only the whole message
     /// ("stop" stops; "stop using mercury" is a post). A leading '/' or '#' is allowed. Words of the
-    /// member's `language` win where languages disagree (French "silence" is mute).
+    /// member's `language` win where languages disagree (French "silence" is mute). Words listed under
+    /// `commands.<name>_own` count only for members of that language: Swahili "acha" stops a Swahili
+    /// speaker, while in Portuguese it is an ordinary word ("sair", "baja", "alto" likewise).
     ParsedCommand parse(std::string_view text, std::string_view language = "en") const;
 
     /// The catalog key suffixes ("stop", "help", …) and their command.
@@ -69,6 +71,7 @@ private:
         std::vector<std::string> words;
         Command command;
         std::string language;
+        bool own_only = false;  ///< from `commands.<name>_own`: a word of that language only
     };
     std::vector<Phrase> phrases_;  // longest first
 };

@@ -13,7 +13,9 @@
 #include "bot/core/message_ref.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/delivery/codec.hpp"
+#include "bot/events/chat_hold.hpp"
 #include "bot/store/community_repository.hpp"
+#include "bot/store/tip_repository.hpp"
 
 namespace delvex::events {
 namespace {
@@ -122,12 +124,36 @@ void Academy::apply(Context& ctx, const std::string& member_key, const std::stri
 }
 
 bool Academy::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
+    if (message.type == core::MessageType::kInteractive && message.reply_id.starts_with(kHeldAnswerPrefix)) {
+        // "Answer the lesson" for a text we kept: it is the answer now, however old the question.
+        const auto held = take_held(ctx, member, std::string_view(message.reply_id).substr(kHeldAnswerPrefix.size()));
+        if (held) {
+            auto fx = engine_->on_message(repo(ctx.db), learner_of(member), held_message(*held, message), ctx.now_ms,
+                                          true);
+            apply(ctx, member.member_key, "academy:" + core::message_ref(message.id), fx);
+        }
+        return true;  // a second tap finds nothing kept: nothing to do
+    }
     if (tips_.on_message(ctx, member, message)) {
         return true;
     }
+    if (message.type == core::MessageType::kText && message.context &&
+        store::CommunityRepository(ctx.db).post_by_wamid(message.context->id)) {
+        return false;  // a reply to a room post is a post, whatever the lesson waits for
+    }
     auto fx = engine_->on_message(repo(ctx.db), learner_of(member), message, ctx.now_ms);
     apply(ctx, member.member_key, "academy:" + core::message_ref(message.id), fx);
+    if (fx.ask) {
+        // Maybe an answer, maybe a post: kept, and the member chooses (bot/events/chat_hold).
+        hold_and_ask(ctx, member, message, true);
+        return true;
+    }
     return fx.handled;
+}
+
+void Academy::drop_prompt(Context& ctx, const store::MemberRow& member) {
+    engine_->drop_prompt(repo(ctx.db), learner_of(member), ctx.now_ms);
+    store::TipRepository(ctx.db).clear_draft(member.id);  // "send your tip now" is over too
 }
 
 void Academy::on_job(Context& ctx, const store::Job& job) {

@@ -27,6 +27,7 @@ public:
     std::string_view name() const override { return "academy"; }
     bool on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) override;
     void on_job(Context& ctx, const store::Job& job) override;
+    void drop_prompt(Context& ctx, const store::MemberRow& member) override;
     void forget(Context& ctx, const store::MemberRow& member) override;
     void describe(Context& ctx, const store::MemberRow& member, std::vector<std::string>& lines) override;
     void menu(Context& ctx, const store::MemberRow& member, std::vector<core::ListRow>& rows) override;

@@ -74,6 +74,10 @@ public:
         return false;
     }
 
+    /// A global word (MENU, HELP) won over whatever this feature was waiting for: drop the pending prompt, so
+    /// that the member's next text is not read as its answer.
+    virtual void drop_prompt(Context& /*ctx*/, const store::MemberRow& /*member*/) {}
+
     /// A due job of this feature's kind. Throwing marks the job failed (kept, logged) and undoes its writes.
     virtual void on_job(Context& /*ctx*/, const store::Job& /*job*/) {}
 

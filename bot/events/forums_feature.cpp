@@ -17,6 +17,7 @@
 #include "bot/core/outgoing.hpp"
 #include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
+#include "bot/community/alias.hpp"
 #include "bot/community/regions.hpp"
 #include "bot/store/community_repository.hpp"
 #include "bot/store/repositories.hpp"
@@ -315,6 +316,20 @@ std::string format_when(const core::Catalog& catalog, std::string_view language,
                          {"month", catalog.text(language, month_key(static_cast<unsigned>(ymd.month())))},
                          {"time", time},
                          {"zone", city_of(zone)}});
+}
+
+std::string forum_title(const store::ForumSeriesRow& row, const std::vector<store::ForumText>& texts,
+                        std::string_view language) {
+    return localized(row, texts, language).title;
+}
+
+std::string forum_join_line(const core::Catalog& catalog, std::string_view language, const store::ForumSeriesRow& row) {
+    return join_line(catalog, language, row);
+}
+
+core::ReplyButtons forum_rsvp_buttons(const core::Catalog& catalog, std::string_view language,
+                                      const std::string& token, std::string body) {
+    return rsvp_buttons(catalog, language, token, std::move(body));
 }
 
 ForumsFeature::ForumsFeature(RoomDirectory& rooms, ForumsSettings settings)
@@ -808,6 +823,10 @@ store::ForumRepository& ForumsFeature::message_repo(SQLite::Database& db) {
     return *message_repo_;
 }
 
+void ForumsFeature::drop_prompt(Context& ctx, const store::MemberRow& member) {
+    message_repo(ctx.db).delete_draft(member.member_key);
+}
+
 bool ForumsFeature::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
     if (message.reply_id.starts_with(kRsvpPrefix)) {
         return on_rsvp(ctx, member, message, std::string_view(message.reply_id).substr(kRsvpPrefix.size()));
@@ -818,7 +837,7 @@ bool ForumsFeature::on_message(Context& ctx, const store::MemberRow& member, con
     if (on_after(ctx, member, message)) {
         return true;
     }
-    return on_flow(ctx, member, message);
+    return on_flow(ctx, member, message) || on_next_forum(ctx, member, message);
 }
 
 bool ForumsFeature::on_rsvp(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message,
@@ -1800,8 +1819,14 @@ bool ForumsFeature::on_after(Context& ctx, const store::MemberRow& member, const
     if (!alias) {
         alias = after_word(text, word, lower_ascii(ctx.catalog.text(lang, "forums.attended_keyword")));
     }
-    if (alias && (alias->empty() || alias->find(' ') != std::string::npos)) {
-        alias.reset();  // "attended" followed by a sentence, not an alias: an ordinary post
+    if (alias) {
+        // An alias is a word or three of letters and digits ("Mama Dhahabu"); "attended the whole forum, thanks
+        // all" is a sentence: an ordinary post.
+        *alias = community::tidy_alias(*alias);
+        if (alias->empty() || community::alias_problem(*alias) ||
+            std::count(alias->begin(), alias->end(), ' ') > 2) {
+            alias.reset();
+        }
     }
     if (!recap && !alias) {
         return false;

@@ -104,6 +104,15 @@ std::optional<forums::Occurrence> resolve_occurrence(const forums::Series& serie
 std::string format_when(const core::Catalog& catalog, std::string_view language, forums::Instant t,
                         const date::time_zone& zone);
 
+/// The series title in `language` (the row's own when it has no text in it).
+std::string forum_title(const store::ForumSeriesRow& row, const std::vector<store::ForumText>& texts,
+                        std::string_view language);
+/// "Join: <link>" / "Place: …" / the WhatsApp call line, in `language`; empty when there is nothing to say.
+std::string forum_join_line(const core::Catalog& catalog, std::string_view language, const store::ForumSeriesRow& row);
+/// The Going / Maybe / Can't buttons of an occurrence (as in the invitations) under `body`.
+core::ReplyButtons forum_rsvp_buttons(const core::Catalog& catalog, std::string_view language,
+                                      const std::string& token, std::string body);
+
 /// Options of `delvex forums add|list|cancel`.
 struct ForumsCliOptions {
     std::string room;
@@ -142,6 +151,11 @@ public:
     bool on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) override;
     void on_job(Context& ctx, const store::Job& job) override;
     void forget(Context& ctx, const store::MemberRow& member) override;
+    /// MENU or HELP: a moderator's flow or recap in progress is over.
+    void drop_prompt(Context& ctx, const store::MemberRow& member) override;
+    /// A member asks when the next forum is ("forum", "foro", "jukwaa", …): the next forum of their room, in
+    /// their zone and language, with the RSVP buttons (forums_next.cpp). False when the text is not that word.
+    bool on_next_forum(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
     void describe(Context& ctx, const store::MemberRow& member, std::vector<std::string>& lines) override;
 
     // Operations shared by the chat flow, the admin API and the CLI. The caller holds a write transaction.

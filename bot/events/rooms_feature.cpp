@@ -15,6 +15,7 @@
 #include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/store/media_repository.hpp"
+#include "bot/events/chat_hold.hpp"
 #include "bot/events/rooms_util.hpp"
 
 namespace delvex::events {
@@ -165,6 +166,18 @@ bool Rooms::gate_message(Context& ctx, const store::MemberRow& member, const cor
     }
     const bool owed = t.me.digest_owed;
     catch_up(t);
+    if (message.type == core::MessageType::kText &&
+        (parsed.command == Command::kMenu || parsed.command == Command::kHelp)) {
+        // Global words win over any prompt that waits (a name, a lesson's question, a forum draft): the prompt
+        // is dropped, so the next text is not read as its answer.
+        for (auto* f : features_) {
+            if (f != this && f != gate_.get()) {
+                f->drop_prompt(ctx, member);
+            }
+        }
+        command(t, parsed);
+        return true;
+    }
     // "ok" in answer to the digest template asked for the posts, which catch_up just sent; it is not a post.
     return owed && (parsed.command == Command::kYes || parsed.command == Command::kNo);
 }
@@ -532,6 +545,13 @@ bool Rooms::on_message(Context& ctx, const store::MemberRow& member, const core:
             if (parsed.command != Command::kNone && command(t, parsed)) {
                 return true;
             }
+            if (!message.context &&
+                looks_like_answer(message.text, parsed.command == Command::kYes || parsed.command == Command::kNo)) {
+                // "3" or "yes" with no question waiting was meant for one: never relayed without asking (a
+                // reply that quotes a post is a post).
+                hold_and_ask(ctx, member, message, false);
+                return true;
+            }
             post(t);
             return true;
         }
@@ -558,6 +578,18 @@ bool Rooms::on_message(Context& ctx, const store::MemberRow& member, const core:
 
 bool Rooms::interactive(Turn& t) {
     const std::string_view id = t.msg.reply_id;
+    if (id.starts_with(kHeldPostPrefix) || id.starts_with(kHeldMenuPrefix)) {
+        const bool to_room = id.starts_with(kHeldPostPrefix);
+        const auto held = take_held(t.ctx, t.row, id.substr(to_room ? kHeldPostPrefix.size() : kHeldMenuPrefix.size()));
+        if (!to_room) {
+            send_menu(t);  // the kept text is dropped
+        } else if (held) {
+            const auto message = held_message(*held, t.msg);
+            Turn kept{t.ctx, t.repo, t.row, t.me, message};
+            post(kept);
+        }
+        return true;
+    }
     if (id.starts_with("rooms:cmd:")) {
         const auto name = id.substr(10);
         if (name == "delivery") {
@@ -767,7 +799,8 @@ bool Rooms::command(Turn& t, const community::ParsedCommand& parsed) {
             moderate(t, parsed.command, parsed.argument);
             return true;
         case Command::kStart:
-            t.say("rooms.start", text(t.lang(), "rooms.started"));
+            // Not stopped (the gate answers those): "start" is a way in, so the menu, not "on again".
+            send_menu(t);
             return true;
         default:
             return false;

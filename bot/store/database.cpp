@@ -18,7 +18,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 15> kMigrations = {
+constexpr std::array<std::string_view, 16> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -535,6 +535,20 @@ CREATE TABLE audit_log (
     detail  TEXT    NOT NULL DEFAULT ''
 );
 CREATE INDEX audit_log_actor ON audit_log(actor, id);
+)sql",
+    // 16 (chat): a member's text that could be a room post or an answer to a pending prompt waits here until
+    // the member taps where it goes (bot/events/chat_hold). member_id is members.id; wamid the member's own
+    // message (it becomes the post's); context_wamid the message it quoted, if any.
+    R"sql(
+CREATE TABLE chat_held (
+    id             INTEGER PRIMARY KEY,
+    member_id      INTEGER NOT NULL,
+    wamid          TEXT    NOT NULL UNIQUE,
+    body           TEXT    NOT NULL,
+    context_wamid  TEXT    NOT NULL DEFAULT '',
+    created_ms     INTEGER NOT NULL
+);
+CREATE INDEX chat_held_member ON chat_held (member_id);
 )sql",
 };
 

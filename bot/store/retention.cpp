@@ -30,6 +30,9 @@ PurgeCounts purge_expired(SQLite::Database& db, const RetentionPolicy& policy, s
                            now_ms - static_cast<std::int64_t>(policy.outbox_days) * kDayMs);
     n.quarantine_deleted = run(db, "DELETE FROM quarantine WHERE received_ms < :cutoff",
                                now_ms - static_cast<std::int64_t>(policy.quarantine_days) * kDayMs);
+    // A text kept until its author said "room" or "lesson" (chat_held) and never chosen: its moment is gone.
+    n.held_deleted = run(db, "DELETE FROM chat_held WHERE created_ms < :cutoff",
+                         now_ms - static_cast<std::int64_t>(policy.outbox_days) * kDayMs);
     return n;
 }
 

@@ -32,6 +32,7 @@ struct PurgeCounts {
     std::int64_t outbox_cleared = 0;
     std::int64_t quarantine_deleted = 0;
     std::int64_t parked_deleted = 0;
+    std::int64_t held_deleted = 0;  ///< texts kept for a choice the member never made (chat_held)
 };
 
 /// Deletes or clears what `policy` no longer keeps at `now_ms`. One write transaction is the caller's.

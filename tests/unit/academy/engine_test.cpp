@@ -100,12 +100,13 @@ struct Rig {
         return o;
     }
 
-    Effects say(const std::string& text) {
+    /// `as_answer`: the member tapped "Answer the lesson" for this text.
+    Effects say(const std::string& text, bool as_answer = false) {
         core::InboundMessage m;
         m.type = core::MessageType::kText;
         m.text = text;
         learner.last_inbound = now / 1000;
-        return engine.on_message(store, learner, m, now);
+        return engine.on_message(store, learner, m, now, as_answer);
     }
     Effects tap(const std::string& id, const std::string& title = "x") {
         core::InboundMessage m;
@@ -283,8 +284,13 @@ TEST(AcademyEngine, AfterTheLastMissTheRightAnswerIsShownAndTheModuleGoesOn) {
 TEST(AcademyEngine, PlainTextAnswersTypedQuestionsAndMenuOrPauseLeave) {
     Rig r;
     r.enrol();
-    // Plain text on a text step: a gentle reminder, still the Academy's.
+    // Plain text on a text step answers nothing: the Academy does not take it, it asks where it goes.
     auto fx = r.say("hello");
+    EXPECT_FALSE(fx.handled);
+    EXPECT_TRUE(fx.ask);
+    EXPECT_TRUE(fx.messages.empty());
+    // Said to be for the lesson: a gentle reminder.
+    fx = r.say("hello", true);
     EXPECT_TRUE(fx.handled);
     EXPECT_NE(joined(fx).find("Tap Next"), std::string::npos);
     r.say("next");

@@ -17,9 +17,17 @@ const core::Catalog& catalog() {
 
 TEST(Commands, StopWordsOfEveryLanguageWinWhateverTheMembersLanguage) {
     const auto table = CommandTable::from(catalog());
-    for (const char* word : {"STOP", "stop", "Arrêt !", "ARRET", "PARAR", "baja", "SAIR", "acha", " Stop. "}) {
+    for (const char* word : {"STOP", "stop", "Arrêt !", "ARRET", "PARAR", "sitisha", " Stop. "}) {
         for (const char* lang : {"en", "fr", "es", "pt", "sw"}) {
             EXPECT_EQ(table.parse(word, lang).command, Command::kStop) << word << " in " << lang;
+        }
+    }
+    // Words that are ordinary words elsewhere stop only members of their own language.
+    for (const auto& [word, own] : std::vector<std::pair<std::string, std::string>>{
+             {"acha", "sw"}, {"SAIR", "pt"}, {"baja", "es"}, {"Alto!", "es"}}) {
+        for (const char* lang : {"en", "fr", "es", "pt", "sw"}) {
+            EXPECT_EQ(table.parse(word, lang).command, lang == own ? Command::kStop : Command::kNone)
+                << word << " in " << lang;
         }
     }
     // Only the whole message: a post that starts with the word is a post.
