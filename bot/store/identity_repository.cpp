@@ -57,9 +57,14 @@ std::string read_salt(SQLite::Database& db) {
 
 }  // namespace
 
-IdentityRepository::IdentityRepository(SQLite::Database& db) : db_(db), salt_(read_salt(db)) {}
+IdentityRepository::IdentityRepository(SQLite::Database& db) : db_(db) {}
 
-std::string IdentityRepository::hash_of(std::string_view name) { return core::hmac_sha256_hex(salt_, name); }
+std::string IdentityRepository::hash_of(std::string_view name) {
+    if (salt_.empty()) {
+        salt_ = read_salt(db_);  // only decisions kept after FORGET ME need it, not every message's lookup
+    }
+    return core::hmac_sha256_hex(salt_, name);
+}
 
 std::optional<std::string> IdentityRepository::resolve(std::string_view wa_id, std::string_view user_id) {
     struct Found {

@@ -57,7 +57,7 @@ private:
     bool fold_newcomer(std::int64_t newcomer_id, const std::string& newcomer_key);
 
     SQLite::Database& db_;
-    std::string salt_;
+    std::string salt_;  ///< read on first use
 };
 
 }  // namespace delvex::store
