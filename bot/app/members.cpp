@@ -132,12 +132,29 @@ int import_rows(const Config& config, const std::string& where, std::vector<Row>
     core::SystemClock clock;
     const auto now_ms = core::to_unix_ms(clock.now());
     std::size_t fresh = 0;
+    // What a moderator or the member decided is never undone by a file: someone who left, was removed or
+    // banned stays out of that room (a ban kept from before a FORGET ME too), a hold stays.
+    std::vector<std::string> kept_out;
     SQLite::Transaction tx(db_handle->sql(), SQLite::TransactionBehavior::IMMEDIATE);
     for (const auto& row : rows) {
         const auto& m = row.member;
         const bool existed = repo.profile(m.wa_id).has_value();
         const auto id = repo.import_member(m.wa_id, m.language, m.alias, now_ms / 1000);
-        repo.join(m.room, id, now_ms, repo.last_post_id(m.room));
+        fresh += existed ? 0 : 1;
+        const auto before = repo.membership(m.room, id);
+        const bool in_room = before ? before->state == store::MembershipState::kActive ||
+                                          before->state == store::MembershipState::kSilenced
+                                    : repo.join(m.room, id, now_ms, repo.last_post_id(m.room));
+        if (!in_room) {
+            const auto now = repo.membership(m.room, id);
+            const auto state = now ? now->state : store::MembershipState::kLeft;
+            kept_out.push_back(where + ":" + std::to_string(row.line) + ": kept out of " + m.room + ": " +
+                               (state == store::MembershipState::kBanned    ? "banned from it"
+                                : state == store::MembershipState::kRemoved ? "removed from it"
+                                                                            : "left it") +
+                               " (a moderator or the member decided; the file does not undo it)");
+            continue;
+        }
         const auto profile = repo.profile(id);
         if (profile && profile->current_room.empty()) {
             repo.set_current_room(id, m.room);
@@ -148,12 +165,17 @@ int import_rows(const Config& config, const std::string& where, std::vector<Row>
         if (m.role == "admin") {
             repo.set_admin(id, true);
         }
-        fresh += existed ? 0 : 1;
     }
     tx.commit();
+    for (const auto& line : kept_out) {
+        out << line << '\n';
+    }
     out << "imported " << rows.size() << " member(s) (" << fresh << " new, " << rows.size() - fresh
-        << " already known) into " << config.db_path
-        << "; new members are asked for consent with their first message\n";
+        << " already known";
+    if (!kept_out.empty()) {
+        out << "; " << kept_out.size() << " kept out of their room, listed above";
+    }
+    out << ") into " << config.db_path << "; new members are asked for consent with their first message\n";
     return 0;
 }
 

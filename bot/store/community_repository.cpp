@@ -234,7 +234,8 @@ std::int64_t CommunityRepository::import_member(std::string_view key, std::strin
     SQLite::Statement q(db_,
                         "INSERT INTO members (member_key, wa_id, user_id, language, first_seen, last_inbound, stage, "
                         "imported) VALUES (:key, :wa, :user, :lang, :now, 0, :stage, 1) "
-                        "ON CONFLICT (member_key) DO UPDATE SET language = excluded.language RETURNING id");
+                        "ON CONFLICT (member_key) DO UPDATE SET language = CASE WHEN members.last_inbound = 0 "
+                        "THEN excluded.language ELSE members.language END RETURNING id, last_inbound, alias");
     q.bind(":key", std::string(key));
     q.bind(":wa", bsuid ? std::string() : std::string(key));
     q.bind(":user", bsuid ? std::string(key) : std::string());
@@ -243,8 +244,10 @@ std::int64_t CommunityRepository::import_member(std::string_view key, std::strin
     q.bind(":stage", static_cast<int>(Stage::kConsent));
     q.executeStep();
     const std::int64_t id = q.getColumn(0).getInt64();
+    // Once the member has written, the language and alias are theirs: a file imported again does not undo them.
+    const bool chose = q.getColumn(1).getInt64() > 0 && !q.getColumn(2).getString().empty();
     q.reset();
-    if (!alias.empty() && !set_alias(id, alias)) {
+    if (!alias.empty() && !chose && !set_alias(id, alias)) {
         throw std::runtime_error("alias '" + std::string(alias) + "' is already taken by another member");
     }
     return id;

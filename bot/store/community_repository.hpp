@@ -111,7 +111,7 @@ public:
     void set_flood(std::int64_t id, std::int64_t start_ms, int count);
     void count_post(std::int64_t id);
     /// A member imported from the old groups: stage, alias, room, language and role are set at once.
-    /// Returns the member id.
+    /// Imported again, a member who has written keeps the language and alias they chose. Returns the member id.
     std::int64_t import_member(std::string_view key, std::string_view language, std::string_view alias,
                                std::int64_t now_s);
 

@@ -9,6 +9,7 @@
 #include "bot/community/csv.hpp"
 #include "bot/store/community_repository.hpp"
 #include "bot/store/database.hpp"
+#include "bot/store/identity_repository.hpp"
 #include "tests/support/harness.hpp"
 #include "tests/support/process.hpp"
 
@@ -88,6 +89,64 @@ TEST(MembersImport, ABadFileNamesEveryProblemByLineAndImportsNothing) {
     const auto quote = import(dir, "wa_id,alias,room,language,role\n254700000001,\"Amina,east-africa,sw,member\n");
     EXPECT_EQ(quote.code, 1);
     EXPECT_NE(quote.output.find(":2: a quoted field is never closed"), std::string::npos) << quote.output;
+}
+
+// Issue 15, surprise 7: a file imported again never undoes what members and moderators decided.
+TEST(MembersImport, ImportingAgainKeepsWhatMembersAndModeratorsDecided) {
+    testing::TempDir dir;
+    const std::string rows =
+        "wa_id,alias,room,language,role\n"
+        "254700000001,Amina,east-africa,en,member\n"    // wrote, then chose Swahili and another alias
+        "254700000002,Baraka,east-africa,en,member\n"   // left the room
+        "254700000003,Chausiku,east-africa,en,member\n" // on hold
+        "254700000004,Daudi,east-africa,en,member\n"    // removed
+        "254700000005,Eliya,east-africa,en,member\n"     // banned: a role in the file does not lift it
+        "254700000006,Faraji,east-africa,en,member\n"   // never wrote: the file may still correct them
+        "254700000007,Gati,east-africa,en,member\n";    // banned, then FORGET ME: only the kept bar remains
+    ASSERT_EQ(import(dir, rows).code, 0);
+    {
+        store::Database db(store::DatabaseOptions{dir.file("m.db"), false});
+        store::CommunityRepository repo(db.sql());
+        const auto id = [&](const char* key) { return repo.profile(key)->id; };
+        db.sql().exec("UPDATE members SET last_inbound = 1700000000 WHERE member_key = '254700000001'");
+        repo.set_language(id("254700000001"), "sw");
+        ASSERT_TRUE(repo.set_alias(id("254700000001"), "Mama Amina"));
+        repo.set_membership_state("east-africa", id("254700000002"), store::MembershipState::kLeft);
+        repo.set_membership_state("east-africa", id("254700000003"), store::MembershipState::kSilenced);
+        repo.set_membership_state("east-africa", id("254700000004"), store::MembershipState::kRemoved);
+        repo.set_membership_state("east-africa", id("254700000005"), store::MembershipState::kBanned);
+        repo.set_membership_state("east-africa", id("254700000007"), store::MembershipState::kBanned);
+        repo.forget(*repo.profile("254700000007"), 1700000000000);
+    }
+
+    auto again = rows;
+    again.replace(again.find("254700000006,Faraji,east-africa,en"), 34, "254700000006,Faraji,east-africa,sw");
+    again.replace(again.find("Eliya,east-africa,en,member"), 27, "Eliya,east-africa,en,moderator");
+    const auto run = import(dir, again);
+    ASSERT_EQ(run.code, 0) << run.output;
+    const std::string file = dir.file("members.csv");
+    for (const std::string& expected :
+         {file + ":3: kept out of east-africa: left it", file + ":5: kept out of east-africa: removed from it",
+          file + ":6: kept out of east-africa: banned from it", file + ":8: kept out of east-africa: banned from it",
+          std::string("imported 7 member(s) (1 new, 6 already known; 4 kept out of their room")}) {
+        EXPECT_NE(run.output.find(expected), std::string::npos) << expected << "\n" << run.output;
+    }
+    EXPECT_EQ(run.output.find(":4: kept out"), std::string::npos) << run.output;  // held, still in the room
+    EXPECT_EQ(run.output.find("254700000"), std::string::npos) << run.output;
+
+    store::Database db(store::DatabaseOptions{dir.file("m.db"), false});
+    store::CommunityRepository repo(db.sql());
+    const auto amina = repo.profile("254700000001");
+    EXPECT_EQ(amina->language, "sw");
+    EXPECT_EQ(amina->alias, "Mama Amina");
+    EXPECT_EQ(repo.profile("254700000006")->language, "sw");  // never wrote: the corrected file wins
+    const auto state = [&](const char* key) { return repo.membership("east-africa", repo.profile(key)->id)->state; };
+    EXPECT_EQ(state("254700000002"), store::MembershipState::kLeft);
+    EXPECT_EQ(state("254700000003"), store::MembershipState::kSilenced);
+    EXPECT_EQ(state("254700000004"), store::MembershipState::kRemoved);
+    EXPECT_EQ(state("254700000005"), store::MembershipState::kBanned);
+    EXPECT_EQ(state("254700000007"), store::MembershipState::kBanned);  // the bar kept through FORGET ME
+    EXPECT_EQ(repo.membership("east-africa", repo.profile("254700000005")->id)->role, store::RoomRole::kMember);
 }
 
 TEST(Csv, QuotesLineBreaksAndErrors) {
