@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cctype>
+#include <charconv>
+#include <functional>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -69,6 +71,14 @@ const std::set<std::string>& known_keys() {
         "retention.outbox_days",
         "retention.quarantine_days",
         "retention.set_aside_days",
+        "rooms.digest_hour",
+        "rooms.flood_posts",
+        "rooms.flood_window_minutes",
+        "forums.reminder_minutes",
+        "forums.announce_hours",
+        "academy.nudge_after_days",
+        "academy.review_days",
+        "academy.answer_window_minutes",
     };
     return keys;
 }
@@ -85,7 +95,8 @@ void check_keys(const YAML::Node& node, const std::string& prefix) {
                  "line " + std::to_string(item.first.Mark().line + 1) + ": a key must be a plain name");
         }
         const std::string name = prefix.empty() ? item.first.Scalar() : prefix + "." + item.first.Scalar();
-        if (name == "http" || name == "whatsapp" || name == "admin" || name == "retention") {
+        if (name == "http" || name == "whatsapp" || name == "admin" || name == "retention" || name == "rooms" ||
+            name == "forums" || name == "academy") {
             if (item.second.IsMap()) {
                 check_keys(item.second, name);
             } else if (!item.second.IsNull()) {
@@ -157,6 +168,16 @@ void read_size(const YAML::Node& root, const std::string& key, std::size_t& out,
     out = static_cast<std::size_t>(value);
 }
 
+/// A whole number from `min` to `max`.
+void read_bounded(const YAML::Node& root, const std::string& key, int& out, long long min, long long max) {
+    long long value = out;
+    read(root, key, value);
+    if (value < min || value > max) {
+        fail(key, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    out = static_cast<int>(value);
+}
+
 /// A number of days from `min` to `max`; `why` explains the minimum when it is not 1.
 void read_days(const YAML::Node& root, const std::string& key, int& out, long long min, long long max,
                const std::string& why) {
@@ -166,6 +187,48 @@ void read_days(const YAML::Node& root, const std::string& key, int& out, long lo
         fail(key, "must be a whole number of days from " + std::to_string(min) + " to " + std::to_string(max) + why);
     }
     out = static_cast<int>(value);
+}
+
+/// A list of whole numbers, each from `min` to `max`, at most `most` of them: a YAML sequence (`[2, 7, 21]`)
+/// or, as the environment gives it, one text with commas ("2, 7, 21"). Empty is an empty list.
+std::vector<long long> read_numbers(const YAML::Node& root, const std::string& key, std::vector<long long> out,
+                                    long long min, long long max, std::size_t most) {
+    const YAML::Node node = lookup(root, key);
+    if (!node.IsDefined() || node.IsNull()) {
+        return out;
+    }
+    std::vector<std::string> items;
+    if (node.IsSequence()) {
+        for (const auto& item : node) {
+            items.push_back(item.IsScalar() ? item.Scalar() : std::string("?"));
+        }
+    } else if (node.IsScalar()) {
+        std::stringstream parts(node.Scalar());
+        std::string part;
+        while (std::getline(parts, part, ',')) {
+            const auto first = part.find_first_not_of(" \t");
+            items.push_back(first == std::string::npos ? std::string() : part.substr(first, part.find_last_not_of(" \t") + 1 - first));
+        }
+        if (items.size() == 1 && items.front().empty()) {
+            items.clear();
+        }
+    } else {
+        fail(key, "expected a list of whole numbers such as [2, 7, 21] or \"2, 7, 21\"");
+    }
+    const std::string range = "from " + std::to_string(min) + " to " + std::to_string(max);
+    if (items.size() > most) {
+        fail(key, "holds " + std::to_string(items.size()) + " numbers; at most " + std::to_string(most));
+    }
+    out.clear();
+    for (const auto& item : items) {
+        long long v = 0;
+        const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+        if (item.empty() || ec != std::errc() || end != item.data() + item.size() || v < min || v > max) {
+            fail(key, "'" + item + "' is not a whole number " + range);
+        }
+        out.push_back(v);
+    }
+    return out;
 }
 
 template <typename Int>
@@ -450,6 +513,36 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     }
     read_positive(root, "http.idle_timeout_seconds", cfg.http.idle_timeout, kDay);
     read_positive(root, "http.write_timeout_seconds", cfg.http.write_timeout, kDay);
+    read_bounded(root, "rooms.digest_hour", cfg.rooms.digest_hour, 0, 23);
+    read_bounded(root, "rooms.flood_posts", cfg.rooms.flood_posts, 1, 1000);
+    read_positive(root, "rooms.flood_window_minutes", cfg.rooms.flood_window, 24 * 60);
+    {
+        std::vector<long long> minutes;
+        for (const auto m : cfg.forums.reminders) {
+            minutes.push_back(m.count());
+        }
+        // Up to 30 days before; a reminder needs a closed window's template, so a handful is plenty.
+        minutes = read_numbers(root, "forums.reminder_minutes", minutes, 1, 30LL * 24 * 60, 5);
+        std::sort(minutes.begin(), minutes.end(), std::greater<>());
+        if (std::adjacent_find(minutes.begin(), minutes.end()) != minutes.end()) {
+            fail("forums.reminder_minutes", "names the same time twice");
+        }
+        cfg.forums.reminders.clear();
+        for (const auto m : minutes) {
+            cfg.forums.reminders.emplace_back(m);
+        }
+    }
+    read_positive(root, "forums.announce_hours", cfg.forums.announce_before, 60 * 24);
+    read_bounded(root, "academy.nudge_after_days", cfg.academy.nudge_after_days, 1, 365);
+    {
+        const auto days = read_numbers(root, "academy.review_days",
+                                       {cfg.academy.review_days.begin(), cfg.academy.review_days.end()}, 1, 365, 10);
+        if (!std::is_sorted(days.begin(), days.end()) || std::adjacent_find(days.begin(), days.end()) != days.end()) {
+            fail("academy.review_days", "must grow from one review to the next, e.g. 2, 7, 21");
+        }
+        cfg.academy.review_days.assign(days.begin(), days.end());
+    }
+    read_positive(root, "academy.answer_window_minutes", cfg.academy.answer_window, 24 * 60);
     read(root, "whatsapp.graph_url", cfg.graph_url);
     read(root, "whatsapp.api_version", cfg.api_version);
     read(root, "whatsapp.phone_number_id", cfg.phone_number_id);

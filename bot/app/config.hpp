@@ -32,6 +32,27 @@ struct HttpLimits {
     std::chrono::seconds write_timeout{15};
 };
 
+/// The rooms' rhythm (`rooms:` in the file).
+struct RoomsConfig {
+    int digest_hour = 18;                     ///< when the daily digest goes out, local time
+    int flood_posts = 10;                     ///< posts a member may make per flood window
+    std::chrono::minutes flood_window{10};
+};
+
+/// The forums' rhythm (`forums:` in the file).
+struct ForumsConfig {
+    /// Reminders before each forum, to those going or maybe (largest first).
+    std::vector<std::chrono::minutes> reminders{std::chrono::minutes(24 * 60), std::chrono::minutes(60)};
+    std::chrono::hours announce_before{3 * 24};  ///< the room is told this long before each forum
+};
+
+/// The Academy's rhythm (`academy:` in the file).
+struct AcademyConfig {
+    int nudge_after_days = 3;                 ///< an idle learner in an open module is nudged after this
+    std::vector<int> review_days{2, 7, 21};   ///< spaced review after a pass; empty: none
+    std::chrono::minutes answer_window{30};   ///< a typed answer or name counts this long after the question
+};
+
 struct Config {
     std::string home = ".";  ///< where config/ and academy-content/ are found
     std::string listen_host = "127.0.0.1";
@@ -69,6 +90,10 @@ struct Config {
 
     /// How long members' data is kept (`retention:` in the file; docs/OPERATIONS.md).
     store::RetentionPolicy retention{};
+
+    RoomsConfig rooms{};
+    ForumsConfig forums{};
+    AcademyConfig academy{};
 };
 
 /// Reads an environment variable; tests pass their own.

@@ -31,8 +31,12 @@ std::string academy_card_dir(const std::string& db_path) {
 
 FeatureSet make_features(const FeatureDeps& deps) {
     FeatureSet set;
+    events::RoomsSettings room_settings;
+    room_settings.digest_hour = deps.config.rooms.digest_hour;
+    room_settings.flood_posts = deps.config.rooms.flood_posts;
+    room_settings.flood_window_ms = std::chrono::milliseconds(deps.config.rooms.flood_window).count();
     auto rooms = std::make_unique<events::Rooms>(community::Regions::load(deps.config.home + "/config/regions.yaml"),
-                                                 deps.catalog);
+                                                 deps.catalog, room_settings);
     // Order matters for messages: the rooms gate (STOP/START, onboarding) first, then features with a flow
     // in progress (forums, academy), and the rooms relay last, which takes whatever is left.
     set.order.push_back(&rooms->gate());
@@ -40,6 +44,8 @@ FeatureSet make_features(const FeatureDeps& deps) {
     // Forums: moderators' flow and RSVP buttons; the calendar feed and the admin API.
     events::ForumsSettings forum_settings;
     forum_settings.public_url = deps.config.public_url;
+    forum_settings.reminder_offsets = deps.config.forums.reminders;
+    forum_settings.announce_before = deps.config.forums.announce_before;
     // The feed key is derived from the app secret (never the secret itself), so it changes when that does.
     if (!deps.config.app_secret.empty()) {
         forum_settings.feed_key = core::hmac_sha256_hex(deps.config.app_secret.reveal(), "delvex forums feed key");
@@ -60,6 +66,9 @@ FeatureSet make_features(const FeatureDeps& deps) {
         academy_options.verify_url = deps.config.public_url + "/certificates";
     }
     academy_options.content_dir = academy_dir;
+    academy_options.nudge_after_days = deps.config.academy.nudge_after_days;
+    academy_options.review_days = deps.config.academy.review_days;
+    academy_options.answer_window_ms = std::chrono::milliseconds(deps.config.academy.answer_window).count();
     academy_options.certificate_dir = academy_card_dir(deps.config.db_path);
     academy_options.network = true;
     // A learner's name is never a command word of any language ("menu", "rooms", …).

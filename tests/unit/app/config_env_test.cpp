@@ -77,6 +77,19 @@ TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
         {"retention.outbox_days", {"10", [](const Config& c) { return c.retention.outbox_days == 10; }}},
         {"retention.quarantine_days", {"11", [](const Config& c) { return c.retention.quarantine_days == 11; }}},
         {"retention.set_aside_days", {"12", [](const Config& c) { return c.retention.set_aside_days == 12; }}},
+        {"rooms.digest_hour", {"7", [](const Config& c) { return c.rooms.digest_hour == 7; }}},
+        {"rooms.flood_posts", {"4", [](const Config& c) { return c.rooms.flood_posts == 4; }}},
+        {"rooms.flood_window_minutes", {"15", [](const Config& c) { return c.rooms.flood_window.count() == 15; }}},
+        {"forums.reminder_minutes",
+         {"30, 2880", [](const Config& c) {
+              return c.forums.reminders == std::vector<std::chrono::minutes>{std::chrono::minutes(2880),
+                                                                             std::chrono::minutes(30)};
+          }}},
+        {"forums.announce_hours", {"48", [](const Config& c) { return c.forums.announce_before.count() == 48; }}},
+        {"academy.nudge_after_days", {"5", [](const Config& c) { return c.academy.nudge_after_days == 5; }}},
+        {"academy.review_days", {"3, 10", [](const Config& c) { return c.academy.review_days == std::vector<int>{3, 10}; }}},
+        {"academy.answer_window_minutes",
+         {"45", [](const Config& c) { return c.academy.answer_window.count() == 45; }}},
         {"media_dir", {"/srv/media", [](const Config& c) { return c.media_dir == "/srv/media"; }}},
         {"media_retention_days", {"13", [](const Config& c) { return c.media_retention_days == 13; }}},
         {"whatsapp.graph_url", {"http://127.0.0.1:1", [](const Config& c) { return c.graph_url == "http://127.0.0.1:1"; }}},
@@ -108,6 +121,40 @@ TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
     EXPECT_NE(error_of([&] { load_config(std::nullopt, env_of({{"DELVEX_LOG_FORMAT", "xml"}}), false); })
                   .find("log_format (DELVEX_LOG_FORMAT)"),
               std::string::npos);
+}
+
+// Issue 15, surprise 12: the rhythm of rooms, forums and the Academy is in the file, checked, with its defaults.
+TEST(ConfigEnv, TheRhythmOfRoomsForumsAndTheAcademyIsSetInTheFileAndChecked) {
+    testing::TempDir dir;
+    const Config defaults = load_config(std::nullopt, env_of({}), false);
+    EXPECT_EQ(defaults.rooms.digest_hour, 18);
+    EXPECT_EQ(defaults.rooms.flood_posts, 10);
+    EXPECT_EQ(defaults.academy.review_days, (std::vector<int>{2, 7, 21}));
+    EXPECT_EQ(defaults.forums.reminders.size(), 2u);
+
+    const auto file = dir.file("delvex.yaml");
+    std::ofstream(file) << "rooms:\n  digest_hour: 6\nforums:\n  reminder_minutes: [60, 1440, 10080]\n"
+                           "academy:\n  review_days: []\n  nudge_after_days: 2\n";
+    const Config set = load_config(file, env_of({}), false);
+    EXPECT_EQ(set.rooms.digest_hour, 6);
+    EXPECT_EQ(set.forums.reminders,
+              (std::vector<std::chrono::minutes>{std::chrono::minutes(10080), std::chrono::minutes(1440),
+                                                 std::chrono::minutes(60)}));
+    EXPECT_TRUE(set.academy.review_days.empty());  // no spaced review
+    EXPECT_EQ(set.academy.nudge_after_days, 2);
+
+    const std::vector<std::pair<std::map<std::string, std::string>, std::string>> bad = {
+        {{{"DELVEX_ROOMS_DIGEST_HOUR", "24"}}, "rooms.digest_hour"},
+        {{{"DELVEX_ROOMS_FLOOD_POSTS", "0"}}, "rooms.flood_posts"},
+        {{{"DELVEX_FORUMS_REMINDER_MINUTES", "60, soon"}}, "forums.reminder_minutes: 'soon' is not a whole number"},
+        {{{"DELVEX_FORUMS_REMINDER_MINUTES", "60,60"}}, "forums.reminder_minutes: names the same time twice"},
+        {{{"DELVEX_ACADEMY_REVIEW_DAYS", "7, 2"}}, "academy.review_days: must grow"},
+        {{{"DELVEX_ACADEMY_ANSWER_WINDOW_MINUTES", "0"}}, "academy.answer_window_minutes"},
+    };
+    for (const auto& [env, expected] : bad) {
+        const auto error = error_of([&] { load_config(std::nullopt, env_of(env), false); });
+        EXPECT_NE(error.find(expected), std::string::npos) << expected << " / " << error;
+    }
 }
 
 // Security review L-14: the admin API's bearer token is its only lock, so one that can be guessed is refused
