@@ -19,43 +19,6 @@ namespace wire = whatsapp::wire;
 
 }  // namespace
 
-std::string url_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out.push_back(' ');
-        } else if (s[i] == '%' && i + 2 < s.size() && core::hex_value(s[i + 1]) >= 0 && core::hex_value(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(core::hex_value(s[i + 1]) * 16 + core::hex_value(s[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(s[i]);
-        }
-    }
-    return out;
-}
-
-std::string query_param(std::string_view target, std::string_view name) {
-    const auto q = target.find('?');
-    if (q == std::string_view::npos) {
-        return {};
-    }
-    std::string_view rest = target.substr(q + 1);
-    while (!rest.empty()) {
-        const auto amp = rest.find('&');
-        const std::string_view pair = rest.substr(0, amp);
-        const auto eq = pair.find('=');
-        if (url_decode(pair.substr(0, eq)) == name) {
-            return eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-        }
-        if (amp == std::string_view::npos) {
-            break;
-        }
-        rest.remove_prefix(amp + 1);
-    }
-    return {};
-}
-
 Routes::Routes(events::Ingestor& ingestor, core::Metrics& metrics, core::Secret verify_token,
                const core::Secret& app_secret, const core::Clock& clock)
     : ingestor_(ingestor),

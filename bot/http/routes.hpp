@@ -65,10 +65,8 @@ private:
     core::LogThrottle verify_refusals_;
 };
 
-/// Decodes one application/x-www-form-urlencoded query value ('+' is a space, %XX a byte).
-std::string url_decode(std::string_view s);
-
-/// The value of `name` in a request target's query string, decoded; empty if absent.
+/// The value of `name` in a request target's query string, percent-decoded ('+' is a space), by Boost.URL
+/// (bot/http/query.cpp); empty if absent, and for every name when the target is not valid (RFC 3986).
 std::string query_param(std::string_view target, std::string_view name);
 
 }  // namespace delvex::http

@@ -124,6 +124,36 @@ struct LandingLog::Segment {
     bool set_aside = false;  // under the log's mutex
 };
 
+namespace {
+
+/// A segment found at start is imported only if it is a plain file of the service's user; one anyone else
+/// could have written stops the start with what to do (security review L-6). A file of ours readable by
+/// others (copied back by hand) is made owner-only again.
+void check_segment(int dir_fd, const std::string& dir, const std::string& name) {
+    const int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st {};
+    const bool read = fd >= 0 && ::fstat(fd, &st) == 0;
+    std::string problem;
+    if (!read) {
+        problem = errno == ELOOP ? "is a symbolic link" : std::string("cannot be read: ") + std::strerror(errno);
+    } else if (!S_ISREG(st.st_mode)) {
+        problem = "is not a plain file";
+    } else if (st.st_uid != ::geteuid()) {
+        problem = "belongs to uid " + std::to_string(st.st_uid) + ", not to the service's user";
+    } else if ((st.st_mode & 07777) != (S_IRUSR | S_IWUSR) && ::fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
+        problem = "cannot be made owner-only (0600)";
+    }
+    if (fd >= 0) {
+        ::close(fd);
+    }
+    if (!problem.empty()) {
+        throw std::runtime_error("landing log: " + dir + "/" + name + " " + problem +
+                                 "; it would be imported as webhooks: check it, then remove or fix it");
+    }
+}
+
+}  // namespace
+
 LandingLog::LandingLog(Options options) : options_(std::move(options)) {
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -131,10 +161,34 @@ LandingLog::LandingLog(Options options) : options_(std::move(options)) {
     if (ec) {
         throw std::runtime_error("landing log: cannot create " + options_.dir + ": " + ec.message());
     }
-    fs::permissions(options_.dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-    dir_fd_ = ::open(options_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    // What lies here is imported as though Meta had signed it (records carry a CRC, not a MAC), so the folder
+    // must be the service's alone (security review L-6): not a link, owned by this user, no one else may
+    // write in it.
+    dir_fd_ = ::open(options_.dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dir_fd_ < 0) {
-        fail("landing log: cannot open " + options_.dir);
+        fail("landing log: cannot open " + options_.dir + " (a link is refused)");
+    }
+    struct stat dir_stat {};
+    if (::fstat(dir_fd_, &dir_stat) != 0) {
+        const int saved = errno;
+        ::close(dir_fd_);
+        dir_fd_ = -1;
+        errno = saved;
+        fail("landing log: cannot read " + options_.dir);
+    }
+    if (dir_stat.st_uid != ::geteuid()) {
+        ::close(dir_fd_);
+        dir_fd_ = -1;
+        throw std::runtime_error("landing log: " + options_.dir + " belongs to uid " + std::to_string(dir_stat.st_uid) +
+                                 ", not to the service's user (uid " + std::to_string(::geteuid()) +
+                                 "); what is in it would be imported as webhooks: check it, then chown it");
+    }
+    if ((dir_stat.st_mode & 07777) != S_IRWXU && ::fchmod(dir_fd_, S_IRWXU) != 0) {
+        const int saved = errno;
+        ::close(dir_fd_);
+        dir_fd_ = -1;
+        errno = saved;
+        fail("landing log: cannot make " + options_.dir + " owner-only (0700)");
     }
     // One process at a time: a second one would take the first one's live segments for a dead process's
     // and import and delete them while they are still being written. The kernel drops the lock with the
@@ -151,14 +205,18 @@ LandingLog::LandingLog(Options options) : options_(std::move(options)) {
         fail("landing log: cannot lock " + options_.dir);
     }
     for (const auto& entry : fs::directory_iterator(options_.dir)) {
-        if (!entry.is_regular_file()) {
-            continue;
-        }
         const std::string name = entry.path().filename().string();
         std::uint64_t id = 0;
         const auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), id);
         if (err != std::errc() || std::string_view(end) != ".log" || id == 0) {
             continue;
+        }
+        try {
+            check_segment(dir_fd_, options_.dir, name);
+        } catch (...) {
+            ::close(dir_fd_);  // a constructor that throws runs no destructor: let go of the folder's lock here
+            dir_fd_ = -1;
+            throw;
         }
         auto segment = std::make_shared<Segment>(id, true);
         segment->end = static_cast<std::uint64_t>(entry.file_size());

@@ -400,7 +400,7 @@ TEST(Abuse, TenThousandWrongVerifyTokensLogABoundedLineAMinuteAndNoRawControlCha
         ServiceHarness h(dir.file("d.db"), {}, &clock);
         const std::string forged = "2026-12-06T00:00:00.000Z info http webhook verified by Meta";
         const std::string evil_mode = "subscribe%0D%0A" + std::string("2026-12-06T00:00:00.000Z%20info%20http%20"
-                                                                       "webhook%20verified%20by%20Meta%1B[2J%E2%80%AE");
+                                                                       "webhook%20verified%20by%20Meta%1B%5B2J%E2%80%AE");
         asio::io_context ioc;
         beast::tcp_stream stream(ioc);
         stream.expires_after(std::chrono::seconds(120));

@@ -12,7 +12,15 @@ TEST(Query, FindsAndDecodesParameters) {
     EXPECT_EQ(query_param(t, "hub.verify_token"), "t&k");
     EXPECT_EQ(query_param(t, "missing"), "");
     EXPECT_EQ(query_param("/webhook", "hub.mode"), "");
-    EXPECT_EQ(url_decode("%zz%4"), "%zz%4");
+    // The first of a repeated name; a name alone is an empty value; names are decoded too.
+    EXPECT_EQ(query_param("/forums/x.ics?k=1&k=2", "k"), "1");
+    EXPECT_EQ(query_param("/forums/x.ics?k&series=3", "series"), "3");
+    EXPECT_EQ(query_param("/x?hub%2Emode=subscribe", "hub.mode"), "subscribe");
+    EXPECT_EQ(query_param("/x?name=Mama%20Dhahabu%C3%A9", "name"), "Mama Dhahabu\xC3\xA9");
+    // A target that is not valid (a bad escape, a space, a NUL) yields no parameters rather than a guess.
+    EXPECT_EQ(query_param("/webhook?hub.mode=subscribe&x=%zz", "hub.mode"), "");
+    EXPECT_EQ(query_param("/webhook?hub.mode=sub scribe", "hub.mode"), "");
+    EXPECT_EQ(query_param(std::string_view("/w?a=%00b", 9), "a"), std::string("\0b", 2));
 }
 
 }  // namespace

@@ -320,5 +320,57 @@ TEST_F(LandingLogTest, TheDirectoryAndItsFilesAreTheOwnersAlone) {
     EXPECT_EQ(st.st_mode & 0077, 0u);
 }
 
+
+// Security review L-6: what is found in the folder at start is imported as webhooks, so only the service's own
+// files are: a link (to a folder or a segment) stops the start with a clear error; a segment copied back with
+// loose modes, and a folder opened to others, are made owner-only again; a segment of another user is refused
+// (checked only when the test runs as root, the one user that can make one).
+TEST_F(LandingLogTest, OnlyTheServicesOwnFilesAreImportedAtStart) {
+    fs::path segment;
+    {
+        LandingLog log({dir, false});
+        auto lane = log.lane();
+        append(*lane, {message(1)});
+        segment = segment_files(dir).at(0);
+    }
+    ::chmod(segment.c_str(), 0644);
+    ::chmod(dir.c_str(), 0777);
+    {
+        LandingLog log({dir, false});
+        EXPECT_EQ(log.segments().size(), 1u);
+        struct stat st {};
+        ASSERT_EQ(::stat(dir.c_str(), &st), 0);
+        EXPECT_EQ(st.st_mode & 07777, 0700u);
+        ASSERT_EQ(::stat(segment.c_str(), &st), 0);
+        EXPECT_EQ(st.st_mode & 07777, 0600u);
+    }
+
+    const std::string planted = tmp.file("planted.log");
+    std::ofstream(planted) << "not a webhook";
+    const fs::path link = fs::path(dir) / "1.log";
+    fs::create_symlink(planted, link);
+    try {
+        LandingLog log({dir, false});
+        ADD_FAILURE() << "a linked segment was accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("1.log is a symbolic link"), std::string::npos) << e.what();
+    }
+    fs::remove(link);
+
+    const std::string linked_dir = tmp.file("landing-link");
+    fs::create_directory_symlink(dir, linked_dir);
+    EXPECT_THROW(LandingLog({linked_dir, false}), std::runtime_error);
+
+    if (::geteuid() == 0) {
+        ASSERT_EQ(::chown(segment.c_str(), 65534, 65534), 0);
+        try {
+            LandingLog log({dir, false});
+            ADD_FAILURE() << "another user's segment was accepted";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("belongs to uid 65534"), std::string::npos) << e.what();
+        }
+    }
+}
+
 }  // namespace
 }  // namespace delvex::store

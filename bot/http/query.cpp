@@ -1,0 +1,31 @@
+// Query strings, read with Boost.URL (RFC 3986 parsing and percent-decoding) rather than by hand.
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include "bot/http/routes.hpp"
+
+namespace delvex::http {
+
+std::string query_param(std::string_view target, std::string_view name) {
+    const auto parsed = boost::urls::parse_origin_form(boost::urls::string_view(target.data(), target.size()));
+    if (!parsed) {
+        return {};  // not a valid request target (a bad escape such as %zz): no parameters at all
+    }
+    // HTML forms and Meta's verification request write a space as '+'.
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;
+    const auto params = parsed->params(opts);
+    const auto it = params.find(boost::urls::string_view(name.data(), name.size()));
+    if (it == params.end()) {
+        return {};
+    }
+    const auto param = *it;
+    return param.has_value ? std::string(param.value) : std::string();
+}
+
+}  // namespace delvex::http
+
+// Boost.URL's compiled part, once in the program (header-only use; Debian ships no libboost_url for 1.81
+// unless libboost-url1.81-dev is added).
+#include <boost/url/src.hpp>  // NOLINT(misc-include-cleaner)
