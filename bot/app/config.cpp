@@ -2,6 +2,7 @@
 
 #include "bot/store/landing_log.hpp"
 #include "bot/whatsapp/http_url.hpp"
+#include "bot/whatsapp/proxy.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -66,6 +67,8 @@ const std::set<std::string>& known_keys() {
         "whatsapp.verify_token_file",
         "whatsapp.send_concurrency",
         "whatsapp.timeout_ms",
+        "whatsapp.https_proxy",
+        "whatsapp.no_proxy",
         "admin.token_file",
         "retention.inbox_days",
         "retention.outbox_days",
@@ -250,8 +253,8 @@ Int parse_int(const std::string& key, const std::string& value, long long min, l
 }
 
 // Names the environment had before the one rule (README, docs/ARCHITECTURE.md); they still work, next to the rule's.
-const std::map<std::string, std::string>& legacy_env_names() {
-    static const std::map<std::string, std::string> names = {
+const std::multimap<std::string, std::string>& legacy_env_names() {
+    static const std::multimap<std::string, std::string> names = {
         {"database", "DELVEX_DB"},
         {"whatsapp.graph_url", "WHATSAPP_GRAPH_URL"},
         {"whatsapp.api_version", "WHATSAPP_API_VERSION"},
@@ -264,6 +267,11 @@ const std::map<std::string, std::string>& legacy_env_names() {
         {"whatsapp.access_token_file", "WHATSAPP_ACCESS_TOKEN_FILE"},
         {"whatsapp.app_secret_file", "WHATSAPP_APP_SECRET_FILE"},
         {"whatsapp.verify_token_file", "WHATSAPP_VERIFY_TOKEN_FILE"},
+        // The proxy conventions curl, pip and apt follow, in both cases.
+        {"whatsapp.https_proxy", "HTTPS_PROXY"},
+        {"whatsapp.https_proxy", "https_proxy"},
+        {"whatsapp.no_proxy", "NO_PROXY"},
+        {"whatsapp.no_proxy", "no_proxy"},
     };
     return names;
 }
@@ -276,11 +284,11 @@ std::optional<std::pair<std::string, std::string>> env_setting(const EnvLookup& 
     if (auto v = env(rule); v && !v->empty()) {
         found.emplace(*v, rule);
     }
-    const auto legacy = legacy_env_names().find(key);
-    if (legacy != legacy_env_names().end()) {
+    const auto [first, last] = legacy_env_names().equal_range(key);
+    for (auto legacy = first; legacy != last; ++legacy) {
         if (auto v = env(legacy->second); v && !v->empty()) {
             if (found && found->first != *v) {
-                fail(key, rule + " and " + legacy->second + " are both set, to different values; keep one");
+                fail(key, found->second + " and " + legacy->second + " are both set, to different values; keep one");
             }
             found.emplace(*v, legacy->second);
         }
@@ -550,6 +558,14 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read(root, "whatsapp.appsecret_proof", cfg.appsecret_proof);
     read(root, "whatsapp.send_concurrency", cfg.send_concurrency);
     read_positive(root, "whatsapp.timeout_ms", cfg.graph_timeout, 10 * 60 * 1000);
+    read(root, "whatsapp.https_proxy", cfg.https_proxy);
+    read(root, "whatsapp.no_proxy", cfg.no_proxy);
+    if (!cfg.https_proxy.empty()) {
+        std::string why;
+        if (!whatsapp::parse_proxy(cfg.https_proxy, why)) {
+            fail("whatsapp.https_proxy", why);  // the value may hold a password: never echoed
+        }
+    }
 
     // Secrets, each from the first of: its variable (WHATSAPP_ACCESS_TOKEN or DELVEX_WHATSAPP_ACCESS_TOKEN), the
     // file its *_file key names (or DELVEX_…_FILE, WHATSAPP_…_FILE), a systemd credential of the key's name with

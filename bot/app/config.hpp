@@ -87,6 +87,10 @@ struct Config {
 
     int send_concurrency = 64;  ///< see config/delvex.example.yaml: in flight / round trip bounds sends/s
     std::chrono::milliseconds graph_timeout{10000};
+    /// Egress proxy for the Graph API ("http://[user:password@]host:port"; HTTPS_PROXY), and the hosts reached
+    /// without it (NO_PROXY). The proxy may hold a password: never logged.
+    std::string https_proxy;
+    std::string no_proxy;
 
     /// How long members' data is kept (`retention:` in the file; docs/OPERATIONS.md).
     store::RetentionPolicy retention{};

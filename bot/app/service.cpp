@@ -329,6 +329,8 @@ whatsapp::GraphConfig graph_config_of(const Config& config) {
     graph.app_secret = config.app_secret;
     graph.appsecret_proof = config.appsecret_proof;
     graph.timeout = config.graph_timeout;
+    graph.https_proxy = config.https_proxy;
+    graph.no_proxy = config.no_proxy;
     return graph;
 }
 

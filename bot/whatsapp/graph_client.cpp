@@ -16,6 +16,8 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include "bot/whatsapp/proxy.hpp"
+
 #include <atomic>
 #include <deque>
 #include <map>
@@ -103,6 +105,7 @@ struct GraphClient::Impl {
     std::shared_ptr<spdlog::logger> log;
     ssl::context tls_ctx{ssl::context::tls_client};
     std::optional<HttpUrl> base;
+    std::optional<Proxy> proxy;
     std::string proof;
     std::string bearer;  // "Bearer <token>", built once: the token is fixed for the process's life
     std::map<std::string, std::unique_ptr<Pool>> pools;
@@ -119,6 +122,13 @@ struct GraphClient::Impl {
             log = spdlog::default_logger();
         }
         bearer = "Bearer " + cfg.access_token.reveal();
+        if (!cfg.https_proxy.empty()) {
+            std::string why;
+            proxy = parse_proxy(cfg.https_proxy, why);
+            if (!proxy) {
+                throw std::invalid_argument("https proxy: " + why);
+            }
+        }
         if (cfg.trusted_ca_file.empty()) {
             tls_ctx.set_default_verify_paths();
         } else {
@@ -187,13 +197,48 @@ struct GraphClient::Impl {
         wake_one(pool);
     }
 
+    /// Asks the proxy for a tunnel to `origin` (HTTP CONNECT); TLS to Meta then runs inside it, end to end.
+    asio::awaitable<error_code> open_tunnel(TcpStream& stream, const HttpUrl& origin) {
+        const std::string authority =
+            (origin.host.find(':') != std::string::npos ? "[" + origin.host + "]" : origin.host) + ":" + origin.port;
+        http::request<http::empty_body> req{http::verb::connect, authority, 11};
+        req.set(http::field::host, authority);
+        if (!proxy->authorization.empty()) {
+            req.set(http::field::proxy_authorization, proxy->authorization);
+        }
+        stream.expires_after(cfg.timeout);
+        auto [wec, wn] = co_await http::async_write(stream, req);
+        if (wec) {
+            co_return wec;
+        }
+        beast::flat_buffer buffer;
+        http::response_parser<http::empty_body> parser;
+        parser.skip(true);  // a CONNECT answer has no body (RFC 9110 §9.3.6)
+        auto [rec, rn] = co_await http::async_read_header(stream, buffer, parser);
+        if (rec) {
+            co_return rec;
+        }
+        const unsigned status = parser.get().result_int();
+        if (status / 100 != 2 || buffer.size() != 0) {
+            log->error("graph https proxy refused the tunnel to {}: HTTP {}{}", origin.host, status,
+                       status == 407 ? " (proxy credentials missing or wrong)" : "");
+            co_return status == 407 ? boost::system::errc::make_error_code(boost::system::errc::permission_denied)
+                                    : boost::system::errc::make_error_code(boost::system::errc::connection_refused);
+        }
+        co_return error_code{};
+    }
+
     asio::awaitable<std::pair<std::unique_ptr<Connection>, error_code>> connect(HttpUrl origin) {
         using namespace asio::experimental::awaitable_operators;
         Resolver resolver(ex);
         Timer timer(ex);
         timer.expires_after(cfg.timeout);
         // The resolver has no timeout of its own: race it against a timer.
-        auto resolved = co_await (resolver.async_resolve(origin.host, origin.port) || timer.async_wait());
+        // Through the egress proxy for https origins (not for a loopback fake on http://, nor NO_PROXY's hosts).
+        const bool tunnel = origin.tls && proxy && !bypasses_proxy(cfg.no_proxy, origin.host);
+        const std::string dial_host = tunnel ? proxy->host : origin.host;
+        const std::string dial_port = tunnel ? proxy->port : origin.port;
+        auto resolved = co_await (resolver.async_resolve(dial_host, dial_port) || timer.async_wait());
         if (resolved.index() == 1) {
             co_return std::pair{nullptr, error_code(beast::error::timeout)};
         }
@@ -221,6 +266,12 @@ struct GraphClient::Impl {
         }
         error_code ignored;
         c->tcp().socket().set_option(tcp::no_delay(true), ignored);
+        if (tunnel) {
+            const error_code tec = co_await open_tunnel(c->tcp(), origin);
+            if (tec) {
+                co_return std::pair{nullptr, tec};
+            }
+        }
         if (c->tls) {
             c->tcp().expires_after(cfg.timeout);
             auto [hec] = co_await c->tls->async_handshake(ssl::stream_base::client);

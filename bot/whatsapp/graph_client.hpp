@@ -36,6 +36,11 @@ struct GraphConfig {
     /// A PEM file of the certificate authorities to trust instead of the system's (tests mint a CA; the service
     /// never sets it). Empty: the system's trust store. Verification itself is never optional.
     std::string trusted_ca_file{};
+    /// An egress proxy for https origins, "http://[user:password@]host:port" (bot/whatsapp/proxy.hpp): the
+    /// client tunnels through it with CONNECT. Empty: direct. An invalid value throws std::invalid_argument.
+    std::string https_proxy{};
+    /// Hosts reached directly even with a proxy (NO_PROXY's rules: "localhost,.internal.example", "*").
+    std::string no_proxy{};
 };
 
 /// The result of one Graph call. Exactly one of: success (wamid/ok set), `error` (Graph answered

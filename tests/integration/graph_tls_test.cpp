@@ -10,6 +10,8 @@
 #include <string>
 
 #include "bot/whatsapp/graph_client.hpp"
+#include "bot/core/crypto.hpp"
+#include "tests/support/connect_proxy.hpp"
 #include "tests/support/harness.hpp"
 #include "tests/support/tls_test_server.hpp"
 #include "tests/unit/whatsapp/graph_test_support.hpp"
@@ -34,9 +36,12 @@ protected:
     }
 
     /// One message sent through a GraphClient that trusts the test CA, to https://localhost:<server's port>.
-    whatsapp::SendOutcome send_to(const TlsTestServer& server) {
+    whatsapp::SendOutcome send_to(const TlsTestServer& server, const std::string& proxy = {},
+                                  const std::string& no_proxy = {}) {
         boost::asio::io_context ioc;
         whatsapp::GraphConfig c;
+        c.https_proxy = proxy;
+        c.no_proxy = no_proxy;
         c.base_url = "https://localhost:" + std::to_string(server.port());
         c.phone_number_id = "1234567890";
         c.access_token = core::Secret("EAAG-tls-test-token");
@@ -100,6 +105,49 @@ TEST_F(GraphTls, AnExpiredCertificateFromTheTrustedCaIsRefused) {
     const auto out = send_to(server);
     EXPECT_TRUE(out.transport_error) << "accepted an expired certificate";
     EXPECT_EQ(server.requests(), 0);
+}
+
+// Issue 18: behind an egress proxy (HTTPS_PROXY) the client asks for a CONNECT tunnel and runs TLS to Meta
+// inside it: the proxy sees the host name only; the certificate is still checked against the host.
+TEST_F(GraphTls, ThroughAnHttpsProxyTheTunnelCarriesTlsEndToEnd) {
+    const auto leaf = TestCert::make({}, ca.get());
+    TlsTestServer server(leaf);
+    testing::ConnectProxy proxy;
+    const auto out = send_to(server, "http://127.0.0.1:" + std::to_string(proxy.port()));
+    EXPECT_TRUE(out.ok()) << out.transport_error.message();
+    EXPECT_EQ(out.wamid, "wamid.tls-test");
+    EXPECT_EQ(proxy.requests(), (std::vector<std::string>{"CONNECT localhost:" + std::to_string(server.port()) +
+                                                          " HTTP/1.1"}));
+    EXPECT_EQ(proxy.tunnels(), 1);
+    EXPECT_GT(proxy.bytes_up(), 0u);
+    EXPECT_EQ(server.requests(), 1);
+    ASSERT_FALSE(server.server_names().empty());
+    EXPECT_EQ(server.server_names().front(), "localhost");
+}
+
+TEST_F(GraphTls, ProxyCredentialsGoToTheProxyAndWrongOnesFailBeforeAnyRequestLeaves) {
+    const auto leaf = TestCert::make({}, ca.get());
+    TlsTestServer server(leaf);
+    testing::ConnectProxy proxy("Basic " + core::base64("miner:s3cr%t"));
+    const std::string at = "@127.0.0.1:" + std::to_string(proxy.port());
+    const auto good = send_to(server, "http://miner:s3cr%25t" + at);  // the password percent-encoded in the URL
+    EXPECT_TRUE(good.ok()) << good.transport_error.message();
+    EXPECT_EQ(server.requests(), 1);
+
+    const auto wrong = send_to(server, "http://miner:guess" + at);
+    EXPECT_FALSE(wrong.ok());
+    EXPECT_EQ(wrong.transport_error, boost::system::errc::permission_denied) << wrong.transport_error.message();
+    EXPECT_EQ(server.requests(), 1) << "nothing may reach Meta when the proxy refused the tunnel";
+}
+
+TEST_F(GraphTls, NoProxyHostsAreReachedDirectly) {
+    const auto leaf = TestCert::make({}, ca.get());
+    TlsTestServer server(leaf);
+    testing::ConnectProxy proxy;
+    const auto out = send_to(server, "http://127.0.0.1:" + std::to_string(proxy.port()), "example.org, LOCALHOST");
+    EXPECT_TRUE(out.ok()) << out.transport_error.message();
+    EXPECT_TRUE(proxy.requests().empty());
+    EXPECT_EQ(server.requests(), 1);
 }
 
 }  // namespace

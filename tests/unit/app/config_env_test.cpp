@@ -98,6 +98,9 @@ TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
         {"whatsapp.waba_id", {"43", [](const Config& c) { return c.waba_id == "43"; }}},
         {"whatsapp.appsecret_proof", {"true", [](const Config& c) { return c.appsecret_proof; }}},
         {"whatsapp.send_concurrency", {"9", [](const Config& c) { return c.send_concurrency == 9; }}},
+        {"whatsapp.https_proxy",
+         {"http://proxy.example:3128", [](const Config& c) { return c.https_proxy == "http://proxy.example:3128"; }}},
+        {"whatsapp.no_proxy", {"localhost,.internal", [](const Config& c) { return c.no_proxy == "localhost,.internal"; }}},
         {"whatsapp.timeout_ms", {"1234", [](const Config& c) { return c.graph_timeout.count() == 1234; }}},
         {"whatsapp.access_token_file",
          {secret_file, [](const Config& c) { return c.access_token.reveal() == "from-file-7Qx2Lm9Rk4Tz8Wv3Np6Hs1Jd5"; }}},
@@ -155,6 +158,24 @@ TEST(ConfigEnv, TheRhythmOfRoomsForumsAndTheAcademyIsSetInTheFileAndChecked) {
         const auto error = error_of([&] { load_config(std::nullopt, env_of(env), false); });
         EXPECT_NE(error.find(expected), std::string::npos) << expected << " / " << error;
     }
+}
+
+// Issue 18: the Graph client's egress proxy comes from the conventional variables too, and a bad one is refused
+// at start without echoing a password.
+TEST(ConfigEnv, TheProxyFollowsTheConventionalVariablesAndABadOneIsRefusedWithoutItsPassword) {
+    EXPECT_EQ(load_config(std::nullopt, env_of({{"HTTPS_PROXY", "http://p:8080"}}), false).https_proxy, "http://p:8080");
+    EXPECT_EQ(load_config(std::nullopt, env_of({{"https_proxy", "http://p:8080"}}), false).https_proxy, "http://p:8080");
+    EXPECT_EQ(load_config(std::nullopt, env_of({{"no_proxy", "localhost"}}), false).no_proxy, "localhost");
+    const auto both = error_of([] {
+        load_config(std::nullopt, env_of({{"HTTPS_PROXY", "http://a:1"}, {"https_proxy", "http://b:1"}}), false);
+    });
+    EXPECT_NE(both.find("HTTPS_PROXY and https_proxy are both set"), std::string::npos) << both;
+    const auto bad = error_of([] {
+        load_config(std::nullopt, env_of({{"HTTPS_PROXY", "https://miner:hunter2secret@p:8080"}}), false);
+    });
+    EXPECT_NE(bad.find("whatsapp.https_proxy"), std::string::npos) << bad;
+    EXPECT_NE(bad.find("https:// proxy is not supported"), std::string::npos) << bad;
+    EXPECT_EQ(bad.find("hunter2secret"), std::string::npos) << bad;
 }
 
 // Security review L-14: the admin API's bearer token is its only lock, so one that can be guessed is refused
