@@ -159,8 +159,8 @@ void ForumsFeature::run_announce(Context& ctx, const store::Job& /*job*/, const 
 
 // Who hears of a cancellation or a move: everyone who answered Going (seated or waitlisted) or Maybe, and
 // every member of the room when the room was told of that forum (its "soon" announcement has gone out, or it
-// was the first date of the "new forum" announcement; for a whole series, always). Those who said Can't are
-// not bothered.
+// was the first date of the "new forum" announcement; for a whole series, always). Those who said Can't to
+// that one date are not bothered; the end of a whole series reaches them too.
 void ForumsFeature::run_notice(Context& ctx, const store::Job& job, const meetings::JobKey& k) {
     const auto payload = meetings::NoticePayload::parse(job.payload);
     if (!payload) {
@@ -190,10 +190,13 @@ void ForumsFeature::run_notice(Context& ctx, const store::Job& job, const meetin
         std::string tz;
     };
     std::map<std::string, Recipient> recipients;  // by member key
+    std::set<std::string> declined;                // said Can't to the one occurrence of a cancel or a move
     const auto add_answers = [&](const std::string& occ_name) {
         for (const auto& r : repo.answered(k.series_id, occ_name)) {
             if (r.status != store::RsvpStatus::kDeclined) {
                 recipients.try_emplace(r.member_key, Recipient{r.language, r.tz});
+            } else if (payload->what != meetings::NoticeWhat::kSeries) {
+                declined.insert(r.member_key);
             }
         }
     };
@@ -221,6 +224,9 @@ void ForumsFeature::run_notice(Context& ctx, const store::Job& job, const meetin
     }
     if (room_told) {
         for (const auto& m : rooms_.members(ctx.db, row->room)) {
+            if (declined.contains(m.member_key)) {
+                continue;
+            }
             const auto own = own_zones.find(m.member_key);
             recipients.try_emplace(m.member_key, Recipient{m.language, own == own_zones.end() ? "" : own->second});
         }
