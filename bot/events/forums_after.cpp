@@ -132,12 +132,14 @@ bool ForumsFeature::on_followup_reply(Context& ctx, const store::MemberRow& memb
         return true;
     }
     const auto lang = language_or_en(member.language);
-    const auto occ_name = ref.name();
     const auto loc = localized(*row, repo.texts(row->id), lang);
     const auto reply_key = "forums.followup:" + core::message_ref(message.id);
     if (attend) {
         if (attend_button->attended) {
-            repo.mark_attendance(row->id, occ_name, member.member_key, 2, ctx.now_ms);
+            if (!service_.record_attendance(repo, ctx.now_ms, ref, member.member_key,
+                                            meetings::ForumsService::Attendance::kSelf)) {
+                return true;  // not an occurrence of this series: a forged id
+            }
             core::ListMessage list;
             list.body = ctx.catalog.text(lang, "forums.feedback_ask", {{"title", loc.title}});
             list.button = clip(ctx.catalog.text(lang, "forums.feedback_button"), 20);
@@ -158,7 +160,9 @@ bool ForumsFeature::on_followup_reply(Context& ctx, const store::MemberRow& memb
         return true;
     }
     const int n = feedback->rating;
-    repo.save_feedback(row->id, occ_name, member.member_key, n, "", ctx.now_ms);
+    if (!service_.record_feedback(repo, ctx.now_ms, ref, member.member_key, n)) {
+        return true;
+    }
     ctx.outbox.text(reply_key, member.member_key,
                     ctx.catalog.text(lang, "forums.feedback_thanks", {{"n", std::to_string(n)}}));
     return true;
@@ -241,7 +245,9 @@ bool ForumsFeature::on_after(Context& ctx, const store::MemberRow& member, const
                         ctx.catalog.text(lang, "forums.attended_unknown", {{"alias", *alias}}));
         return true;
     }
-    repo.mark_attendance(recent->row.id, occ_name, who->key, 1, ctx.now_ms);
+    service_.record_attendance(repo, ctx.now_ms, meetings::OccurrenceRef{recent->row.id, recent->occ.original}, who->key,
+                               meetings::ForumsService::Attendance::kByModerator)
+        .value();  // the occurrence was just found in the series
     const auto* zone = zone_or(rooms_.zone(recent->row.room), forums::find_zone("UTC").value());
     ctx.outbox.text("forums.after:" + core::message_ref(message.id), member.member_key,
                     ctx.catalog.text(lang, "forums.attended_done",

@@ -466,6 +466,48 @@ RsvpOutcome ForumsService::rsvp(ForumStore& store, std::int64_t now_ms, std::str
     return out;
 }
 
+namespace {
+
+/// The series exists and `occurrence` is one of its rule's instances (cancelled or moved ones included: a
+/// moved forum still took place).
+ForumResult<ForumSeriesRow> known_occurrence(ForumStore& store, const OccurrenceRef& occurrence) {
+    auto row = store.find_series(occurrence.series_id);
+    if (!row) {
+        return ForumError{"no forum series " + std::to_string(occurrence.series_id), Problem::kNoSeries};
+    }
+    auto series = series_of(*row, {});
+    if (!series || !forums::is_instance(*series, occurrence.original)) {
+        return ForumError{"the series has no occurrence at " + local_iso(occurrence.original),
+                          Problem::kNotAnOccurrence};
+    }
+    return std::move(*row);
+}
+
+}  // namespace
+
+ForumResult<bool> ForumsService::record_attendance(ForumStore& store, std::int64_t now_ms,
+                                                   const OccurrenceRef& occurrence, std::string_view member_key,
+                                                   Attendance source) const {
+    if (auto row = known_occurrence(store, occurrence); !row) {
+        return row.error();
+    }
+    store.mark_attendance(occurrence.series_id, occurrence.name(), member_key, static_cast<int>(source), now_ms);
+    return true;
+}
+
+ForumResult<bool> ForumsService::record_feedback(ForumStore& store, std::int64_t now_ms,
+                                                 const OccurrenceRef& occurrence, std::string_view member_key,
+                                                 int rating) const {
+    if (rating < 1 || rating > 5) {
+        return ForumError{"a rating is 1 to 5"};
+    }
+    if (auto row = known_occurrence(store, occurrence); !row) {
+        return row.error();
+    }
+    store.save_feedback(occurrence.series_id, occurrence.name(), member_key, rating, {}, now_ms);
+    return true;
+}
+
 ForumResult<bool> ForumsService::set_member_zone(ForumStore& store, std::string_view member_key,
                                                  std::string_view tz) const {
     if (!forums::find_zone(tz)) {

@@ -108,6 +108,16 @@ public:
     RsvpOutcome rsvp(ForumStore& store, std::int64_t now_ms, std::string_view member_key,
                      const RsvpButton& answer) const;
 
+    /// Who marked a member present.
+    enum class Attendance : int { kByModerator = 1, kSelf = 2 };
+    /// A member came to an occurrence (they said so, or a moderator marked them). Refused for an unknown series
+    /// or a time that is not one of its occurrences.
+    ForumResult<bool> record_attendance(ForumStore& store, std::int64_t now_ms, const OccurrenceRef& occurrence,
+                                        std::string_view member_key, Attendance source) const;
+    /// A member's 1–5 rating of an occurrence.
+    ForumResult<bool> record_feedback(ForumStore& store, std::int64_t now_ms, const OccurrenceRef& occurrence,
+                                      std::string_view member_key, int rating) const;
+
     /// Sets a member's own zone (a valid IANA name).
     ForumResult<bool> set_member_zone(ForumStore& store, std::string_view member_key, std::string_view tz) const;
 

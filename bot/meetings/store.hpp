@@ -55,6 +55,12 @@ public:
     virtual std::int64_t seated(std::int64_t series_id, std::string_view occurrence) = 0;
     /// The first waitlisted member (earliest since_ms).
     virtual std::optional<RsvpRow> first_waitlisted(std::int64_t series_id, std::string_view occurrence) = 0;
+    /// Records that a member came (source 1: marked by a moderator, 2: said so themselves); once per occurrence.
+    virtual void mark_attendance(std::int64_t series_id, std::string_view occurrence, std::string_view member_key,
+                                 int source, std::int64_t now_ms) = 0;
+    /// A member's 1–5 rating of an occurrence (replacing an earlier one).
+    virtual void save_feedback(std::int64_t series_id, std::string_view occurrence, std::string_view member_key,
+                               int rating, std::string_view comment, std::int64_t now_ms) = 0;
     /// The member's own zone, if they set one.
     virtual std::optional<std::string> member_zone(std::string_view member_key) = 0;
     virtual void set_member_zone(std::string_view member_key, std::string_view tz) = 0;

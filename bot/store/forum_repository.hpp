@@ -65,10 +65,10 @@ public:
     std::vector<RsvpRecipient> reminder_recipients(std::int64_t series_id, std::string_view occurrence);
 
     void mark_attendance(std::int64_t series_id, std::string_view occurrence, std::string_view member_key,
-                         int source, std::int64_t now_ms);
+                         int source, std::int64_t now_ms) override;
     std::int64_t attendance_count(std::int64_t series_id, std::string_view occurrence);
     void save_feedback(std::int64_t series_id, std::string_view occurrence, std::string_view member_key, int rating,
-                       std::string_view comment, std::int64_t now_ms);
+                       std::string_view comment, std::int64_t now_ms) override;
     void add_recap(std::int64_t series_id, std::string_view occurrence, std::string_view member_key,
                    std::string_view kind, std::string_view body, std::int64_t now_ms);
 

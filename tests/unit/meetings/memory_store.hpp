@@ -34,6 +34,8 @@ public:
     std::map<std::int64_t, std::vector<ForumOverrideRow>> override_rows;
     std::vector<RsvpRow> rsvps;
     std::map<std::string, std::string, std::less<>> zones;
+    std::vector<std::string> attendance;  ///< "series|occurrence|member|source"
+    std::map<std::string, int> ratings;   ///< "series|occurrence|member" → rating
 
     std::int64_t insert_series(const ForumSeriesRow& row, std::int64_t now_ms) override {
         ForumSeriesRow r = row;
@@ -124,6 +126,20 @@ public:
             }
         }
         return best;
+    }
+    void mark_attendance(std::int64_t series_id, std::string_view occurrence, std::string_view member_key, int source,
+                         std::int64_t /*now_ms*/) override {
+        const auto key = std::to_string(series_id) + "|" + std::string(occurrence) + "|" + std::string(member_key);
+        for (const auto& a : attendance) {
+            if (a.starts_with(key + "|")) {
+                return;
+            }
+        }
+        attendance.push_back(key + "|" + std::to_string(source));
+    }
+    void save_feedback(std::int64_t series_id, std::string_view occurrence, std::string_view member_key, int rating,
+                       std::string_view /*comment*/, std::int64_t /*now_ms*/) override {
+        ratings[std::to_string(series_id) + "|" + std::string(occurrence) + "|" + std::string(member_key)] = rating;
     }
     std::optional<std::string> member_zone(std::string_view member_key) override {
         auto it = zones.find(member_key);

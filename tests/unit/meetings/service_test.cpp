@@ -131,6 +131,23 @@ TEST_F(ForumDecider, RsvpWaitlistAndPromotion) {
     EXPECT_TRUE(service.rsvp(store, kNow + 40 * kDay, "amina", {jan, RsvpStatus::kAccepted}).closed) << "over";
 }
 
+TEST_F(ForumDecider, AttendanceAndFeedbackOnlyForRealOccurrences) {
+    const auto id = *service.create_series(store, jobs, kNow, monthly(), {});
+    const OccurrenceRef jan{id, forums::parse_local_basic("20270107T150000").value()};
+    EXPECT_TRUE(service.record_attendance(store, kNow, jan, "amina", ForumsService::Attendance::kSelf));
+    EXPECT_TRUE(service.record_attendance(store, kNow, jan, "amina", ForumsService::Attendance::kByModerator));
+    EXPECT_EQ(store.attendance, std::vector<std::string>{"1|20270107T150000|amina|2"}) << "once per occurrence";
+    EXPECT_TRUE(service.record_feedback(store, kNow, jan, "amina", 4));
+    EXPECT_EQ((store.ratings["1|20270107T150000|amina"]), 4);
+    EXPECT_EQ(service.record_feedback(store, kNow, jan, "amina", 9).error().problem, Problem::kOther);
+    const OccurrenceRef forged{id, forums::parse_local_basic("20270108T150000").value()};
+    EXPECT_EQ(service.record_attendance(store, kNow, forged, "amina", ForumsService::Attendance::kSelf).error().problem,
+              Problem::kNotAnOccurrence);
+    const OccurrenceRef unknown{99, jan.original};
+    EXPECT_EQ(service.record_feedback(store, kNow, unknown, "amina", 3).error().problem, Problem::kNoSeries);
+    EXPECT_EQ(store.attendance.size(), 1u);
+}
+
 TEST_F(ForumDecider, MemberZone) {
     EXPECT_TRUE(service.set_member_zone(store, "amina", "America/Bogota"));
     EXPECT_EQ(store.member_zone("amina"), "America/Bogota");
