@@ -166,7 +166,7 @@ public:
     /// Replaces a series' fields (sequence bumped) and re-plans its jobs.
     ForumResult<bool> update_series(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms,
                                     store::ForumSeriesRow row, const std::vector<store::ForumText>& texts);
-    /// Cancels the whole series: waiting jobs dropped, those who said Going or Maybe told.
+    /// Cancels the whole series: waiting jobs dropped; the room and everyone who answered are told.
     ForumResult<bool> cancel_series(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms,
                                     std::int64_t id);
     /// Cancels one occurrence (named by its rule-generated local start) without touching the series.

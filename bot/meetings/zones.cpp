@@ -12,7 +12,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <utility>
 
@@ -103,9 +105,33 @@ std::string iana_of(const std::string& cldr) {
     return cldr;
 }
 
+std::string exemplar_city(std::string_view tz, std::string_view language);
+
 }  // namespace
 
 std::string zone_city(std::string_view tz, std::string_view language) {
+    // Every forum time shown names its city: remember the few (language, zone) pairs in use.
+    static std::mutex mutex;
+    static std::map<std::string, std::string, std::less<>> cache;
+    std::string key(language);
+    key.append("|").append(tz);
+    {
+        const std::lock_guard lock(mutex);
+        if (const auto it = cache.find(key); it != cache.end()) {
+            return it->second;
+        }
+    }
+    std::string city = exemplar_city(tz, language);
+    const std::lock_guard lock(mutex);
+    if (cache.size() < 4096) {
+        cache.emplace(std::move(key), city);
+    }
+    return city;
+}
+
+namespace {
+
+std::string exemplar_city(std::string_view tz, std::string_view language) {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::TimeZoneNames> names(icu::TimeZoneNames::createInstance(locale_of(language), status));
     if (U_SUCCESS(status) && names) {
@@ -122,6 +148,8 @@ std::string zone_city(std::string_view tz, std::string_view language) {
     std::replace(name.begin(), name.end(), '_', ' ');
     return name;
 }
+
+}  // namespace
 
 std::string region_of_number(std::string_view digits) {
     if (!digits.empty() && digits.front() == '+') {
