@@ -14,6 +14,7 @@
 #include "bot/academy/quiz_odds.hpp"
 #include "bot/core/crypto.hpp"
 #include "bot/core/window.hpp"
+#include "bot/core/text.hpp"
 
 namespace delvex::academy {
 namespace {
@@ -32,14 +33,7 @@ constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
 using Vars = std::vector<std::pair<std::string, std::string>>;
 
-std::string trim(std::string_view s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) {
-        return {};
-    }
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
+using core::trim;
 
 std::string date_of(std::int64_t ms) {
     const std::time_t t = static_cast<std::time_t>(ms / 1000);

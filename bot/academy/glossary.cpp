@@ -2,6 +2,7 @@
 
 #include "bot/academy/answers.hpp"
 #include "bot/academy/limits.hpp"
+#include "bot/core/text.hpp"
 
 #include <algorithm>
 #include <map>
@@ -10,13 +11,7 @@
 namespace delvex::academy {
 namespace {
 
-std::string trim(const std::string& s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-        return {};
-    }
-    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
+using core::trim;
 
 bool is_language(std::string_view lang) {
     return std::find(kLanguages.begin(), kLanguages.end(), lang) != kLanguages.end();

@@ -14,6 +14,7 @@
 #include "bot/academy/limits.hpp"
 #include "bot/academy/media.hpp"
 #include "bot/academy/openers.hpp"
+#include "bot/core/text.hpp"
 
 namespace delvex::academy {
 namespace {
@@ -44,14 +45,7 @@ bool is_language(std::string_view lang) {
     return std::find(kLanguages.begin(), kLanguages.end(), lang) != kLanguages.end();
 }
 
-std::string trim(std::string s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-        return {};
-    }
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return s.substr(first, last - first + 1);
-}
+using core::trim;
 
 bool valid_id(std::string_view id) {
     if (id.empty() || id.size() > kMaxIdLength || id.front() == '-' || id.back() == '-') {

@@ -31,6 +31,7 @@
 #include "bot/whatsapp/fake_graph.hpp"
 #include "bot/whatsapp/signature.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
+#include "bot/core/text.hpp"
 
 namespace delvex::app {
 namespace {
@@ -200,13 +201,7 @@ std::optional<std::string> mime_of(const std::string& path, bool voice) {
     return std::nullopt;
 }
 
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) {
-        return {};
-    }
-    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
+using core::trim;
 
 void wait_quiet(Service& service, const whatsapp::FakeGraph& fake) {
     // The bot works asynchronously; wait (bounded) until it has applied the update and sent its answers.

@@ -13,6 +13,7 @@
 #include "bot/community/alias_spoof.hpp"
 #include "bot/community/csv.hpp"
 #include "bot/community/language.hpp"
+#include "bot/core/text.hpp"
 #include "bot/community/regions.hpp"
 #include "bot/core/clock.hpp"
 #include "bot/core/i18n.hpp"
@@ -29,16 +30,11 @@ struct Row {
 };
 
 std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
+    return core::lower_ascii(std::move(s));
 }
 
-std::string trimmed(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) {
-        return {};
-    }
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+std::string trimmed(std::string_view s) {
+    return core::trim(s);
 }
 
 const char* alias_message(const std::string& key) {

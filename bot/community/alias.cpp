@@ -8,10 +8,6 @@
 
 namespace delvex::community {
 
-std::size_t utf8_length(std::string_view s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 std::string tidy_alias(std::string_view alias) {
     std::string out;

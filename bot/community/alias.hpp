@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include "bot/core/text.hpp"
 
 namespace delvex::community {
 
@@ -19,7 +20,7 @@ std::string tidy_alias(std::string_view alias);
 /// "mamagold" are the same alias.
 std::string alias_key(std::string_view alias);
 
-/// Number of characters (UTF-8 code points).
-std::size_t utf8_length(std::string_view s);
+/// Number of characters (UTF-8 code points): the one of bot/core/text.hpp.
+using core::utf8_length;
 
 }  // namespace delvex::community

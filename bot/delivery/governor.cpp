@@ -150,13 +150,6 @@ bool needs_window(const core::OutgoingMessage& message) {
     return !std::holds_alternative<core::OutgoingTemplate>(message.body);
 }
 
-std::size_t utf8_length(std::string_view text) {
-    std::size_t n = 0;
-    for (const char c : text) {
-        n += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1 : 0;
-    }
-    return n;
-}
 
 bool coalescable(const core::OutgoingMessage& message) {
     return std::holds_alternative<core::OutgoingText>(message.body) && message.context_message_id.empty() &&

@@ -15,6 +15,7 @@
 #include "bot/core/clock.hpp"
 #include "bot/core/outgoing.hpp"
 #include "bot/core/window.hpp"
+#include "bot/core/text.hpp"
 
 namespace delvex::delivery {
 
@@ -117,8 +118,8 @@ Window window_state(std::int64_t last_inbound, core::TimePoint now);
 /// Whether a message needs an open window (everything but a template).
 bool needs_window(const core::OutgoingMessage& message);
 
-/// Unicode code points in UTF-8 text (Meta's limits count characters).
-std::size_t utf8_length(std::string_view text);
+/// Unicode code points in UTF-8 text (Meta's limits count characters): the one of bot/core/text.hpp.
+using core::utf8_length;
 
 /// Whether a message may be merged with its neighbours: a plain text, no quote, no callback data.
 bool coalescable(const core::OutgoingMessage& message);

@@ -9,6 +9,7 @@
 #include "bot/delivery/codec.hpp"
 #include "bot/store/community_repository.hpp"
 #include "bot/store/tip_repository.hpp"
+#include "bot/core/text.hpp"
 
 namespace delvex::events {
 namespace {
@@ -40,13 +41,7 @@ std::string cut_bytes(std::string s, std::size_t n) {
     return s + "…";
 }
 
-std::string trim(std::string_view s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) {
-        return {};
-    }
-    return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
+using core::trim;
 
 bool is_tip_word(const Context& ctx, std::string_view lang, std::string_view word) {
     const std::string norm = academy::normalize_answer(word);

@@ -85,44 +85,6 @@ std::string error_text(const core::Catalog& catalog, std::string_view lang, cons
                         {{"error", catalog.text(lang, meetings::problem_key(error.problem))}});
 }
 
-std::string trim(std::string_view s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) {
-        return {};
-    }
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
-
-std::string lower_ascii(std::string s) {
-    for (auto& c : s) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return s;
-}
-
-std::string clip(std::string_view s, std::size_t n) {
-    std::size_t points = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-            if (points == n) {
-                return std::string(s.substr(0, i));
-            }
-            ++points;
-        }
-    }
-    return std::string(s);
-}
-
-std::string one_line(std::string_view s) {
-    std::string out(s);
-    std::replace(out.begin(), out.end(), '\n', ' ');
-    std::replace(out.begin(), out.end(), '\r', ' ');
-    return trim(out);
-}
-
 std::vector<std::string> words_of(std::string_view list) {
     std::vector<std::string> out;
     std::size_t start = 0;

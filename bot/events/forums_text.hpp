@@ -15,6 +15,7 @@
 #include "bot/meetings/errors.hpp"
 #include "bot/store/forum_repository.hpp"
 #include "forums/zone.hpp"
+#include "bot/core/text.hpp"
 
 namespace delvex::events::forums_text {
 
@@ -49,12 +50,11 @@ core::ReplyButtons rsvp_buttons(const core::Catalog& catalog, std::string_view l
 /// A refused operation in the member's language (forums.errors.*; the English message is for logs and the API).
 std::string error_text(const core::Catalog& catalog, std::string_view lang, const meetings::ForumError& error);
 
-std::string trim(std::string_view s);
-std::string lower_ascii(std::string s);
-/// At most `n` code points of `s` (button and list titles have hard limits).
-std::string clip(std::string_view s, std::size_t n);
-/// `s` on one line (line breaks as spaces), trimmed.
-std::string one_line(std::string_view s);
+// The core text toolkit (bot/core/text.hpp): button and list titles have hard limits in code points.
+using core::clip;
+using core::lower_ascii;
+using core::one_line;
+using core::trim;
 /// Words separated by '|' in a locale value ("forum|forums|next forum").
 std::vector<std::string> words_of(std::string_view list);
 

@@ -1,4 +1,5 @@
 #include "bot/whatsapp/fake_graph_rules.hpp"
+#include "bot/core/text.hpp"
 
 #include <algorithm>
 #include <set>
@@ -222,9 +223,7 @@ Refusal review_refusal(std::string user_msg) {
 }  // namespace
 
 std::size_t code_points(std::string_view utf8) {
-    return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-    }));
+    return core::utf8_length(utf8);
 }
 
 std::optional<std::size_t> max_media_bytes(std::string_view mime) {
