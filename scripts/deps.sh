@@ -63,3 +63,10 @@ if [ ${#missing[@]} -gt 0 ] || [ "$need_boost" -eq 1 ]; then
   echo "delvex: installing ${missing[*]}" >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Boost.URL: Boost 1.81 (Debian 12) compiles it from its headers; newer releases ship it as a library.
+if [ ! -e /usr/include/boost/url/src.hpp ] && ! installed libboost-url-dev; then
+  $SUDO apt-get update -qq
+  echo "delvex: installing libboost-url-dev" >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libboost-url-dev >/dev/null
+fi

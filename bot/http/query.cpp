@@ -26,6 +26,8 @@ std::string query_param(std::string_view target, std::string_view name) {
 
 }  // namespace delvex::http
 
-// Boost.URL's compiled part, once in the program (header-only use; Debian ships no libboost_url for 1.81
-// unless libboost-url1.81-dev is added).
+// Boost.URL's compiled part: Boost 1.81 (Debian 12) can build it from its headers, once in the program; where
+// the headers no longer offer that, CMakeLists.txt links the library (libboost-url-dev) instead.
+#if __has_include(<boost/url/src.hpp>)
 #include <boost/url/src.hpp>  // NOLINT(misc-include-cleaner)
+#endif
