@@ -67,6 +67,14 @@ store::ModerationRepository& Moderation::repo(Context& ctx) {
 }
 
 bool Moderation::on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) {
+    if (regions_.is_admin(member.member_key)) {
+        // `admins:` in regions.yaml: marked admin in the database too, so that alerts reach them from the
+        // first message of theirs this feature sees.
+        auto& store = repo(ctx);
+        if (const auto me = store.person_by_key(member.member_key); me && !me->admin) {
+            store.set_admin(me->id);
+        }
+    }
     moderation::Request request;
     bool report = false;
     if (!message.reply_id.empty()) {
@@ -89,13 +97,9 @@ bool Moderation::on_message(Context& ctx, const store::MemberRow& member, const 
         return false;
     }
     auto& store = repo(ctx);
-    auto me = store.person_by_key(member.member_key);
+    const auto me = store.person_by_key(member.member_key);
     if (!me) {
         return false;
-    }
-    if (regions_.is_admin(me->key) && !me->admin) {
-        store.set_admin(me->id);  // `admins:` in regions.yaml: an admin everywhere the database is read
-        me->admin = true;
     }
     auto unit = store.unit();
     const std::string ref = core::message_ref(message.id);
