@@ -235,6 +235,14 @@ Effects Decider::command(ModerationStore& store, const Person& actor, const Requ
                 help(t);
                 break;
             }
+            if (!tapped) {
+                // A name is one to three words: "lift with your legs, not your back" is a post.
+                std::string name = argument;
+                trailing_room(name);
+                if (std::count(name.begin(), name.end(), ' ') > 2) {
+                    break;
+                }
+            }
             t.fx.handled = true;
             on_member(t, verb, argument, request.button);
             break;

@@ -271,7 +271,7 @@ TEST_P(ModerationScenario, AReportReachesAModeratorOutsideTheWindowAsATemplateTh
 }
 
 INSTANTIATE_TEST_SUITE_P(Languages, ModerationScenario, ::testing::Values(kEnglish, kFrench),
-                         [](const auto& info) { return info.param.lang; });
+                         [](const ::testing::TestParamInfo<Words>& p) { return p.param.lang; });
 
 }  // namespace
 }  // namespace delvex

@@ -381,6 +381,7 @@ TEST_F(DeciderTest, HoldBanAndLiftAMemberAndTheLastActionsShowAliases) {
     EXPECT_TRUE(any_contains(texts_to(fx, amina_.key), "lifted the limit"));
     fx = typed(mod_, Verb::kLift, "Amina");
     EXPECT_TRUE(any_contains(texts_to(fx, mod_.key), "has no hold, removal or ban"));
+    EXPECT_FALSE(typed(mod_, Verb::kLift, "with your legs, not your back").handled) << "a post, not a name";
     typed(mod_, Verb::kHold, "Baraka");
     EXPECT_EQ(store_.seat(3, "east-africa")->standing, Standing::kHeld);
 
