@@ -118,6 +118,15 @@ bool Moderation::on_message(Context& ctx, const store::MemberRow& member, const 
     return true;
 }
 
+void Moderation::menu(Context& ctx, const store::MemberRow& member, std::vector<core::ListRow>& rows) {
+    auto& store = repo(ctx);
+    if (const auto me = store.person_by_key(member.member_key)) {
+        if (auto row = decider_.menu_row(store, *me)) {
+            rows.push_back(std::move(*row));
+        }
+    }
+}
+
 void Moderation::held(Context& ctx, std::int64_t post_id) {
     auto& store = repo(ctx);
     auto unit = store.unit();

@@ -43,6 +43,8 @@ public:
 
     std::string_view name() const override { return "moderation"; }
     bool on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) override;
+    /// A moderator's main menu gets a row that opens the QUEUE.
+    void menu(Context& ctx, const store::MemberRow& member, std::vector<core::ListRow>& rows) override;
 
     void set_rooms(RoomsPort port) { rooms_ = std::move(port); }
     /// A post was held on arrival: its room's moderators get it with Approve / Reject buttons (a template when

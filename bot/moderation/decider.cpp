@@ -130,6 +130,17 @@ std::vector<std::string> Decider::moderated(ModerationStore& store, const Person
     return out;
 }
 
+std::optional<core::ListRow> Decider::menu_row(ModerationStore& store, const Person& actor) const {
+    const auto rooms = moderated(store, actor);
+    if (rooms.empty()) {
+        return std::nullopt;
+    }
+    const auto waiting = store.queue(rooms, settings_.queue_size).size();
+    return core::ListRow{encode(Button{Verb::kQueue, 0, {}, 0}), clip(text(actor.language, "moderation.menu_title"), 24),
+                         clip(text(actor.language, "moderation.menu_description", {{"count", std::to_string(waiting)}}),
+                              72)};
+}
+
 bool Decider::moderates_any(ModerationStore& store, const Person& actor) const {
     return !moderated(store, actor).empty();
 }

@@ -69,6 +69,10 @@ public:
     /// A post was held on arrival (a new or held member's): its room's moderators are asked.
     Effects held(ModerationStore& store, std::int64_t post_id) const;
 
+    /// The main-menu row that opens the QUEUE, for a member who moderates (with how many posts wait); nullopt
+    /// for everyone else.
+    std::optional<core::ListRow> menu_row(ModerationStore& store, const Person& actor) const;
+
     /// Whether the member moderates any room (or is an admin).
     bool moderates_any(ModerationStore& store, const Person& actor) const;
     /// Whether the member moderates this room (or is an admin).

@@ -429,6 +429,17 @@ TEST_F(DeciderTest, OnlyAdminsAppointAndDemoteModerators) {
     EXPECT_FALSE(decider_.moderates_any(store_, store_.people[2]));
 }
 
+TEST_F(DeciderTest, AModeratorsMenuHasARowThatOpensTheQueue) {
+    EXPECT_FALSE(decider_.menu_row(store_, amina_));
+    store_.add_post(70, "east-africa", 2, PostStatus::kHeld, "waits");
+    const auto row = decider_.menu_row(store_, mod_);
+    ASSERT_TRUE(row);
+    EXPECT_EQ(parse(row->id)->verb, Verb::kQueue);
+    EXPECT_NE(row->description.find("1 waiting"), std::string::npos) << row->description;
+    const auto fx = tapped(mod_, *parse(row->id));
+    EXPECT_TRUE(any_contains(texts_to(fx, mod_.key), "#70"));
+}
+
 TEST_F(DeciderTest, AHeldPostAsksEveryModeratorWithTheFileFirstThenTheButtons) {
     store_.add_post(60, "east-africa", 2, PostStatus::kHeld, "");
     store_.posts[60].kind = "image";
