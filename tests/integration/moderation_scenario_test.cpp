@@ -169,6 +169,38 @@ TEST_P(ModerationScenario, LiftUndoesABanAndAHold) {
     EXPECT_EQ(count_containing(amina, "This one does not"), 1u);
 }
 
+TEST_P(ModerationScenario, LiftAlsoDropsTheBanKeptForTheNumberOfAMemberWhoWasForgotten) {
+    join(mod, "Neema");
+    join(amina, "Amina");
+    join(baraka, "Baraka");
+    say(mod, w().ban + " Amina");
+    choose(amina, "rooms:forget:yes", "Yes");  // FORGET ME: the ban is kept for her number only
+    {
+        SQLite::Database db(dir.file(db_file));
+        EXPECT_EQ(db.execAndGet("SELECT count(*) FROM identity_bars WHERE room = 'east-africa'").getInt(), 1);
+    }
+    // She comes back from the same number: East Africa refuses her, she settles in West Africa.
+    say(amina, "hello again");
+    choose(amina, "rooms:lang:" + w().lang, w().lang);
+    choose(amina, "rooms:room:east-africa", "East Africa");
+    choose(amina, "rooms:room:west-africa", "West Africa");
+    say(amina, "Amina");
+    choose(amina, "rooms:consent:yes", "yes");
+    {
+        SQLite::Database db(dir.file(db_file));
+        EXPECT_EQ(db.execAndGet("SELECT r.state FROM room_members r JOIN members m ON m.id = r.member_id WHERE "
+                                "r.room = 'east-africa' AND m.member_key = '254700000001'").getInt(),
+                  3) << "refused by the kept ban";
+    }
+    say(mod, w().lift + " Amina " + w().east);
+    EXPECT_NE(to(mod).back().text.find(w().lifted), std::string::npos) << to(mod).back().text;
+    SQLite::Database db(dir.file(db_file));
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM identity_bars WHERE room = 'east-africa'").getInt(), 0);
+    choose(amina, "rooms:room:east-africa", "East Africa");
+    say(amina, "Glad to be back");
+    EXPECT_EQ(count_containing(baraka, "Glad to be back"), 1u);
+}
+
 TEST_P(ModerationScenario, AModeratorOfTwoRoomsIsAskedWhichOneOrNamesIt) {
     join(mod, "Neema");
     join(amina, "Amina");
