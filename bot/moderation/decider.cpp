@@ -305,7 +305,7 @@ void Decider::queue(Turn& t) const {
     for (const auto& p : items) {
         ++n;
         const std::string shown =
-            clip(p.body.empty() ? text(t.lang(), "rooms.kind_" + p.kind) : p.body, 80);
+            clip(p.body.empty() ? text(t.lang(), "rooms.kind_" + p.kind) : p.body, 60);
         const std::string alias = p.author_alias.empty() ? text(t.lang(), "rooms.deleted") : p.author_alias;
         const bool reported = p.open_reports > 0;
         body += "\n" + text(t.lang(), reported ? "moderation.queue_reported" : "moderation.queue_held",
@@ -552,8 +552,9 @@ void Decider::log(Turn& t) const {
         const auto local = tz->to_local(date::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{l.at_ms}});
         const std::string when = date::format("%d/%m %H:%M", date::floor<std::chrono::minutes>(local));
         // Reporters stay anonymous, even to moderators; automatic holds have no author.
-        const bool anonymous = l.action == "report" || l.action == "autohold" || l.actor.empty();
-        const std::string who = anonymous ? text(t.lang(), "moderation.someone") : "*" + l.actor + "*";
+        const std::string who = l.action == "autohold"                     ? std::string("⛔")
+                                : l.action == "report" || l.actor.empty() ? text(t.lang(), "moderation.someone")
+                                                                          : "*" + l.actor + "*";
         const std::string action = catalog_.has(t.lang(), "moderation.verb_" + l.action) ||
                                            catalog_.has("en", "moderation.verb_" + l.action)
                                        ? text(t.lang(), "moderation.verb_" + l.action)

@@ -350,6 +350,14 @@ TEST_F(DeciderTest, ThreeDistinctReportsHideAPostUntilAModeratorKeepsOrTakesItDo
     const auto& buttons = std::get<core::ReplyButtons>(alert->body).buttons;
     EXPECT_EQ(parse(buttons.at(1).id)->verb, Verb::kTakeDown);
 
+    const auto log = texts_to(typed(mod_, Verb::kLog, ""), mod_.key);
+    ASSERT_EQ(log.size(), 1u);
+    EXPECT_NE(log[0].find("⛔ hidden after reports #40"), std::string::npos) << log[0];
+    EXPECT_NE(log[0].find("a member reported #40"), std::string::npos) << log[0];
+    for (const char* reporter : {"Baraka", "Chloe", "Didier"}) {
+        EXPECT_EQ(log[0].find(reporter), std::string::npos) << "reporters stay anonymous: " << log[0];
+    }
+
     fx = tapped(mod_, Button{Verb::kApprove, 40, {}, 0});  // keep
     EXPECT_EQ(store_.posts[40].status, PostStatus::kRelayed);
     EXPECT_TRUE(store_.reports[40].empty());
