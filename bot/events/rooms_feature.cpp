@@ -631,30 +631,7 @@ bool Rooms::interactive(Turn& t) {
         answer_contacts(t, id.substr(15));
         return true;
     }
-    if (id.starts_with("rooms:mod:")) {
-        const auto rest = id.substr(10);
-        const auto colon = rest.find(':');
-        const auto action = rest.substr(0, colon);
-        const std::string arg = colon == std::string_view::npos ? std::string() : std::string(rest.substr(colon + 1));
-        moderate(t, action == "approve" ? Command::kApprove : Command::kReject, arg);
-        return true;
-    }
     return true;
-}
-
-bool Rooms::moderates_any(Turn& t) const {
-    if (t.me.admin) {
-        return true;
-    }
-    for (const auto& room : regions_.rooms()) {
-        if (regions_.is_configured_moderator(room.id, t.me.key)) {
-            return true;
-        }
-    }
-    const auto memberships = t.repo.memberships(t.me.id);
-    return std::any_of(memberships.begin(), memberships.end(), [](const store::Membership& m) {
-        return m.role == store::RoomRole::kModerator && m.state == MembershipState::kActive;
-    });
 }
 
 bool Rooms::command(Turn& t, const community::ParsedCommand& parsed) {
@@ -783,21 +760,6 @@ bool Rooms::command(Turn& t, const community::ParsedCommand& parsed) {
             t.send("rooms.forget", b);
             return true;
         }
-        case Command::kReport:
-            report(t);
-            return true;
-        case Command::kApprove:
-        case Command::kReject:
-        case Command::kSilence:
-        case Command::kRemove:
-        case Command::kBan:
-        case Command::kAnnounce:
-        case Command::kAnnounceAll:
-            if (parsed.argument.empty() || !moderates_any(t)) {
-                return false;  // from a member, "toa maoni …" or "reject the offer" is a post
-            }
-            moderate(t, parsed.command, parsed.argument);
-            return true;
         case Command::kStart:
             // Not stopped (the gate answers those): "start" is a way in, so the menu, not "on again".
             send_menu(t);
@@ -1013,20 +975,8 @@ void Rooms::publish(Turn& t, const store::Post& post, const community::Room& roo
     auto& repo = t.repo;
     const community::Room* room = &room_ref;
     if (hold) {
-        for (const auto& mod : repo.moderators(room->id)) {
-            // What they judge: the photo or voice note itself, then the words and the buttons.
-            show_to_moderator(t.ctx, post, mod, "rooms.heldmedia:" + std::to_string(post.id));
-            core::ReplyButtons b;
-            std::string shown = post.body.empty() ? text(mod.language, "rooms.kind_" + post.kind) : post.body;
-            b.body = clip(text(mod.language, "rooms.held_to_mods",
-                               {{"room", room->name(mod.language)},
-                                {"alias", post.author_alias},
-                                {"post", std::to_string(post.id)},
-                                {"text", shown}}),
-                          1024);
-            b.buttons.push_back({"rooms:mod:approve:" + std::to_string(post.id), clip(text(mod.language, "rooms.approve"), 20)});
-            b.buttons.push_back({"rooms:mod:reject:" + std::to_string(post.id), clip(text(mod.language, "rooms.reject"), 20)});
-            t.ctx.outbox.send("rooms.held:" + std::to_string(post.id), to(mod.key, b));
+        if (on_held_) {
+            on_held_(t.ctx, post.id);  // the room's moderators are asked (bot/events/moderation_feature)
         }
         t.say("rooms.held", text(t.lang(), "rooms.held", {{"room", room->name(t.lang())}}));
         return;
@@ -1084,142 +1034,6 @@ void Rooms::react(Turn& t) {
     }
     core::OutgoingReaction r{target->wamid, t.msg.reaction_emoji};
     t.ctx.outbox.send("rooms.react:" + core::message_ref(t.msg.id), to(author->key, r));
-}
-
-void Rooms::report(Turn& t) {
-    std::optional<store::Post> target;
-    if (t.msg.context) {
-        target = t.repo.post_by_wamid(t.msg.context->id);
-    }
-    if (!target) {
-        t.say("rooms.report_how", text(t.lang(), "rooms.report_no_quote"));
-        return;
-    }
-    if (t.repo.report(target->id, t.me.id, t.ctx.now_ms)) {
-        const auto* room = regions_.find(target->room);
-        for (const auto& mod : t.repo.moderators(target->room)) {
-            const std::string shown = target->body.empty() ? text(mod.language, "rooms.kind_" + target->kind) : target->body;
-            // The reporter is never named: moderators see the post and its author only (its file once).
-            show_to_moderator(t.ctx, *target, mod, "rooms.reportmedia:" + std::to_string(target->id));
-            t.ctx.outbox.text("rooms.report:" + std::to_string(target->id) + ":" + std::to_string(t.me.id), mod.key,
-                              text(mod.language, "rooms.report_to_mods",
-                                   {{"room", room != nullptr ? room->name(mod.language) : target->room},
-                                    {"post", std::to_string(target->id)},
-                                    {"alias", target->author_alias},
-                                    {"text", shown}}));
-        }
-        t.repo.log_action(t.me.id, "report", target->room, target->id, {}, t.ctx.now_ms);
-    }
-    t.say("rooms.report_thanks", text(t.lang(), "rooms.report_thanks"));
-}
-
-void Rooms::moderate(Turn& t, Command command, const std::string& argument) {
-    auto& repo = t.repo;
-    auto is_moderator = [&](const std::string& room_id) {
-        if (t.me.admin || regions_.is_configured_moderator(room_id, t.me.key)) {
-            return true;
-        }
-        const auto m = repo.membership(room_id, t.me.id);
-        return m && m->role == store::RoomRole::kModerator && m->state == MembershipState::kActive;
-    };
-    if (command == Command::kApprove || command == Command::kReject) {
-        std::string digits;
-        for (char c : argument) {
-            if (c >= '0' && c <= '9') {
-                digits += c;
-            }
-        }
-        const auto post = digits.empty() || digits.size() > 15 ? std::nullopt : repo.post(std::stoll(digits));
-        if (!post) {
-            t.say("rooms.mod_unknown_post", text(t.lang(), "rooms.mod_unknown_post"));
-            return;
-        }
-        const auto* room = regions_.find(post->room);
-        if (!is_moderator(post->room)) {
-            t.say("rooms.not_moderator",
-                  text(t.lang(), "rooms.not_moderator", {{"room", room != nullptr ? room->name(t.lang()) : post->room}}));
-            return;
-        }
-        if (post->state != PostState::kHeld) {
-            t.say("rooms.mod_done_already", text(t.lang(), "rooms.mod_done_already", {{"post", digits}}));
-            return;
-        }
-        const auto author = repo.profile(post->author_id);
-        if (command == Command::kApprove) {
-            repo.set_post_state(post->id, PostState::kRelayed);
-            auto relayed = *post;
-            relayed.state = PostState::kRelayed;
-            relay(t.ctx, repo, relayed);
-            t.say("rooms.mod_approved", text(t.lang(), "rooms.approved", {{"post", digits}}));
-        } else {
-            repo.set_post_state(post->id, PostState::kRejected);
-            if (author && !author->stopped) {
-                t.ctx.outbox.text("rooms.rejected:" + digits, author->key, text(author->language, "rooms.your_post_rejected"));
-            }
-            t.say("rooms.mod_rejected", text(t.lang(), "rooms.rejected", {{"post", digits}}));
-        }
-        repo.log_action(t.me.id, command == Command::kApprove ? "approve" : "reject", post->room, post->id, {},
-                        t.ctx.now_ms);
-        return;
-    }
-    const std::string room_id = t.me.current_room;
-    const auto* room = regions_.find(room_id);
-    if (room == nullptr) {
-        t.say("rooms.no_room", text(t.lang(), "rooms.no_room"));
-        return;
-    }
-    if (command == Command::kAnnounceAll ? !t.me.admin : !is_moderator(room_id)) {
-        t.say("rooms.not_moderator", text(t.lang(), "rooms.not_moderator", {{"room", room->name(t.lang())}}));
-        return;
-    }
-    if (command == Command::kAnnounce || command == Command::kAnnounceAll) {
-        std::vector<const community::Room*> targets;
-        if (command == Command::kAnnounce) {
-            targets.push_back(room);
-        } else {
-            for (const auto& r : regions_.rooms()) {
-                targets.push_back(&r);
-            }
-        }
-        std::size_t sent = 0;
-        for (const auto* r : targets) {
-            for (const auto& m : repo.room_members(r->id, 0)) {
-                if (m.mode == DeliveryMode::kMuted && m.id != t.me.id) {
-                    continue;
-                }
-                const std::string body = text(m.language, "rooms.announcement", {{"room", r->name(m.language)}}) +
-                                         "\n" + argument;
-                // An announcement also reaches members outside their window (as the configured template).
-                if (t.ctx.outbox.text("rooms.announce:" + core::message_ref(t.msg.id), m.key, clip(body, 4000), "rooms.announce")) {
-                    ++sent;
-                }
-            }
-        }
-        repo.log_action(t.me.id, command == Command::kAnnounce ? "announce" : "announce_all", room_id, std::nullopt,
-                        argument, t.ctx.now_ms);
-        t.say("rooms.announced", text(t.lang(), "rooms.announced", {{"count", std::to_string(sent)}}));
-        return;
-    }
-    // silence / remove / ban a member by alias, in the moderator's current room.
-    const auto target = repo.by_alias(community::tidy_alias(argument));
-    const auto membership = target ? repo.membership(room_id, target->id) : std::nullopt;
-    if (!target || !membership) {
-        t.say("rooms.mod_unknown_alias", text(t.lang(), "rooms.mod_unknown_alias",
-                                              {{"alias", argument}, {"room", room->name(t.lang())}}));
-        return;
-    }
-    const auto state = command == Command::kSilence  ? MembershipState::kSilenced
-                       : command == Command::kRemove ? MembershipState::kRemoved
-                                                     : MembershipState::kBanned;
-    const char* action = command == Command::kSilence ? "silence" : command == Command::kRemove ? "remove" : "ban";
-    repo.set_membership_state(room_id, target->id, state);
-    repo.log_action(t.me.id, action, room_id, target->id, target->alias, t.ctx.now_ms);
-    if (!target->stopped) {
-        t.ctx.outbox.text(std::string("rooms.moderated:") + action + ":" + core::message_ref(t.msg.id), target->key,
-                          text(target->language, std::string("rooms.you_") + action, {{"room", room->name(target->language)}}));
-    }
-    t.say("rooms.moderated", text(t.lang(), std::string("rooms.mod_") + action,
-                                  {{"alias", target->alias}, {"room", room->name(t.lang())}}));
 }
 
 // ---- digests ----------------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 // The regional rooms, as two features: the gate, asked first about every message (STOP and START win over
 // everything; onboarding: language → room → alias → consent; catching up on missed posts), and the rooms
-// themselves, asked last (commands, the menu, moderation, and relaying posts to the room under the
-// author's alias).
+// themselves, asked last (commands, the menu, and relaying posts to the room under the author's alias).
+// Moderation (REPORT, the moderators' commands and buttons, the alerts) is bot/events/moderation_feature.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,23 @@ public:
 
     const community::Regions& regions() const { return regions_; }
 
+    // ---- what moderation (bot/events/moderation_feature) uses of the rooms ----
+    /// Who is told of a post held on arrival (the moderation feature asks the room's moderators).
+    void set_on_held(std::function<void(Context&, std::int64_t post_id)> on_held) { on_held_ = std::move(on_held); }
+    /// A post a moderator approved goes to its room (live members now, the others by digest).
+    void relay_post(Context& ctx, std::int64_t post_id) {
+        auto& repo = repository(ctx);
+        if (const auto post = repo.post(post_id)) {
+            relay(ctx, repo, *post);
+        }
+    }
+    /// Queues one member's copy of a post: a text, a place, or the file with `header` as its caption (or,
+    /// for audio and stickers, as a line just before, queued under `head_logical`).
+    void send_copy(Context& ctx, const store::Post& post, const std::string& member_key, const std::string& lang,
+                   const std::string& header,
+                   const std::string& logical, const std::string& head_logical,
+                   const std::string& context_message_id = {});
+
 private:
     friend class RoomsGate;
     struct Turn;
@@ -62,7 +80,6 @@ private:
     void onboard(Turn& t, bool prompt_only = false);
     void catch_up(Turn& t);
     bool command(Turn& t, const community::ParsedCommand& parsed);
-    bool moderates_any(Turn& t) const;
     bool interactive(Turn& t);
     void post(Turn& t);
     /// A stored post goes out: to the moderators when `hold`, otherwise to the room.
@@ -70,26 +87,15 @@ private:
     void relay(Context& ctx, store::CommunityRepository& repo, const store::Post& post);
 
     // ---- media and contact cards (rooms_media.cpp) ----
-    /// Queues one member's copy of a post: a text, a place, or the file with `header` as its caption (or,
-    /// for audio and stickers, as a line just before, queued under `head_logical`).
-    void send_copy(Context& ctx, const store::Post& post, const std::string& member_key, const std::string& lang,
-                   const std::string& header,
-                   const std::string& logical, const std::string& head_logical,
-                   const std::string& context_message_id = {});
     /// After a catch-up or digest text: one button (or list row) per file or place in it, numbered as in
     /// the text; a tap sends that item (get_item).
     void send_offer(Context& ctx, const std::string& member_key, const std::string& lang, const std::string& logical,
                     const std::vector<store::Post>& items);
     void get_item(Turn& t, std::string_view post_id);
-    /// A held or reported post's file or place, to a moderator, before the words about it.
-    void show_to_moderator(Context& ctx, const store::Post& post, const store::RoomMember& mod,
-                           const std::string& logical);
     /// A contact card waits for its author's yes: the question says how many people will see the numbers.
     void confirm_contacts(Turn& t, const store::Post& post, const community::Room& room);
     void answer_contacts(Turn& t, std::string_view answer);
     void react(Turn& t);
-    void report(Turn& t);
-    void moderate(Turn& t, community::Command command, const std::string& argument);
     void digest(Context& ctx, const std::string& room_id);
     void erase(Turn& t);
     void plan_digest(Context& ctx, const std::string& room_id);
@@ -115,6 +121,7 @@ private:
     std::unique_ptr<store::CommunityRepository> repo_;  // writer thread only
     const SQLite::Database* repo_db_ = nullptr;
     std::shared_ptr<spdlog::logger> log_;
+    std::function<void(Context&, std::int64_t)> on_held_;
 };
 
 }  // namespace delvex::events

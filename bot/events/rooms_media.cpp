@@ -136,18 +136,6 @@ void Rooms::get_item(Turn& t, std::string_view post_id) {
     log_->info("item sent on request room={} post={}", post->room, post->id);
 }
 
-void Rooms::show_to_moderator(Context& ctx, const store::Post& post, const store::RoomMember& mod,
-                              const std::string& logical) {
-    if (!carries_media(post.kind)) {
-        return;  // text and contact cards: the words about the post already show it all
-    }
-    const auto* room = regions_.find(post.room);
-    const std::string header =
-        text(mod.language, "rooms.header",
-             {{"alias", post.author_alias}, {"room", room != nullptr ? room->name(mod.language) : post.room}});
-    send_copy(ctx, post, mod.key, mod.language, header, logical, logical + ":head");
-}
-
 void Rooms::confirm_contacts(Turn& t, const store::Post& post, const community::Room& room) {
     std::size_t numbers = 0;
     for (const auto& card : t.msg.contacts) {
