@@ -3,7 +3,11 @@
 // The regional rooms, as two features: the gate, asked first about every message (STOP and START win over
 // everything; onboarding: language → room → alias → consent; catching up on missed posts), and the rooms
 // themselves, asked last (commands, the menu, moderation, and relaying posts to the room under the
-// author's alias).
+// author's alias). This is the adapter: the decisions are bot/rooms/decider's (pure), the state is kept
+// through rooms::RoomStore (bot/store/room_store) and the community repository; this turns decisions into
+// writes and outbox rows. By concern: rooms_feature.cpp (commands, menu, moderation, forget me),
+// rooms_gate.cpp (STOP/START, onboarding), rooms_posts.cpp (posting, relay, reactions, edits and
+// deletions), rooms_digest.cpp (digests and catch-up), rooms_media.cpp (files, places, contact cards).
 
 #include <memory>
 #include <string>
@@ -12,7 +16,9 @@
 #include "bot/community/commands.hpp"
 #include "bot/community/regions.hpp"
 #include "bot/events/feature.hpp"
+#include "bot/rooms/decider.hpp"
 #include "bot/store/community_repository.hpp"
+#include "bot/store/room_store.hpp"
 
 namespace spdlog {
 class logger;
@@ -58,6 +64,9 @@ private:
     struct Turn;
 
     store::CommunityRepository& repository(Context& ctx);
+    /// The rooms' store on the same connection (reactions, edits, deletions; the decider's view).
+    store::RoomStoreSql& room_store(Context& ctx);
+    rooms::Limits limits() const;
     bool gate_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
     void onboard(Turn& t, bool prompt_only = false);
     void catch_up(Turn& t);
@@ -80,14 +89,16 @@ private:
     /// the text; a tap sends that item (get_item).
     void send_offer(Context& ctx, const std::string& member_key, const std::string& lang, const std::string& logical,
                     const std::vector<store::Post>& items);
-    void get_item(Turn& t, std::string_view post_id);
+    void get_item(Turn& t, std::int64_t post_id);
     /// A held or reported post's file or place, to a moderator, before the words about it.
     void show_to_moderator(Context& ctx, const store::Post& post, const store::RoomMember& mod,
                            const std::string& logical);
     /// A contact card waits for its author's yes: the question says how many people will see the numbers.
     void confirm_contacts(Turn& t, const store::Post& post, const community::Room& room);
-    void answer_contacts(Turn& t, std::string_view answer);
+    void answer_contacts(Turn& t, bool yes, std::int64_t post_id);
     void react(Turn& t);
+    /// The author edited (kEdit) or deleted (kRevoke) their message in WhatsApp.
+    void change(Turn& t);
     void report(Turn& t);
     void moderate(Turn& t, community::Command command, const std::string& argument);
     void digest(Context& ctx, const std::string& room_id);
@@ -113,6 +124,7 @@ private:
     std::vector<Feature*> features_;
     std::unique_ptr<Feature> gate_;
     std::unique_ptr<store::CommunityRepository> repo_;  // writer thread only
+    std::unique_ptr<store::RoomStoreSql> store_;
     const SQLite::Database* repo_db_ = nullptr;
     std::shared_ptr<spdlog::logger> log_;
 };

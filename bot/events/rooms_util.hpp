@@ -1,8 +1,10 @@
 #pragma once
 
-// Small helpers shared by the rooms' source files (rooms_feature.cpp, rooms_media.cpp), and the turn: everything
+// Small helpers shared by the rooms' source files (rooms_feature, rooms_gate, rooms_posts, rooms_digest,
+// rooms_media), and the turn: everything
 // about the message being handled.
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -27,6 +29,20 @@ inline std::string clip(std::string_view s, std::size_t n) {
     }
     return std::string(s);
 }
+
+/// The languages a member may choose, in their own words (and in English, for a typed choice).
+struct Language {
+    std::string_view code;
+    std::string_view name;  // in itself
+    std::string_view english;
+};
+inline constexpr std::array<Language, 5> kLanguages = {{
+    {"en", "English", "english"},
+    {"fr", "Français", "french"},
+    {"es", "Español", "spanish"},
+    {"pt", "Português", "portuguese"},
+    {"sw", "Kiswahili", "swahili"},
+}};
 
 inline core::OutgoingMessage to(const std::string& member_key, core::OutgoingBody body) {
     core::OutgoingMessage m;
