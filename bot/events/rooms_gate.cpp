@@ -1,6 +1,7 @@
 // The rooms' gate, asked first about every message: STOP and START win over everything, FORGET ME and MY DATA
 // are answered at any stage, onboarding asks language → room → alias → consent (one question at a time, not
-// again if it was just asked), and an active member first gets what they missed (rooms_digest.cpp).
+// again if it was just asked; the steps are bot/rooms/onboarding's), and an active member first gets what
+// they missed (rooms_digest.cpp).
 
 #include <spdlog/spdlog.h>
 
@@ -12,6 +13,7 @@
 #include "bot/core/redact.hpp"
 #include "bot/events/rooms_feature.hpp"
 #include "bot/events/rooms_util.hpp"
+#include "bot/rooms/onboarding.hpp"
 #include "bot/rooms/protocol.hpp"
 
 namespace delvex::events {
@@ -113,137 +115,107 @@ void Rooms::onboard(Turn& t, bool prompt_only) {
     }
     auto& repo = t.repo;
     const auto& msg = t.msg;
-    const std::string typed = msg.type == core::MessageType::kText ? msg.text : std::string();
-    switch (t.me.stage) {
-        case Stage::kLanguage: {
-            std::string chosen;
-            if (const auto button = rooms::LanguageButton::parse(msg.reply_id)) {
-                chosen = button->code;
-            } else if (!typed.empty()) {
-                const auto folded = community::fold(typed);
-                for (const auto& l : kLanguages) {
-                    if (folded == l.code || folded == community::fold(l.name) || folded == l.english) {
-                        chosen = l.code;
-                    }
-                }
-            }
-            const bool known = std::any_of(kLanguages.begin(), kLanguages.end(),
-                                           [&](const Language& l) { return l.code == chosen; });
-            if (!known) {
-                // The very first message gets the welcome; a later one the question again, unless it was
-                // just asked ("Hello" "I am Juma" "from Geita" get one answer, not three).
-                if (!asked_recently(t)) {
-                    send_languages(t, "welcome");
-                }
-                return;
-            }
-            repo.set_language(t.me.id, chosen);
-            t.me.language = chosen;
-            if (!t.me.current_room.empty()) {
-                t.me.stage = t.me.alias.empty() ? Stage::kAlias : Stage::kConsent;
-                repo.set_stage(t.me.id, t.me.stage);
-                if (t.me.stage == Stage::kAlias) {
-                    t.say("rooms.alias_prompt", text(t.lang(), "rooms.alias_prompt"));
-                } else {
-                    send_consent(t);
-                }
-                return;
-            }
-            repo.set_stage(t.me.id, Stage::kRoom);
-            t.me.stage = Stage::kRoom;
+    rooms::OnboardingInput in;
+    in.stage = t.me.stage;
+    in.language = t.lang();
+    in.reply_id = msg.reply_id;
+    in.typed = msg.type == core::MessageType::kText ? msg.text : std::string();
+    if (in.stage == Stage::kConsent && !in.typed.empty()) {
+        const auto parsed = commands_.parse(in.typed, t.lang());
+        in.yes = parsed.command == Command::kYes;
+        in.no = parsed.command == Command::kNo;
+    }
+    in.has_room = !t.me.current_room.empty();
+    in.has_alias = !t.me.alias.empty();
+    in.asked_recently = asked_recently(t);
+    const auto step = rooms::onboarding_step(regions_, in);
+    // The next question, once a stage is passed.
+    const auto go_on = [&](Stage next) {
+        t.me.stage = next;
+        repo.set_stage(t.me.id, next);
+        if (next == Stage::kRoom) {
+            send_rooms(t, "rooms.room_prompt");
+        } else if (next == Stage::kAlias) {
+            t.say("rooms.alias_prompt", text(t.lang(), "rooms.alias_prompt"));
+        } else {
+            send_consent(t);
+        }
+    };
+    using Action = rooms::OnboardingStep::Action;
+    switch (step.action) {
+        case Action::kNothing:
+            return;
+        case Action::kAskLanguage:
+            send_languages(t, "welcome");
+            return;
+        case Action::kSetLanguage:
+            repo.set_language(t.me.id, step.language);
+            t.me.language = step.language;
+            go_on(step.next);
+            return;
+        case Action::kAskRoom:
             send_rooms(t, "rooms.room_prompt");
             return;
-        }
-        case Stage::kRoom: {
-            const community::Room* room = nullptr;
-            if (const auto button = rooms::RoomButton::parse(msg.reply_id)) {
-                room = regions_.find(button->room);
-            } else if (!typed.empty()) {
-                room = find_room(typed, t.lang());
+        case Action::kJoinRoom: {
+            const auto& room = *step.room;
+            if (!repo.join(room.id, t.me.id, t.ctx.now_ms, repo.last_post_id(room.id))) {
+                t.say("rooms.banned", text(t.lang(), "rooms.banned", {{"room", room.name(t.lang())}}));
+                return;
             }
+            if (regions_.is_configured_moderator(room.id, t.me.key)) {
+                repo.set_role(room.id, t.me.id, store::RoomRole::kModerator);
+            }
+            repo.set_current_room(t.me.id, room.id);
+            t.me.current_room = room.id;
+            go_on(step.next);
+            return;
+        }
+        case Action::kAskAlias:
+            t.say("rooms.alias_prompt", text(t.lang(), "rooms.alias_prompt"));
+            return;
+        case Action::kTryAlias:
+            if (step.alias_problem) {
+                t.say("rooms.alias_problem", text(t.lang(), *step.alias_problem));
+                return;
+            }
+            if (!repo.set_alias(t.me.id, step.alias)) {
+                t.say("rooms.alias_taken", text(t.lang(), "rooms.alias_taken", {{"alias", step.alias}}));
+                return;
+            }
+            t.me.alias = step.alias;
+            go_on(step.next);
+            return;
+        case Action::kAskConsent:
+            send_consent(t);
+            return;
+        case Action::kDecline:
+            t.say("rooms.declined", text(t.lang(), "rooms.declined"));
+            return;
+        case Action::kConsent: {
+            const std::string version = t.lang() + ":" + text(t.lang(), "rooms.consent_version");
+            repo.set_consent(t.me.id, version, t.ctx.now_ms);
+            repo.set_stage(t.me.id, Stage::kActive);
+            t.me.stage = Stage::kActive;
+            const community::Room* room = regions_.find(t.me.current_room);
             if (room == nullptr) {
-                if (!asked_recently(t)) {
-                    send_rooms(t, "rooms.room_prompt");
-                }
+                // Imported without a known room, or the room left the config: choose one now.
+                repo.set_stage(t.me.id, Stage::kRoom);
+                send_rooms(t, "rooms.room_prompt");
                 return;
             }
             if (!repo.join(room->id, t.me.id, t.ctx.now_ms, repo.last_post_id(room->id))) {
+                // Imported into a room a moderator had banned them from: choose another.
+                repo.set_current_room(t.me.id, "");
+                repo.set_stage(t.me.id, Stage::kRoom);
                 t.say("rooms.banned", text(t.lang(), "rooms.banned", {{"room", room->name(t.lang())}}));
+                send_rooms(t, "rooms.room_prompt");
                 return;
             }
-            if (regions_.is_configured_moderator(room->id, t.me.key)) {
-                repo.set_role(room->id, t.me.id, store::RoomRole::kModerator);
-            }
-            repo.set_current_room(t.me.id, room->id);
-            t.me.current_room = room->id;
-            t.me.stage = t.me.alias.empty() ? Stage::kAlias : Stage::kConsent;
-            repo.set_stage(t.me.id, t.me.stage);
-            if (t.me.stage == Stage::kAlias) {
-                t.say("rooms.alias_prompt", text(t.lang(), "rooms.alias_prompt"));
-            } else {
-                send_consent(t);
-            }
+            t.say("rooms.welcome_room",
+                  text(t.lang(), "rooms.welcome_room", {{"room", room->name(t.lang())}, {"alias", t.me.alias}}));
+            log_->info("member joined member={} room={}", core::redact(t.me.key), room->id);
             return;
         }
-        case Stage::kAlias: {
-            if (typed.empty()) {
-                t.say("rooms.alias_prompt", text(t.lang(), "rooms.alias_prompt"));
-                return;
-            }
-            const auto alias = community::tidy_alias(typed);
-            if (auto problem = community::alias_problem(alias)) {
-                t.say("rooms.alias_problem", text(t.lang(), *problem));
-                return;
-            }
-            if (!repo.set_alias(t.me.id, alias)) {
-                t.say("rooms.alias_taken", text(t.lang(), "rooms.alias_taken", {{"alias", alias}}));
-                return;
-            }
-            t.me.alias = alias;
-            t.me.stage = Stage::kConsent;
-            repo.set_stage(t.me.id, Stage::kConsent);
-            send_consent(t);
-            return;
-        }
-        case Stage::kConsent: {
-            const auto parsed = typed.empty() ? community::ParsedCommand{} : commands_.parse(typed, t.lang());
-            const auto consent = rooms::ConsentButton::parse(msg.reply_id);
-            if ((consent && consent->yes) || parsed.command == Command::kYes) {
-                const std::string version = t.lang() + ":" + text(t.lang(), "rooms.consent_version");
-                repo.set_consent(t.me.id, version, t.ctx.now_ms);
-                repo.set_stage(t.me.id, Stage::kActive);
-                t.me.stage = Stage::kActive;
-                const community::Room* room = regions_.find(t.me.current_room);
-                if (room == nullptr) {
-                    // Imported without a known room, or the room left the config: choose one now.
-                    repo.set_stage(t.me.id, Stage::kRoom);
-                    send_rooms(t, "rooms.room_prompt");
-                    return;
-                }
-                if (!repo.join(room->id, t.me.id, t.ctx.now_ms, repo.last_post_id(room->id))) {
-                    // Imported into a room a moderator had banned them from: choose another.
-                    repo.set_current_room(t.me.id, "");
-                    repo.set_stage(t.me.id, Stage::kRoom);
-                    t.say("rooms.banned", text(t.lang(), "rooms.banned", {{"room", room->name(t.lang())}}));
-                    send_rooms(t, "rooms.room_prompt");
-                    return;
-                }
-                t.say("rooms.welcome_room",
-                      text(t.lang(), "rooms.welcome_room", {{"room", room->name(t.lang())}, {"alias", t.me.alias}}));
-                log_->info("member joined member={} room={}", core::redact(t.me.key), room->id);
-                return;
-            }
-            if ((consent && !consent->yes) || parsed.command == Command::kNo) {
-                t.say("rooms.declined", text(t.lang(), "rooms.declined"));
-                return;
-            }
-            if (!asked_recently(t)) {
-                send_consent(t);
-            }
-            return;
-        }
-        case Stage::kActive:
-            return;
     }
 }
 
@@ -325,26 +297,7 @@ void Rooms::send_delivery(Turn& t) {
 }
 
 const community::Room* Rooms::find_room(std::string_view typed, std::string_view language) const {
-    const auto folded = community::fold(typed);
-    if (folded.empty()) {
-        return nullptr;
-    }
-    // A number from the list as we showed it (1-based).
-    if (std::all_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; }) && folded.size() < 3) {
-        const auto n = static_cast<std::size_t>(std::stoi(folded));
-        return n >= 1 && n <= regions_.rooms().size() ? &regions_.rooms()[n - 1] : nullptr;
-    }
-    for (const auto& room : regions_.rooms()) {
-        if (folded == room.id || folded == community::fold(room.name(language))) {
-            return &room;
-        }
-        for (const auto& [lang, name] : room.names) {
-            if (folded == community::fold(name)) {
-                return &room;
-            }
-        }
-    }
-    return nullptr;
+    return rooms::find_room(regions_, typed, language);
 }
 
 }  // namespace delvex::events

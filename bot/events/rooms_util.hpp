@@ -13,6 +13,7 @@
 #include "bot/core/outgoing.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/events/rooms_feature.hpp"
+#include "bot/rooms/onboarding.hpp"
 
 namespace delvex::events::rooms_detail {
 
@@ -30,19 +31,9 @@ inline std::string clip(std::string_view s, std::size_t n) {
     return std::string(s);
 }
 
-/// The languages a member may choose, in their own words (and in English, for a typed choice).
-struct Language {
-    std::string_view code;
-    std::string_view name;  // in itself
-    std::string_view english;
-};
-inline constexpr std::array<Language, 5> kLanguages = {{
-    {"en", "English", "english"},
-    {"fr", "Français", "french"},
-    {"es", "Español", "spanish"},
-    {"pt", "Português", "portuguese"},
-    {"sw", "Kiswahili", "swahili"},
-}};
+/// The languages a member may choose (bot/rooms/onboarding.hpp).
+using rooms::kLanguages;
+using rooms::Language;
 
 inline core::OutgoingMessage to(const std::string& member_key, core::OutgoingBody body) {
     core::OutgoingMessage m;
