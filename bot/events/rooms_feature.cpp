@@ -412,6 +412,7 @@ void Rooms::describe(Context& ctx, const store::MemberRow& member, std::vector<s
                           {"rooms", rooms.empty() ? "-" : rooms},
                           {"mode", text(lang, mode)},
                           {"posts", std::to_string(me->posts)},
+                          {"reactions", std::to_string(room_store(ctx).count_reactions_by(me->id))},
                           {"consent", me->consent_version.empty() ? "-" : me->consent_version + " " + consent_at},
                           {"since", since}}));
 }

@@ -48,6 +48,8 @@ public:
                               std::int64_t at_ms) = 0;
     virtual std::string shown_reaction(std::int64_t post_id) = 0;
     virtual void set_shown_reaction(std::int64_t post_id, std::string_view emoji) = 0;
+    /// How many posts a member reacted to (MY DATA).
+    virtual std::int64_t count_reactions_by(std::int64_t member_id) = 0;
     /// Every reaction a member gave (FORGET ME).
     virtual void forget_reactions(std::int64_t member_id) = 0;
 

@@ -82,6 +82,13 @@ void RoomStoreSql::set_shown_reaction(std::int64_t post_id, std::string_view emo
     q.exec();
 }
 
+std::int64_t RoomStoreSql::count_reactions_by(std::int64_t member_id) {
+    SQLite::Statement q(db_, "SELECT count(*) FROM post_reactions WHERE member_id = ?");
+    q.bind(1, member_id);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+}
+
 void RoomStoreSql::forget_reactions(std::int64_t member_id) {
     SQLite::Statement q(db_, "DELETE FROM post_reactions WHERE member_id = ?");
     q.bind(1, member_id);

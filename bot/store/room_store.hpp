@@ -48,6 +48,7 @@ public:
                       std::int64_t at_ms) override;
     std::string shown_reaction(std::int64_t post_id) override;
     void set_shown_reaction(std::int64_t post_id, std::string_view emoji) override;
+    std::int64_t count_reactions_by(std::int64_t member_id) override;
     void forget_reactions(std::int64_t member_id) override;
 
     void edit_post(std::int64_t post_id, std::string_view body) override;
