@@ -4,6 +4,11 @@
 // everything; onboarding: language → room → alias → consent; catching up on missed posts), and the rooms
 // themselves, asked last (commands, the menu, and relaying posts to the room under the author's alias).
 // Moderation (REPORT, the moderators' commands and buttons, the alerts) is bot/events/moderation_feature.
+// This is the adapter: the decisions are bot/rooms/decider's (pure), the state is kept through
+// rooms::RoomStore (bot/store/room_store) and the community repository; this turns decisions into writes and
+// outbox rows. By concern: rooms_feature.cpp (commands, menu, forget me), rooms_gate.cpp (STOP/START,
+// onboarding), rooms_posts.cpp (posting, relay, reactions, edits and deletions, the hooks moderation uses),
+// rooms_digest.cpp (digests and catch-up), rooms_media.cpp (files, places, contact cards).
 
 #include <functional>
 #include <memory>
@@ -13,7 +18,9 @@
 #include "bot/community/commands.hpp"
 #include "bot/community/regions.hpp"
 #include "bot/events/feature.hpp"
+#include "bot/rooms/decider.hpp"
 #include "bot/store/community_repository.hpp"
+#include "bot/store/room_store.hpp"
 
 namespace spdlog {
 class logger;
@@ -58,12 +65,7 @@ public:
     /// Who is told of a post held on arrival (the moderation feature asks the room's moderators).
     void set_on_held(std::function<void(Context&, std::int64_t post_id)> on_held) { on_held_ = std::move(on_held); }
     /// A post a moderator approved goes to its room (live members now, the others by digest).
-    void relay_post(Context& ctx, std::int64_t post_id) {
-        auto& repo = repository(ctx);
-        if (const auto post = repo.post(post_id)) {
-            relay(ctx, repo, *post);
-        }
-    }
+    void relay_post(Context& ctx, std::int64_t post_id);
     /// Queues one member's copy of a post: a text, a place, or the file with `header` as its caption (or,
     /// for audio and stickers, as a line just before, queued under `head_logical`).
     void send_copy(Context& ctx, const store::Post& post, const std::string& member_key, const std::string& lang,
@@ -76,6 +78,9 @@ private:
     struct Turn;
 
     store::CommunityRepository& repository(Context& ctx);
+    /// The rooms' store on the same connection (reactions, edits, deletions; the decider's view).
+    store::RoomStoreSql& room_store(Context& ctx);
+    rooms::Limits limits() const;
     bool gate_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
     void onboard(Turn& t, bool prompt_only = false);
     void catch_up(Turn& t);
@@ -91,11 +96,13 @@ private:
     /// the text; a tap sends that item (get_item).
     void send_offer(Context& ctx, const std::string& member_key, const std::string& lang, const std::string& logical,
                     const std::vector<store::Post>& items);
-    void get_item(Turn& t, std::string_view post_id);
+    void get_item(Turn& t, std::int64_t post_id);
     /// A contact card waits for its author's yes: the question says how many people will see the numbers.
     void confirm_contacts(Turn& t, const store::Post& post, const community::Room& room);
-    void answer_contacts(Turn& t, std::string_view answer);
+    void answer_contacts(Turn& t, bool yes, std::int64_t post_id);
     void react(Turn& t);
+    /// The author edited (kEdit) or deleted (kRevoke) their message in WhatsApp.
+    void change(Turn& t);
     void digest(Context& ctx, const std::string& room_id);
     void erase(Turn& t);
     void plan_digest(Context& ctx, const std::string& room_id);
@@ -119,6 +126,7 @@ private:
     std::vector<Feature*> features_;
     std::unique_ptr<Feature> gate_;
     std::unique_ptr<store::CommunityRepository> repo_;  // writer thread only
+    std::unique_ptr<store::RoomStoreSql> store_;
     const SQLite::Database* repo_db_ = nullptr;
     std::shared_ptr<spdlog::logger> log_;
     std::function<void(Context&, std::int64_t)> on_held_;

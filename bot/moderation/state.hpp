@@ -12,8 +12,9 @@
 
 namespace delvex::moderation {
 
-/// A post's state. kTakenDown and kHeldForReports are moderation's: both keep the post out of digests and
-/// catch-up (which read kRelayed only).
+/// A post's state, numbered as rooms::PostState (bot/rooms/state.hpp, posts.state). kTakenDown and
+/// kHeldForReports are moderation's: both keep the post out of digests and catch-up (which read kRelayed and
+/// kDeleted only). kRevoked: its author deleted it in WhatsApp (the rooms' change): nothing to decide on.
 enum class PostStatus : int {
     kRelayed = 0,
     kHeld = 1,           ///< waits for approval before the room sees it
@@ -22,6 +23,7 @@ enum class PostStatus : int {
     kPending = 4,        ///< a contact card waiting for its author's yes
     kTakenDown = 5,      ///< a moderator took it down after the room saw it
     kHeldForReports = 6, ///< enough members reported it: out of digests until a moderator decides
+    kRevoked = 7,        ///< its author deleted it in WhatsApp (bot/rooms)
 };
 
 /// A member's standing in a room.

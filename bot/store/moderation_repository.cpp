@@ -11,6 +11,20 @@
 namespace delvex::store {
 namespace {
 
+// Moderation's view of a post's state is cast to and from the rooms' (both are posts.state): same numbers.
+template <typename A, typename B>
+constexpr bool same_number(A a, B b) {
+    return static_cast<int>(a) == static_cast<int>(b);
+}
+static_assert(same_number(moderation::PostStatus::kRelayed, PostState::kRelayed));
+static_assert(same_number(moderation::PostStatus::kHeld, PostState::kHeld));
+static_assert(same_number(moderation::PostStatus::kRejected, PostState::kRejected));
+static_assert(same_number(moderation::PostStatus::kDeleted, PostState::kDeleted));
+static_assert(same_number(moderation::PostStatus::kPending, PostState::kPending));
+static_assert(same_number(moderation::PostStatus::kTakenDown, PostState::kTakenDown));
+static_assert(same_number(moderation::PostStatus::kHeldForReports, PostState::kHeldForReports));
+static_assert(same_number(moderation::PostStatus::kRevoked, PostState::kRevoked));
+
 moderation::Person person_of(const Profile& p) {
     moderation::Person out;
     out.id = p.id;
