@@ -9,6 +9,7 @@
 #include "bot/events/chat_hold.hpp"
 #include "bot/events/academy_feature.hpp"
 #include "bot/events/forums_feature.hpp"
+#include "bot/events/moderation_feature.hpp"
 #include "bot/events/rooms_feature.hpp"
 #include "bot/http/certificates_routes.hpp"
 #include "bot/http/forums_routes.hpp"
@@ -91,6 +92,18 @@ FeatureSet make_features(const FeatureDeps& deps) {
     auto held = std::make_unique<events::ChatHold>();
     set.order.push_back(held.get());
     set.features.push_back(std::move(held));
+
+    // Moderation: REPORT, the moderators' commands and buttons, alerts about held posts (before the rooms relay).
+    auto moderation = std::make_unique<events::Moderation>(rooms->regions(), deps.catalog);
+    moderation->set_rooms({[r = rooms.get()](events::Context& ctx, std::int64_t post) { r->relay_post(ctx, post); },
+                           [r = rooms.get()](events::Context& ctx, const store::Post& post, const std::string& key,
+                                             const std::string& lang, const std::string& header,
+                                             const std::string& logical, const std::string& head) {
+                               r->send_copy(ctx, post, key, lang, header, logical, head);
+                           }});
+    rooms->set_on_held([m = moderation.get()](events::Context& ctx, std::int64_t post) { m->held(ctx, post); });
+    set.order.push_back(moderation.get());
+    set.features.push_back(std::move(moderation));
 
     set.order.push_back(rooms.get());
     rooms->set_features(set.order);

@@ -96,6 +96,8 @@ const std::vector<std::pair<std::string_view, Command>>& CommandTable::names() {
         {"yes", Command::kYes},           {"no", Command::kNo},           {"approve", Command::kApprove},
         {"reject", Command::kReject},     {"silence", Command::kSilence}, {"remove", Command::kRemove},
         {"ban", Command::kBan},           {"announce", Command::kAnnounce}, {"announce_all", Command::kAnnounceAll},
+        {"queue", Command::kQueue},       {"takedown", Command::kTakeDown}, {"lift", Command::kLift},
+        {"log", Command::kLog},           {"appoint", Command::kAppoint}, {"unappoint", Command::kUnappoint},
     };
     return kNames;
 }
@@ -112,6 +114,12 @@ bool takes_argument(Command command) {
         case Command::kBan:
         case Command::kAnnounce:
         case Command::kAnnounceAll:
+        case Command::kQueue:
+        case Command::kTakeDown:
+        case Command::kLift:
+        case Command::kLog:
+        case Command::kAppoint:
+        case Command::kUnappoint:
             return true;
         default:
             return false;

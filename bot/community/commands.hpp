@@ -40,6 +40,12 @@ enum class Command {
     kBan,
     kAnnounce,
     kAnnounceAll,
+    kQueue,      ///< the held and reported posts (bot/moderation)
+    kTakeDown,   ///< take a post down
+    kLift,       ///< undo a hold, removal or ban
+    kLog,        ///< the last moderation actions
+    kAppoint,    ///< admins: make a member a moderator
+    kUnappoint,  ///< admins: take the role back
 };
 
 struct ParsedCommand {

@@ -123,11 +123,26 @@ Regions Regions::load(const std::string& path) {
         }
         rooms.push_back(std::move(room));
     }
-    return from(std::move(rooms));
+    // Admins: numbers that moderate every room, appoint moderators and announce to all (docs/MODERATION.md).
+    std::vector<std::string> admins;
+    if (const auto node = root["admins"]) {
+        if (!node.IsSequence()) {
+            fail(node, "admins must be a list of phone numbers");
+        }
+        for (const auto& a : node) {
+            auto key = digits_only(a.as<std::string>());
+            if (!all_digits(key) || key.size() < 6 || key.size() > 15) {
+                fail(a, "admin must be a phone number in international form");
+            }
+            admins.push_back(std::move(key));
+        }
+    }
+    return from(std::move(rooms), std::move(admins));
 }
 
-Regions Regions::from(std::vector<Room> rooms) {
+Regions Regions::from(std::vector<Room> rooms, std::vector<std::string> admins) {
     Regions regions;
+    regions.admins_ = std::move(admins);
     for (auto& room : rooms) {
         if (regions.find(room.id) != nullptr) {
             throw std::runtime_error("duplicate room id " + room.id);
@@ -164,6 +179,10 @@ const Room* Regions::suggest(std::string_view wa_id) const {
         }
     }
     return best;
+}
+
+bool Regions::is_admin(std::string_view member_key) const {
+    return !member_key.empty() && std::find(admins_.begin(), admins_.end(), member_key) != admins_.end();
 }
 
 bool Regions::is_configured_moderator(std::string_view room_id, std::string_view member_key) const {

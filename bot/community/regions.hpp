@@ -31,7 +31,7 @@ public:
     static Regions load(const std::string& path);
 
     /// Builds from rooms already made (tests). Throws on duplicates.
-    static Regions from(std::vector<Room> rooms);
+    static Regions from(std::vector<Room> rooms, std::vector<std::string> admins = {});
 
     const std::vector<Room>& rooms() const { return rooms_; }
     const Room* find(std::string_view id) const;
@@ -42,8 +42,14 @@ public:
     /// Whether the member key is a configured moderator of the room.
     bool is_configured_moderator(std::string_view room_id, std::string_view member_key) const;
 
+    /// Whether the member key is listed under the top-level `admins:` (digits, no '+'): an admin moderates every
+    /// room, appoints and removes moderators from chat and may ANNOUNCE ALL.
+    bool is_admin(std::string_view member_key) const;
+    const std::vector<std::string>& admins() const { return admins_; }
+
 private:
     std::vector<Room> rooms_;
+    std::vector<std::string> admins_;
 };
 
 }  // namespace delvex::community

@@ -2,9 +2,15 @@
 
 // The regional rooms, as two features: the gate, asked first about every message (STOP and START win over
 // everything; onboarding: language → room → alias → consent; catching up on missed posts), and the rooms
-// themselves, asked last (commands, the menu, moderation, and relaying posts to the room under the
-// author's alias).
+// themselves, asked last (commands, the menu, and relaying posts to the room under the author's alias).
+// Moderation (REPORT, the moderators' commands and buttons, the alerts) is bot/events/moderation_feature.
+// This is the adapter: the decisions are bot/rooms/decider's (pure), the state is kept through
+// rooms::RoomStore (bot/store/room_store) and the community repository; this turns decisions into writes and
+// outbox rows. By concern: rooms_feature.cpp (commands, menu, forget me), rooms_gate.cpp (STOP/START,
+// onboarding), rooms_posts.cpp (posting, relay, reactions, edits and deletions, the hooks moderation uses),
+// rooms_digest.cpp (digests and catch-up), rooms_media.cpp (files, places, contact cards).
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,7 +18,9 @@
 #include "bot/community/commands.hpp"
 #include "bot/community/regions.hpp"
 #include "bot/events/feature.hpp"
+#include "bot/rooms/decider.hpp"
 #include "bot/store/community_repository.hpp"
+#include "bot/store/room_store.hpp"
 
 namespace spdlog {
 class logger;
@@ -53,16 +61,30 @@ public:
 
     const community::Regions& regions() const { return regions_; }
 
+    // ---- what moderation (bot/events/moderation_feature) uses of the rooms ----
+    /// Who is told of a post held on arrival (the moderation feature asks the room's moderators).
+    void set_on_held(std::function<void(Context&, std::int64_t post_id)> on_held) { on_held_ = std::move(on_held); }
+    /// A post a moderator approved goes to its room (live members now, the others by digest).
+    void relay_post(Context& ctx, std::int64_t post_id);
+    /// Queues one member's copy of a post: a text, a place, or the file with `header` as its caption (or,
+    /// for audio and stickers, as a line just before, queued under `head_logical`).
+    void send_copy(Context& ctx, const store::Post& post, const std::string& member_key, const std::string& lang,
+                   const std::string& header,
+                   const std::string& logical, const std::string& head_logical,
+                   const std::string& context_message_id = {});
+
 private:
     friend class RoomsGate;
     struct Turn;
 
     store::CommunityRepository& repository(Context& ctx);
+    /// The rooms' store on the same connection (reactions, edits, deletions; the decider's view).
+    store::RoomStoreSql& room_store(Context& ctx);
+    rooms::Limits limits() const;
     bool gate_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
     void onboard(Turn& t, bool prompt_only = false);
     void catch_up(Turn& t);
     bool command(Turn& t, const community::ParsedCommand& parsed);
-    bool moderates_any(Turn& t) const;
     bool interactive(Turn& t);
     void post(Turn& t);
     /// A stored post goes out: to the moderators when `hold`, otherwise to the room.
@@ -70,26 +92,17 @@ private:
     void relay(Context& ctx, store::CommunityRepository& repo, const store::Post& post);
 
     // ---- media and contact cards (rooms_media.cpp) ----
-    /// Queues one member's copy of a post: a text, a place, or the file with `header` as its caption (or,
-    /// for audio and stickers, as a line just before, queued under `head_logical`).
-    void send_copy(Context& ctx, const store::Post& post, const std::string& member_key, const std::string& lang,
-                   const std::string& header,
-                   const std::string& logical, const std::string& head_logical,
-                   const std::string& context_message_id = {});
     /// After a catch-up or digest text: one button (or list row) per file or place in it, numbered as in
     /// the text; a tap sends that item (get_item).
     void send_offer(Context& ctx, const std::string& member_key, const std::string& lang, const std::string& logical,
                     const std::vector<store::Post>& items);
-    void get_item(Turn& t, std::string_view post_id);
-    /// A held or reported post's file or place, to a moderator, before the words about it.
-    void show_to_moderator(Context& ctx, const store::Post& post, const store::RoomMember& mod,
-                           const std::string& logical);
+    void get_item(Turn& t, std::int64_t post_id);
     /// A contact card waits for its author's yes: the question says how many people will see the numbers.
     void confirm_contacts(Turn& t, const store::Post& post, const community::Room& room);
-    void answer_contacts(Turn& t, std::string_view answer);
+    void answer_contacts(Turn& t, bool yes, std::int64_t post_id);
     void react(Turn& t);
-    void report(Turn& t);
-    void moderate(Turn& t, community::Command command, const std::string& argument);
+    /// The author edited (kEdit) or deleted (kRevoke) their message in WhatsApp.
+    void change(Turn& t);
     void digest(Context& ctx, const std::string& room_id);
     void erase(Turn& t);
     void plan_digest(Context& ctx, const std::string& room_id);
@@ -113,8 +126,10 @@ private:
     std::vector<Feature*> features_;
     std::unique_ptr<Feature> gate_;
     std::unique_ptr<store::CommunityRepository> repo_;  // writer thread only
+    std::unique_ptr<store::RoomStoreSql> store_;
     const SQLite::Database* repo_db_ = nullptr;
     std::shared_ptr<spdlog::logger> log_;
+    std::function<void(Context&, std::int64_t)> on_held_;
 };
 
 }  // namespace delvex::events

@@ -13,6 +13,7 @@
 #include "bot/core/window.hpp"
 #include "bot/events/rooms_feature.hpp"
 #include "bot/events/rooms_util.hpp"
+#include "bot/rooms/protocol.hpp"
 
 namespace delvex::events {
 
@@ -83,7 +84,7 @@ void Rooms::send_offer(Context& ctx, const std::string& member_key, const std::s
     std::vector<std::string> details;
     for (std::size_t i = 0; i < items.size() && i < 10; ++i) {
         const auto& p = items[i];
-        choices.emplace_back("rooms:get:" + std::to_string(p.id),
+        choices.emplace_back(rooms::GetButton{p.id}.encode(),
                              offer_title(i + 1, text(lang, "rooms.kind_" + p.kind), p.author_alias));
         details.push_back(!p.filename.empty() ? p.filename : p.body);
     }
@@ -111,12 +112,8 @@ void Rooms::send_offer(Context& ctx, const std::string& member_key, const std::s
     ctx.outbox.send(logical, out);
 }
 
-void Rooms::get_item(Turn& t, std::string_view post_id) {
-    std::optional<store::Post> post;
-    if (!post_id.empty() && post_id.size() < 16 &&
-        std::all_of(post_id.begin(), post_id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        post = t.repo.post(std::stoll(std::string(post_id)));
-    }
+void Rooms::get_item(Turn& t, std::int64_t post_id) {
+    std::optional<store::Post> post = t.repo.post(post_id);
     // Only a relayed file or place of a room the member reads, and never their own.
     std::optional<store::Membership> membership;
     if (post) {
@@ -136,28 +133,13 @@ void Rooms::get_item(Turn& t, std::string_view post_id) {
     log_->info("item sent on request room={} post={}", post->room, post->id);
 }
 
-void Rooms::show_to_moderator(Context& ctx, const store::Post& post, const store::RoomMember& mod,
-                              const std::string& logical) {
-    if (!carries_media(post.kind)) {
-        return;  // text and contact cards: the words about the post already show it all
-    }
-    const auto* room = regions_.find(post.room);
-    const std::string header =
-        text(mod.language, "rooms.header",
-             {{"alias", post.author_alias}, {"room", room != nullptr ? room->name(mod.language) : post.room}});
-    send_copy(ctx, post, mod.key, mod.language, header, logical, logical + ":head");
-}
-
 void Rooms::confirm_contacts(Turn& t, const store::Post& post, const community::Room& room) {
     std::size_t numbers = 0;
     for (const auto& card : t.msg.contacts) {
         numbers += card.phones.size();
     }
     // Everyone who can read the room: live members now, digest members later. Muted members read nothing.
-    std::size_t readers = 0;
-    for (const auto& m : t.repo.room_members(room.id, t.me.id)) {
-        readers += m.mode != DeliveryMode::kMuted ? 1 : 0;
-    }
+    const std::size_t readers = rooms::readers(t.repo.room_members(room.id, t.me.id));
     core::ReplyButtons b;
     b.body = clip(text(t.lang(), "rooms.contacts_confirm",
                        {{"numbers", std::to_string(numbers)},
@@ -165,23 +147,13 @@ void Rooms::confirm_contacts(Turn& t, const store::Post& post, const community::
                         {"room", room.name(t.lang())}}) +
                       "\n\n" + post.body,
                   1024);
-    b.buttons.push_back({"rooms:contacts:yes:" + std::to_string(post.id), clip(text(t.lang(), "rooms.contacts_yes"), 20)});
-    b.buttons.push_back({"rooms:contacts:no:" + std::to_string(post.id), clip(text(t.lang(), "rooms.contacts_no"), 20)});
+    b.buttons.push_back({rooms::ContactsButton{true, post.id}.encode(), clip(text(t.lang(), "rooms.contacts_yes"), 20)});
+    b.buttons.push_back({rooms::ContactsButton{false, post.id}.encode(), clip(text(t.lang(), "rooms.contacts_no"), 20)});
     t.send("rooms.contacts", b);
 }
 
-void Rooms::answer_contacts(Turn& t, std::string_view answer) {
-    const auto colon = answer.find(':');
-    if (colon == std::string_view::npos) {
-        return;
-    }
-    const bool yes = answer.substr(0, colon) == "yes";
-    const auto digits = answer.substr(colon + 1);
-    if (digits.empty() || digits.size() > 15 ||
-        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return;
-    }
-    auto post = t.repo.post(std::stoll(std::string(digits)));
+void Rooms::answer_contacts(Turn& t, bool yes, std::int64_t post_id) {
+    auto post = t.repo.post(post_id);
     if (!post || post->author_id != t.me.id || post->state != PostState::kPending) {
         return;  // someone else's card, or already answered (a second tap does nothing)
     }
@@ -191,16 +163,15 @@ void Rooms::answer_contacts(Turn& t, std::string_view answer) {
         return;
     }
     const auto* room = regions_.find(post->room);
-    const auto membership = t.repo.membership(post->room, t.me.id);
-    if (room == nullptr || !membership ||
-        (membership->state != MembershipState::kActive && membership->state != MembershipState::kSilenced)) {
+    const auto state = rooms::confirm_contacts_state(room, t.repo.membership(post->room, t.me.id),
+                                                     t.repo.count_shared_posts(t.me.id));
+    if (!state) {
         t.repo.set_post_state(post->id, PostState::kRejected);
         t.say("rooms.no_room", text(t.lang(), "rooms.no_room"));
         return;
     }
-    const bool hold = membership->state == MembershipState::kSilenced ||
-                      (room->hold_first_posts > 0 && t.repo.count_shared_posts(t.me.id) < room->hold_first_posts);
-    post->state = hold ? PostState::kHeld : PostState::kRelayed;
+    const bool hold = *state == PostState::kHeld;
+    post->state = *state;
     post->author_alias = t.me.alias;
     t.repo.set_post_state(post->id, post->state);
     t.repo.count_post(t.me.id);

@@ -1,8 +1,10 @@
 #pragma once
 
-// Small helpers shared by the rooms' source files (rooms_feature.cpp, rooms_media.cpp), and the turn: everything
+// Small helpers shared by the rooms' source files (rooms_feature, rooms_gate, rooms_posts, rooms_digest,
+// rooms_media), and the turn: everything
 // about the message being handled.
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -11,6 +13,7 @@
 #include "bot/core/outgoing.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/events/rooms_feature.hpp"
+#include "bot/rooms/onboarding.hpp"
 
 namespace delvex::events::rooms_detail {
 
@@ -27,6 +30,10 @@ inline std::string clip(std::string_view s, std::size_t n) {
     }
     return std::string(s);
 }
+
+/// The languages a member may choose (bot/rooms/onboarding.hpp).
+using rooms::kLanguages;
+using rooms::Language;
 
 inline core::OutgoingMessage to(const std::string& member_key, core::OutgoingBody body) {
     core::OutgoingMessage m;

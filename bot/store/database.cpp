@@ -18,7 +18,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 16> kMigrations = {
+constexpr std::array<std::string_view, 18> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -549,6 +549,29 @@ CREATE TABLE chat_held (
     created_ms     INTEGER NOT NULL
 );
 CREATE INDEX chat_held_member ON chat_held (member_id);
+)sql",
+    // 17 (moderation, bot/moderation): a report is open until a moderator decides on its post (closed_ms = when);
+    // only open reports count toward the automatic hold and put a post in the QUEUE. posts.state gains 5 (taken
+    // down by a moderator) and 6 (held after reports): neither is read by digests or catch-up.
+    R"sql(
+ALTER TABLE post_reports ADD COLUMN closed_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX post_reports_open ON post_reports (post_id) WHERE closed_ms = 0;
+)sql",
+    // 18 (rooms: edits, deletions, reactions): a post its author edited in WhatsApp says so in digests; one
+    // reaction per member and post, counted for digests and catch-up; shown_reaction is the emoji the bot put on
+    // the author's own message (WhatsApp keeps one reaction per sender, so it shows the most given one).
+    // posts.state gains 7 (revoked: its author deleted it in WhatsApp), read by neither digests nor catch-up.
+    R"sql(
+ALTER TABLE posts ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE posts ADD COLUMN shown_reaction TEXT NOT NULL DEFAULT '';
+CREATE TABLE post_reactions (
+    post_id    INTEGER NOT NULL,
+    member_id  INTEGER NOT NULL,
+    emoji      TEXT    NOT NULL,
+    at_ms      INTEGER NOT NULL,
+    PRIMARY KEY (post_id, member_id)
+);
+CREATE INDEX post_reactions_member ON post_reactions (member_id);
 )sql",
 };
 

@@ -252,4 +252,16 @@ Bar IdentityRepository::kept_bar(std::string_view room, std::string_view wa_id, 
     return static_cast<Bar>(strongest);
 }
 
+void IdentityRepository::clear_bar(std::string_view room, std::string_view wa_id, std::string_view user_id) {
+    for (const std::string_view name : {wa_id, user_id}) {
+        if (name.empty()) {
+            continue;
+        }
+        SQLite::Statement q(db_, "DELETE FROM identity_bars WHERE room = ?1 AND name_hash = ?2");
+        q.bind(1, std::string(room));
+        q.bind(2, hash_of(name));
+        q.exec();
+    }
+}
+
 }  // namespace delvex::store

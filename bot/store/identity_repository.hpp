@@ -48,6 +48,8 @@ public:
                   std::int64_t at_ms);
     /// The decision kept for either name in `room` (kNone if none).
     Bar kept_bar(std::string_view room, std::string_view wa_id, std::string_view user_id);
+    /// A moderator lifted the decision (LIFT): nothing is kept for either name in `room` any more.
+    void clear_bar(std::string_view room, std::string_view wa_id, std::string_view user_id);
 
     /// The salted hash under which a name is kept (hex). Exposed for tests that scan the database.
     std::string hash_of(std::string_view name);

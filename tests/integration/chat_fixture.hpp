@@ -59,6 +59,32 @@ protected:
     void say(const Member& who, const std::string& text) {
         send(who, ServiceHarness::text_message("", who.wa_id, text, who.name));
     }
+    /// A reaction as Meta sends it (`reaction{message_id, emoji}`; no emoji = the member took theirs back).
+    void react(const Member& who, const std::string& message_id, const std::string& emoji) {
+        core::InboundMessage m;
+        m.type = core::MessageType::kReaction;
+        m.type_name = "reaction";
+        m.reaction_message_id = message_id;
+        m.reaction_emoji = emoji;
+        send(who, m);
+    }
+    /// The member edited a text they sent (`edit{original_message_id, message{type: text, text{body}}}`).
+    void edit(const Member& who, const std::string& original_wamid, const std::string& new_text) {
+        core::InboundMessage m;
+        m.type = core::MessageType::kEdit;
+        m.type_name = "edit";
+        m.original_message_id = original_wamid;
+        m.text = new_text;
+        send(who, m);
+    }
+    /// The member deleted a message they sent, for everyone (`revoke{original_message_id}`).
+    void revoke(const Member& who, const std::string& original_wamid) {
+        core::InboundMessage m;
+        m.type = core::MessageType::kRevoke;
+        m.type_name = "revoke";
+        m.original_message_id = original_wamid;
+        send(who, m);
+    }
     /// A list or reply-button choice.
     void choose(const Member& who, const std::string& reply_id, const std::string& title) {
         core::InboundMessage m;

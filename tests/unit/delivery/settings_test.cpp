@@ -31,7 +31,11 @@ TEST(DeliverySettings, ShippedConfigLoadsWithMetasDefaults) {
     ASSERT_NE(invite, nullptr);
     EXPECT_TRUE(invite->carry_buttons);
     EXPECT_EQ(invite->buttons, 3u);
-    EXPECT_EQ(s.templates.definitions().size(), 5u);
+    const auto* report = s.templates.find("moderation.report", "sw");
+    ASSERT_NE(report, nullptr);
+    EXPECT_TRUE(report->carry_buttons);
+    EXPECT_EQ(report->buttons, 2u);
+    EXPECT_EQ(s.templates.definitions().size(), 6u);
 }
 
 TEST(DeliverySettings, TheWindowMarginIsNoLongerASetting) {

@@ -100,6 +100,7 @@ TEST(Templates, QuickReplyTitlesSayWhatTheMessagesOwnButtonsSay) {
     const std::map<std::string, std::vector<std::string>> keys = {
         {"delvex_forum_invite", {"forums.going", "forums.maybe", "forums.cant"}},
         {"delvex_moderator_alert", {"rooms.approve", "rooms.reject"}},
+        {"delvex_moderator_report", {"moderation.keep", "moderation.take_down"}},
     };
     for (const auto& d : map.definitions()) {
         const auto k = keys.find(d.name);
