@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "bot/academy/answers.hpp"
+#include "bot/academy/certificate_text.hpp"
 #include "bot/academy/engine_turn.hpp"
 #include "bot/academy/limits.hpp"
 #include "bot/academy/local_media.hpp"
@@ -36,12 +37,7 @@ using Vars = std::vector<std::pair<std::string, std::string>>;
 using core::trim;
 
 std::string date_of(std::int64_t ms) {
-    const std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
+    return certificate_date(ms);
 }
 
 std::string size_text(std::uintmax_t bytes) {

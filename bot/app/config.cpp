@@ -77,6 +77,7 @@ const std::set<std::string>& known_keys() {
         "rooms.digest_hour",
         "rooms.flood_posts",
         "rooms.flood_window_minutes",
+        "rooms.auto_hold_reports",
         "forums.reminder_minutes",
         "forums.announce_hours",
         "academy.nudge_after_days",
@@ -524,6 +525,7 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read_bounded(root, "rooms.digest_hour", cfg.rooms.digest_hour, 0, 23);
     read_bounded(root, "rooms.flood_posts", cfg.rooms.flood_posts, 1, 1000);
     read_positive(root, "rooms.flood_window_minutes", cfg.rooms.flood_window, 24 * 60);
+    read_bounded(root, "rooms.auto_hold_reports", cfg.rooms.auto_hold_reports, 0, 1000);
     {
         std::vector<long long> minutes;
         for (const auto m : cfg.forums.reminders) {

@@ -37,6 +37,7 @@ struct RoomsConfig {
     int digest_hour = 18;                     ///< when the daily digest goes out, local time
     int flood_posts = 10;                     ///< posts a member may make per flood window
     std::chrono::minutes flood_window{10};
+    int auto_hold_reports = 3;                ///< distinct reports that hide a post until a moderator decides; 0 = never
 };
 
 /// The forums' rhythm (`forums:` in the file).

@@ -94,7 +94,9 @@ FeatureSet make_features(const FeatureDeps& deps) {
     set.features.push_back(std::move(held));
 
     // Moderation: REPORT, the moderators' commands and buttons, alerts about held posts (before the rooms relay).
-    auto moderation = std::make_unique<events::Moderation>(rooms->regions(), deps.catalog);
+    events::ModerationSettings moderation_settings;
+    moderation_settings.auto_hold_reports = deps.config.rooms.auto_hold_reports;
+    auto moderation = std::make_unique<events::Moderation>(rooms->regions(), deps.catalog, moderation_settings);
     moderation->set_rooms({[r = rooms.get()](events::Context& ctx, std::int64_t post) { r->relay_post(ctx, post); },
                            [r = rooms.get()](events::Context& ctx, const store::Post& post, const std::string& key,
                                              const std::string& lang, const std::string& header,

@@ -14,22 +14,12 @@
 #include "bot/delivery/codec.hpp"
 #include "bot/events/rooms_feature.hpp"
 #include "bot/rooms/onboarding.hpp"
+#include "bot/core/text.hpp"
 
 namespace delvex::events::rooms_detail {
 
 /// At most `n` code points of `s` (list titles ≤ 24, descriptions ≤ 72, button titles ≤ 20).
-inline std::string clip(std::string_view s, std::size_t n) {
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-            if (count == n) {
-                return std::string(s.substr(0, i));
-            }
-            ++count;
-        }
-    }
-    return std::string(s);
-}
+using core::clip;
 
 /// The languages a member may choose (bot/rooms/onboarding.hpp).
 using rooms::kLanguages;

@@ -8,21 +8,11 @@
 
 #include "bot/community/alias.hpp"
 #include "bot/community/commands.hpp"
+#include "bot/core/text.hpp"
 
 namespace delvex::moderation {
 
-std::string clip(std::string_view s, std::size_t n) {
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-            if (count == n) {
-                return std::string(s.substr(0, i));
-            }
-            ++count;
-        }
-    }
-    return std::string(s);
-}
+using core::clip;
 
 namespace {
 

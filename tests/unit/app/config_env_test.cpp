@@ -79,6 +79,7 @@ TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
         {"retention.set_aside_days", {"12", [](const Config& c) { return c.retention.set_aside_days == 12; }}},
         {"rooms.digest_hour", {"7", [](const Config& c) { return c.rooms.digest_hour == 7; }}},
         {"rooms.flood_posts", {"4", [](const Config& c) { return c.rooms.flood_posts == 4; }}},
+        {"rooms.auto_hold_reports", {"0", [](const Config& c) { return c.rooms.auto_hold_reports == 0; }}},
         {"rooms.flood_window_minutes", {"15", [](const Config& c) { return c.rooms.flood_window.count() == 15; }}},
         {"forums.reminder_minutes",
          {"30, 2880", [](const Config& c) {
@@ -149,6 +150,7 @@ TEST(ConfigEnv, TheRhythmOfRoomsForumsAndTheAcademyIsSetInTheFileAndChecked) {
     const std::vector<std::pair<std::map<std::string, std::string>, std::string>> bad = {
         {{{"DELVEX_ROOMS_DIGEST_HOUR", "24"}}, "rooms.digest_hour"},
         {{{"DELVEX_ROOMS_FLOOD_POSTS", "0"}}, "rooms.flood_posts"},
+        {{{"DELVEX_ROOMS_AUTO_HOLD_REPORTS", "-1"}}, "rooms.auto_hold_reports"},
         {{{"DELVEX_FORUMS_REMINDER_MINUTES", "60, soon"}}, "forums.reminder_minutes: 'soon' is not a whole number"},
         {{{"DELVEX_FORUMS_REMINDER_MINUTES", "60,60"}}, "forums.reminder_minutes: names the same time twice"},
         {{{"DELVEX_ACADEMY_REVIEW_DAYS", "7, 2"}}, "academy.review_days: must grow"},
