@@ -1,7 +1,11 @@
 #pragma once
 
-// Monthly regional forums in chat: series planning (announcements and reminders as durable jobs), RSVP
-// with a waitlist, the moderators' guided flow, and the operations the admin API and the CLI share.
+// Monthly regional forums in chat: the thin adapter between the inbox/scheduler and the forums' decisions in
+// bot/meetings (ForumsService, the typed protocols). It turns jobs and messages into service calls and
+// messages in each member's language and zone. Split by concern: forums_feature.cpp (dispatch, RSVP),
+// forums_jobs.cpp (announcements, reminders, notices), forums_flow.cpp (the moderators' flow),
+// forums_zone.cpp (a member's own zone), forums_after.cpp (attendance, feedback, recaps), forums_next.cpp,
+// forums_calendar.cpp (.ics feeds), forums_cli.cpp (`delvex forums …`), forums_text.* (shared wording).
 // Everything runs on the writer thread inside the caller's transaction.
 
 #include <SQLiteCpp/Database.h>
@@ -20,6 +24,8 @@
 #include "bot/events/feature.hpp"
 #include "bot/store/forum_repository.hpp"
 #include "bot/store/job_repository.hpp"
+#include "bot/meetings/protocol.hpp"
+#include "bot/meetings/service.hpp"
 #include "forums/ical.hpp"
 #include "forums/result.hpp"
 #include "forums/series.hpp"
@@ -38,15 +44,8 @@ struct ForumMember {
 
 /// Rooms and their people, as the forums see them (the rooms feature owns them). Calls with a database run
 /// on the writer thread.
-class RoomDirectory {
+class RoomDirectory : public meetings::RoomCatalog {
 public:
-    virtual ~RoomDirectory() = default;
-    virtual std::vector<std::string> rooms() const = 0;
-    virtual bool has_room(std::string_view room) const = 0;
-    /// IANA zone of the room.
-    virtual std::string zone(std::string_view room) const = 0;
-    /// The room's name in `language` (falling back to English).
-    virtual std::string name(std::string_view room, std::string_view language) const = 0;
     /// Active members who may receive messages.
     virtual std::vector<ForumMember> members(SQLite::Database& db, std::string_view room) = 0;
     virtual bool is_moderator(SQLite::Database& db, std::string_view room, std::string_view member_key) = 0;
@@ -81,26 +80,23 @@ struct ForumsSettings {
     /// Keys the feed links sent to members (`?k=`): only a feed asked for with the room's key carries the
     /// forums' join links and meeting places; the public feed has times and titles only. Empty: never.
     std::string feed_key{};
+    /// How many zones the time-zone command offers at most (a WhatsApp list holds 10 rows).
+    std::size_t zone_choices = 8;
 };
 
-/// Why an operation was refused; `message` is safe to show to a moderator or an API client.
-using ForumError = forums::ParseError;
+/// Why an operation was refused; `message` is safe to show to an API client, `problem` names it in the
+/// member's language (forums.errors.*).
+using ForumError = meetings::ForumError;
 template <typename T>
-using ForumResult = forums::ParseResult<T>;
+using ForumResult = meetings::ForumResult<T>;
 
-/// "<series>-<YYYYMMDDTHHMMSS>": an occurrence as button ids and job keys name it.
+/// "<series>-<YYYYMMDDTHHMMSS>": an occurrence as button ids name it (meetings::OccurrenceRef).
 std::string occurrence_token(std::int64_t series_id, forums::LocalTime original);
-/// The parts of an occurrence token; nullopt if malformed.
-std::optional<std::pair<std::int64_t, forums::LocalTime>> parse_occurrence_token(std::string_view token);
 
-/// The pure-library series of a stored row with its cancels and moves.
-ForumResult<forums::Series> series_of(const store::ForumSeriesRow& row,
-                                      const std::vector<store::ForumOverrideRow>& overrides);
+using meetings::resolve_occurrence;
+using meetings::series_of;
 
-/// The occurrence a rule instance has become (moved, or nullopt if cancelled or not an instance).
-std::optional<forums::Occurrence> resolve_occurrence(const forums::Series& series, forums::LocalTime original);
-
-/// "Thu 7 Jan, 15:00 (Lima)" in `language`, in `zone`.
+/// "Thursday 7 January, 15:00 (Lima time)" in `language`, in `zone` (its city in that language).
 std::string format_when(const core::Catalog& catalog, std::string_view language, forums::Instant t,
                         const date::time_zone& zone);
 
@@ -148,6 +144,8 @@ public:
     ForumsFeature(std::unique_ptr<RoomDirectory> rooms, ForumsSettings settings = {});
 
     std::string_view name() const override { return "forums"; }
+    /// The one forums service (chat, admin API and CLI all go through it).
+    const meetings::ForumsService& service() const { return service_; }
     bool on_message(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message) override;
     void on_job(Context& ctx, const store::Job& job) override;
     void forget(Context& ctx, const store::MemberRow& member) override;
@@ -158,7 +156,8 @@ public:
     bool on_next_forum(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
     void describe(Context& ctx, const store::MemberRow& member, std::vector<std::string>& lines) override;
 
-    // Operations shared by the chat flow, the admin API and the CLI. The caller holds a write transaction.
+    // The service's operations on one connection, for callers that hold a write transaction and a
+    // JobRepository (tests, the scheduler). The admin API and the CLI use service() with store::ForumWork.
 
     /// Checks and stores a new series (tz defaults to the room's), plans its jobs and the "scheduled"
     /// announcement. Returns the id.
@@ -167,7 +166,7 @@ public:
     /// Replaces a series' fields (sequence bumped) and re-plans its jobs.
     ForumResult<bool> update_series(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms,
                                     store::ForumSeriesRow row, const std::vector<store::ForumText>& texts);
-    /// Cancels the whole series: waiting jobs dropped, those who said Going or Maybe told.
+    /// Cancels the whole series: waiting jobs dropped; the room and everyone who answered are told.
     ForumResult<bool> cancel_series(SQLite::Database& db, store::JobRepository& jobs, std::int64_t now_ms,
                                     std::int64_t id);
     /// Cancels one occurrence (named by its rule-generated local start) without touching the series.
@@ -193,7 +192,9 @@ public:
     std::string feed_token(std::string_view room) const;
 
     /// Validates the stored form of a row (zone, rule, start, fields) without storing it.
-    ForumResult<forums::Series> check(const store::ForumSeriesRow& row, std::int64_t now_ms) const;
+    ForumResult<forums::Series> check(const store::ForumSeriesRow& row, std::int64_t now_ms) const {
+        return service_.check(row, now_ms);
+    }
 
     RoomDirectory& rooms() { return rooms_; }
     const ForumsSettings& settings() const { return settings_; }
@@ -201,36 +202,43 @@ public:
 private:
     struct Flow;
     bool on_rsvp(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message,
-                 std::string_view rest);
+                 const meetings::RsvpButton& answer);
     bool on_flow(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
     void flow_step(Flow& flow);
+    void flow_choice(Flow& flow, const meetings::FlowChoice& choice);
     void flow_menu(Flow& flow);
     void flow_ask_ordinal(Flow& flow);
     void flow_ask_weekday(Flow& flow);
+    void flow_ask_time(Flow& flow);
     void flow_ask_join(Flow& flow);
     void flow_confirm(Flow& flow);
     void flow_create(Flow& flow);
     void flow_list(Flow& flow);
     void flow_pick_cancel(Flow& flow);
+    void flow_pick(Flow& flow, std::int64_t id);
+    void flow_cancel(Flow& flow, const meetings::FlowChoice& choice);
     std::vector<std::string> moderated_rooms(Context& ctx, const std::string& member_key);
-    void ensure_plan_job(store::JobRepository& jobs, std::int64_t now_ms);
-    void run_reminder(Context& ctx, const store::Job& job);
-    void run_announce(Context& ctx, const store::Job& job, bool scheduled);
-    void run_notice(Context& ctx, const store::Job& job);
+    void run_reminder(Context& ctx, const store::Job& job, const meetings::JobKey& key);
+    void run_announce(Context& ctx, const store::Job& job, const meetings::JobKey& key);
+    void run_notice(Context& ctx, const store::Job& job, const meetings::JobKey& key);
+    // A member's own zone (forums_zone.cpp): the command offers zones from their number's country.
+    bool on_zone_command(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
+    bool on_zone_choice(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message,
+                        const meetings::FlowChoice& choice);
     // After the forum: attendance, feedback and the moderator's recap.
-    void run_followup(Context& ctx, const store::Job& job);
+    void run_followup(Context& ctx, const store::Job& job, const meetings::JobKey& key);
     bool on_followup_reply(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
     bool on_after(Context& ctx, const store::MemberRow& member, const core::InboundMessage& message);
     std::size_t relay_recap(Context& ctx, const store::ForumSeriesRow& row, const std::string& author,
                             const core::InboundMessage& message);
-    void notify_seat(Context& ctx, store::ForumRepository& repo, const store::ForumSeriesRow& row,
-                     const forums::Occurrence& occ, const std::string& occ_name);
+    void tell_promoted(Context& ctx, store::ForumRepository& repo, const meetings::RsvpOutcome& outcome);
 
     store::ForumRepository& message_repo(SQLite::Database& db);
 
     std::unique_ptr<RoomDirectory> owned_rooms_;
     RoomDirectory& rooms_;
     ForumsSettings settings_;
+    meetings::ForumsService service_;
     std::unique_ptr<store::ForumRepository> message_repo_;  // writer thread only
     const SQLite::Database* message_repo_db_ = nullptr;
 };

@@ -59,20 +59,10 @@ bool ForumsFeature::on_next_forum(Context& ctx, const store::MemberRow& member, 
         return true;
     }
     store::ForumRepository repo(ctx.db);
-    const forums::Instant now{std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds{ctx.now_ms})};
-    std::optional<store::ForumSeriesRow> best_row;
-    std::optional<forums::Occurrence> best;
-    const date::time_zone* best_zone = nullptr;
-    for (auto& row : repo.list_series(room, false)) {
-        const auto series = series_of(row, repo.overrides(row.id));
-        if (!series) {
-            continue;
-        }
-        const auto next = forums::next_occurrences(*series, now, 1);
-        if (!next.empty() && (!best || next.front().start < best->start)) {
-            best = next.front();
-            best_row = row;
-            best_zone = series->zone;
+    std::optional<meetings::SeriesView> best;
+    for (auto& view : service_.list(repo, room, false, ctx.now_ms)) {
+        if (view.next && (!best || view.next->start < best->next->start)) {
+            best = std::move(view);
         }
     }
     const std::string room_name = rooms_.name(room, lang);
@@ -80,25 +70,27 @@ bool ForumsFeature::on_next_forum(Context& ctx, const store::MemberRow& member, 
         ctx.outbox.text(key, member.member_key, ctx.catalog.text(lang, "forums.next_none", {{"room", room_name}}));
         return true;
     }
+    const auto* best_zone = best->zone;
+    const auto& best_row = best->row;
     // The member's own zone when they have one, else the series'.
     if (const auto own = repo.member_zone(member.member_key)) {
         if (const auto zone = forums::find_zone(*own)) {
             best_zone = *zone;
         }
     }
-    const auto texts = repo.texts(best_row->id);
+    const auto texts = repo.texts(best_row.id);
     std::string body = ctx.catalog.text(lang, "forums.next",
                                         {{"room", room_name},
-                                         {"title", forum_title(*best_row, texts, lang)},
-                                         {"when", format_when(ctx.catalog, lang, best->start, *best_zone)},
-                                         {"join", forum_join_line(ctx.catalog, lang, *best_row)}});
+                                         {"title", forum_title(best_row, texts, lang)},
+                                         {"when", format_when(ctx.catalog, lang, best->next->start, *best_zone)},
+                                         {"join", forum_join_line(ctx.catalog, lang, best_row)}});
     for (auto at = body.find("\n\n"); at != std::string::npos; at = body.find("\n\n")) {
         body.erase(at, 1);  // no join line: no empty line
     }
     core::OutgoingMessage out;
     out.to = delivery::recipient_of(member.member_key);
     // Not started yet (next_occurrences starts from now): answers are open.
-    out.body = forum_rsvp_buttons(ctx.catalog, lang, occurrence_token(best_row->id, best->original), std::move(body));
+    out.body = forum_rsvp_buttons(ctx.catalog, lang, occurrence_token(best_row.id, best->next->original), std::move(body));
     ctx.outbox.send(key, out);
     return true;
 }

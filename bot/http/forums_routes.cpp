@@ -1,6 +1,5 @@
 #include "bot/http/forums_routes.hpp"
 
-#include <SQLiteCpp/Transaction.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -14,7 +13,7 @@
 #include "bot/http/forums_body.hpp"
 #include "bot/http/routes.hpp"
 #include "bot/store/audit_repository.hpp"
-#include "bot/store/job_repository.hpp"
+#include "bot/store/forum_work.hpp"
 #include "forums/zone.hpp"
 
 namespace delvex::http {
@@ -283,23 +282,21 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
             if (body.contains("cancel_occurrence") || body.contains("move_occurrence")) {
                 return json_error(400, "cancel_occurrence and move_occurrence belong in a PATCH");
             }
-            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-            store::JobRepository jobs(db.sql());
-            auto created = forums_.create_series(db.sql(), jobs, now_ms, row, texts);
+            store::ForumWork unit(db.sql());
+            auto created = forums_.service().create_series(unit.store(), unit.jobs(), now_ms, row, texts);
             if (!created) {
                 return json_error(400, created.error().message);
             }
             store::ForumRepository repo(db.sql());
             auto out = series_json(*repo.find_series(*created), repo, now_ms);
             audit(db, now_ms, "forums.create", *created, "room=" + row.room + " fields=" + field_names(body));
-            tx.commit();
+            unit.commit();
             return {201, out.dump() + "\n"};
         };
     } else if (method == bhttp::verb::patch && id) {
         work = [this, body, id, now_ms](store::Database& db) -> Outcome {
-            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-            store::JobRepository jobs(db.sql());
-            store::ForumRepository repo(db.sql());
+            store::ForumWork unit(db.sql());
+            auto& repo = unit.store();
             auto row = repo.find_series(*id);
             if (!row) {
                 return json_error(404, "no forum series " + std::to_string(*id));
@@ -313,7 +310,7 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
                 if (!local) {
                     return json_error(400, local.error().message);
                 }
-                if (auto r = forums_.cancel_occurrence(db.sql(), jobs, now_ms, *id, *local); !r) {
+                if (auto r = forums_.service().cancel_occurrence(unit.store(), unit.jobs(), now_ms, *id, *local); !r) {
                     return json_error(400, r.error().message);
                 }
                 audit(db, now_ms, "forums.cancel_occurrence", *id, "occurrence=" + local_iso(*local));
@@ -322,40 +319,39 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
                 if (!move) {
                     return json_error(400, move.error().message);
                 }
-                if (auto r = forums_.move_occurrence(db.sql(), jobs, now_ms, *id, move->first, move->second); !r) {
+                if (auto r = forums_.service().move_occurrence(unit.store(), unit.jobs(), now_ms, *id, move->first, move->second); !r) {
                     return json_error(400, r.error().message);
                 }
                 audit(db, now_ms, "forums.move_occurrence", *id,
                       "occurrence=" + local_iso(move->first) + " to=" + local_iso(move->second));
             } else {
-                if (auto r = forums_.update_series(db.sql(), jobs, now_ms, *row, texts); !r) {
+                if (auto r = forums_.service().update_series(unit.store(), unit.jobs(), now_ms, *row, texts); !r) {
                     return json_error(400, r.error().message);
                 }
                 audit(db, now_ms, "forums.update", *id, "fields=" + field_names(body));
             }
             auto out = series_json(*repo.find_series(*id), repo, now_ms);
-            tx.commit();
+            unit.commit();
             return {200, out.dump() + "\n"};
         };
     } else if (method == bhttp::verb::delete_ && id) {
         work = [this, id, occurrence, now_ms](store::Database& db) -> Outcome {
-            SQLite::Transaction tx(db.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-            store::JobRepository jobs(db.sql());
+            store::ForumWork unit(db.sql());
             if (!occurrence.empty()) {
                 auto local = forums::parse_local_iso(occurrence);
                 if (!local) {
                     return json_error(400, "occurrence: " + local.error().message);
                 }
-                if (auto r = forums_.cancel_occurrence(db.sql(), jobs, now_ms, *id, *local); !r) {
+                if (auto r = forums_.service().cancel_occurrence(unit.store(), unit.jobs(), now_ms, *id, *local); !r) {
                     return json_error(404, r.error().message);
                 }
                 audit(db, now_ms, "forums.cancel_occurrence", *id, "occurrence=" + local_iso(*local));
-            } else if (auto r = forums_.cancel_series(db.sql(), jobs, now_ms, *id); !r) {
+            } else if (auto r = forums_.service().cancel_series(unit.store(), unit.jobs(), now_ms, *id); !r) {
                 return json_error(404, r.error().message);
             } else {
                 audit(db, now_ms, "forums.cancel_series", *id, "");
             }
-            tx.commit();
+            unit.commit();
             return {200, json{{"cancelled", *id}}.dump() + "\n"};
         };
     } else {

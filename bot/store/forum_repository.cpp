@@ -245,6 +245,22 @@ std::optional<RsvpRow> ForumRepository::first_waitlisted(std::int64_t series_id,
     return std::nullopt;
 }
 
+std::vector<RsvpRecipient> ForumRepository::answered(std::int64_t series_id, std::string_view occurrence) {
+    SQLite::Statement q(db_,
+                        "SELECT r.member_key, coalesce(m.language, ''), coalesce(z.tz, ''), r.status "
+                        "FROM forum_rsvps r LEFT JOIN members m ON m.member_key = r.member_key "
+                        "LEFT JOIN forum_member_zones z ON z.member_key = r.member_key "
+                        "WHERE r.series_id = :s AND r.occurrence = :o ORDER BY r.rowid");
+    q.bind(":s", series_id);
+    q.bind(":o", std::string(occurrence));
+    std::vector<RsvpRecipient> out;
+    while (q.executeStep()) {
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                       static_cast<RsvpStatus>(q.getColumn(3).getInt())});
+    }
+    return out;
+}
+
 std::vector<RsvpRecipient> ForumRepository::reminder_recipients(std::int64_t series_id, std::string_view occurrence) {
     SQLite::Statement q(db_,
                         "SELECT r.member_key, coalesce(m.language, ''), coalesce(z.tz, ''), r.status "

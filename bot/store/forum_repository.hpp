@@ -14,109 +14,61 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/meetings/rows.hpp"
+#include "bot/meetings/store.hpp"
+
 namespace delvex::store {
 
-struct ForumSeriesRow {
-    std::int64_t id = 0;
-    std::string room;
-    std::string title;
-    std::string agenda;
-    std::string join_kind = "link";  ///< "link", "place" or "call" (a WhatsApp call)
-    std::string join_info;
-    std::string rrule;          ///< RRULE value without prefix
-    std::string tz;             ///< IANA zone of dtstart_local
-    std::string dtstart_local;  ///< "YYYY-MM-DDTHH:MM:SS"
-    int duration_min = 60;
-    int capacity = 0;  ///< seats for Going; 0 = no limit
-    std::string hosts;
-    std::string created_by;
-    bool cancelled = false;
-    int sequence = 0;  ///< iCalendar SEQUENCE: bumped on every change members should see
-    std::int64_t created_ms = 0;
-    std::int64_t updated_ms = 0;
-};
+// The rows are the domain's (bot/meetings/rows.hpp); the names stay here for the store's callers.
+using meetings::ForumDraft;
+using meetings::ForumOverrideKind;
+using meetings::ForumOverrideRow;
+using meetings::ForumSeriesRow;
+using meetings::ForumText;
+using meetings::RsvpRecipient;
+using meetings::RsvpRow;
+using meetings::RsvpStatus;
 
-/// A title and agenda in one language (the series row holds the default).
-struct ForumText {
-    std::string language;
-    std::string title;
-    std::string agenda;
-};
-
-enum class ForumOverrideKind : int { kCancel = 1, kMove = 2 };
-
-struct ForumOverrideRow {
-    std::string original_local;  ///< "YYYYMMDDTHHMMSS"
-    ForumOverrideKind kind = ForumOverrideKind::kCancel;
-    std::string moved_to_local;  ///< "YYYYMMDDTHHMMSS" for a move
-};
-
-/// RFC 5545 PARTSTAT values we keep.
-enum class RsvpStatus : int { kAccepted = 1, kTentative = 2, kDeclined = 3 };
-
-struct RsvpRow {
-    std::int64_t series_id = 0;
-    std::string occurrence;
-    std::string member_key;
-    RsvpStatus status = RsvpStatus::kAccepted;
-    bool waitlisted = false;
-    std::int64_t since_ms = 0;  ///< when the member asked for a seat (waitlist order)
-    std::int64_t updated_ms = 0;
-};
-
-/// A reminder recipient: an RSVP joined with the member's language and own zone (empty when unset).
-struct RsvpRecipient {
-    std::string member_key;
-    std::string language;
-    std::string tz;
-    RsvpStatus status = RsvpStatus::kAccepted;
-};
-
-struct ForumDraft {
-    std::string member_key;
-    std::string step;
-    std::string data;  ///< JSON object, owned by the chat flow
-    std::int64_t updated_ms = 0;
-};
-
-class ForumRepository {
+class ForumRepository final : public meetings::ForumStore {
 public:
     explicit ForumRepository(SQLite::Database& db);
 
     /// Inserts a series (id, sequence and times from the row are ignored). Returns the new id.
-    std::int64_t insert_series(const ForumSeriesRow& row, std::int64_t now_ms);
+    std::int64_t insert_series(const ForumSeriesRow& row, std::int64_t now_ms) override;
     /// Replaces the editable fields and bumps the sequence. False if there is no such series.
-    bool update_series(const ForumSeriesRow& row, std::int64_t now_ms);
-    std::optional<ForumSeriesRow> find_series(std::int64_t id);
+    bool update_series(const ForumSeriesRow& row, std::int64_t now_ms) override;
+    std::optional<ForumSeriesRow> find_series(std::int64_t id) override;
     /// Series of a room (or of every room when `room` is empty), oldest first.
-    std::vector<ForumSeriesRow> list_series(std::string_view room, bool include_cancelled);
+    std::vector<ForumSeriesRow> list_series(std::string_view room, bool include_cancelled) override;
     /// Marks a series cancelled and bumps its sequence. False if unknown or already cancelled.
-    bool cancel_series(std::int64_t id, std::int64_t now_ms);
+    bool cancel_series(std::int64_t id, std::int64_t now_ms) override;
     /// Bumps the sequence (an occurrence was cancelled or moved).
-    void touch_series(std::int64_t id, std::int64_t now_ms);
+    void touch_series(std::int64_t id, std::int64_t now_ms) override;
 
-    void set_text(std::int64_t series_id, const ForumText& text);
-    std::vector<ForumText> texts(std::int64_t series_id);
+    void set_text(std::int64_t series_id, const ForumText& text) override;
+    std::vector<ForumText> texts(std::int64_t series_id) override;
 
     /// Records a cancel or a move of one occurrence (replacing an earlier exception for it).
-    void set_override(std::int64_t series_id, const ForumOverrideRow& row, std::int64_t now_ms);
-    std::vector<ForumOverrideRow> overrides(std::int64_t series_id);
+    void set_override(std::int64_t series_id, const ForumOverrideRow& row, std::int64_t now_ms) override;
+    std::vector<ForumOverrideRow> overrides(std::int64_t series_id) override;
 
-    std::optional<RsvpRow> rsvp(std::int64_t series_id, std::string_view occurrence, std::string_view member_key);
-    void save_rsvp(const RsvpRow& row);
+    std::optional<RsvpRow> rsvp(std::int64_t series_id, std::string_view occurrence, std::string_view member_key) override;
+    void save_rsvp(const RsvpRow& row) override;
     /// Going and holding a seat (not waitlisted).
-    std::int64_t seated(std::int64_t series_id, std::string_view occurrence);
+    std::int64_t seated(std::int64_t series_id, std::string_view occurrence) override;
     std::int64_t count_status(std::int64_t series_id, std::string_view occurrence, RsvpStatus status);
     /// The first waitlisted member (earliest since_ms).
-    std::optional<RsvpRow> first_waitlisted(std::int64_t series_id, std::string_view occurrence);
+    std::optional<RsvpRow> first_waitlisted(std::int64_t series_id, std::string_view occurrence) override;
+    /// Everyone who answered the occurrence (Going, waitlisted, Maybe, Can't): told when it is cancelled.
+    std::vector<RsvpRecipient> answered(std::int64_t series_id, std::string_view occurrence);
     /// Seated Going plus Maybe: who gets reminders.
     std::vector<RsvpRecipient> reminder_recipients(std::int64_t series_id, std::string_view occurrence);
 
     void mark_attendance(std::int64_t series_id, std::string_view occurrence, std::string_view member_key,
-                         int source, std::int64_t now_ms);
+                         int source, std::int64_t now_ms) override;
     std::int64_t attendance_count(std::int64_t series_id, std::string_view occurrence);
     void save_feedback(std::int64_t series_id, std::string_view occurrence, std::string_view member_key, int rating,
-                       std::string_view comment, std::int64_t now_ms);
+                       std::string_view comment, std::int64_t now_ms) override;
     void add_recap(std::int64_t series_id, std::string_view occurrence, std::string_view member_key,
                    std::string_view kind, std::string_view body, std::int64_t now_ms);
 
@@ -125,8 +77,8 @@ public:
     void delete_draft(std::string_view member_key);
 
     /// The member's own zone, if they set one.
-    std::optional<std::string> member_zone(std::string_view member_key);
-    void set_member_zone(std::string_view member_key, std::string_view tz);
+    std::optional<std::string> member_zone(std::string_view member_key) override;
+    void set_member_zone(std::string_view member_key, std::string_view tz) override;
     /// Every member's own zone, by member key (one query, for a fan-out to a whole room).
     std::map<std::string, std::string, std::less<>> member_zones();
 

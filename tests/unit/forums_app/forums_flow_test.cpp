@@ -52,7 +52,9 @@ TEST_F(ForumsFlowTest, ModeratorSchedulesAMonthlyForumStepByStep) {
     r = turn("5100000001", "", "forums:flow:ord:1");
     EXPECT_EQ(choices(r).size(), 7u) << "the weekdays";
     r = turn("5100000001", "", "forums:flow:day:TH");
-    EXPECT_NE(shown_text(r).find("America/Lima"), std::string::npos) << shown_text(r);
+    EXPECT_NE(shown_text(r).find("Lima time"), std::string::npos) << shown_text(r);
+    EXPECT_EQ(shown_text(r).find("America/"), std::string::npos) << "a city, not a zone id: " << shown_text(r);
+    EXPECT_EQ(choices(r).size(), 9u) << "times to choose from (any other may be typed)";
     r = turn("5100000001", "3pm");
     EXPECT_NE(shown_text(r).find("15:00"), std::string::npos) << "asked again: " << shown_text(r);
     r = turn("5100000001", "15:00");
