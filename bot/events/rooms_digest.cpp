@@ -3,11 +3,11 @@
 // (the gate calls catch_up); the daily digest job sends it to members in their window and one short template
 // to the others (their reply brings the text). The text itself is the decider's (rooms::missed_lines).
 
-#include <date/date.h>
-#include <date/tz.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
+#include <algorithm>
+#include <string_view>
+#include <vector>
 
 #include "bot/events/rooms_feature.hpp"
 #include "bot/events/rooms_util.hpp"
@@ -19,12 +19,7 @@ namespace {
 using store::DeliveryMode;
 using store::MembershipState;
 
-/// "YYYY-MM-DD" in the zone.
-std::string local_day(const std::string& zone, std::int64_t now_ms) {
-    const auto* tz = date::locate_zone(zone);
-    const auto local = tz->to_local(date::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{now_ms}});
-    return date::format("%F", date::floor<date::days>(local));
-}
+constexpr std::int64_t kDay = 24LL * 3600 * 1000;
 
 }  // namespace
 
@@ -66,24 +61,26 @@ void Rooms::catch_up(Turn& t) {
     }
 }
 
-void Rooms::plan_digest(Context& ctx, const std::string& room_id) {
+void Rooms::plan_digest(Context& ctx, const std::string& room_id, std::int64_t until_ms) {
+    // The next run: the next time the digest hour begins in the room's zone or in one of its members' own
+    // zones. Each run plans the next while someone is still owed one, so every member is served at their hour.
     const auto* room = regions_.find(room_id);
     if (room == nullptr) {
         return;
     }
-    using namespace std::chrono;
-    const auto* tz = date::locate_zone(room->time_zone);
-    const auto local = tz->to_local(date::sys_time<milliseconds>{milliseconds{ctx.now_ms}});
-    auto day = date::floor<date::days>(local);
-    auto target = date::local_time<milliseconds>{day} + hours{settings_.digest_hour};
-    if (target <= local) {
-        day += date::days{1};
-        target = date::local_time<milliseconds>{day} + hours{settings_.digest_hour};
+    std::vector<std::string> zones{room->time_zone};
+    for (const auto& [id, zone] : room_store(ctx).own_zones(room->id)) {
+        if (std::find(zones.begin(), zones.end(), zone) == zones.end()) {
+            zones.push_back(zone);
+        }
     }
-    const auto due = tz->to_sys(target, date::choose::earliest);
-    const std::int64_t due_ms = due.time_since_epoch().count();
-    const rooms::DigestJob job{room->id, date::format("%F", day)};
-    ctx.jobs.schedule(job.key(), std::string(rooms::DigestJob::kKind), due_ms, due_ms + 6 * 3600 * 1000, room->id,
+    const std::int64_t due_ms = rooms::next_digest_ms(zones, settings_.digest_hour, ctx.now_ms);
+    if (due_ms == 0 || (until_ms != 0 && due_ms > until_ms)) {
+        return;
+    }
+    const rooms::DigestJob job{room->id, due_ms};
+    // Expires when the hour is over: a run after that would find nobody at their digest hour.
+    ctx.jobs.schedule(job.key(), std::string(rooms::DigestJob::kKind), due_ms, due_ms + 3600 * 1000, room->id,
                       ctx.now_ms);
 }
 
@@ -94,21 +91,34 @@ void Rooms::on_job(Context& ctx, const store::Job& job) {
 }
 
 void Rooms::digest(Context& ctx, const std::string& room_id) {
+    // Runs at each member's digest hour (their own zone, else the room's): sends to those whose local clock
+    // reads it and who had none this local day; the others wait for a later run.
     const auto* room = regions_.find(room_id);
     if (room == nullptr) {
         return;
     }
     auto& st = room_store(ctx);
-    const std::string day = local_day(room->time_zone, ctx.now_ms);
-    const std::string logical = rooms::DigestJob{room->id, day}.key();
+    const auto own = st.own_zones(room->id);
     std::size_t templates = 0;
     std::size_t texts = 0;
+    bool later = false;  // someone still owed a digest at a later hour: plan the next run
     for (const auto& m : st.room_members(room->id, 0)) {
-        if (m.mode == DeliveryMode::kMuted || m.digest_day == day) {
+        if (m.mode == DeliveryMode::kMuted) {
             continue;  // before counting: a muted member costs no query
         }
+        const auto zone = own.find(m.id);
+        const auto when = rooms::digest_time(zone == own.end() ? std::string_view{} : std::string_view{zone->second},
+                                             room->time_zone, settings_.digest_hour, ctx.now_ms);
+        if (m.digest_day == when.day) {
+            continue;
+        }
+        if (!when.due) {
+            later = later || st.count_after(room->id, m.seen_post, m.id) > 0;
+            continue;
+        }
         const auto total = st.count_after(room->id, m.seen_post, m.id);
-        switch (rooms::digest_action(m, day, total, ctx.now_ms)) {
+        const std::string logical = rooms::DigestKey{room->id, when.day}.encode();
+        switch (rooms::digest_action(m, when.day, total, ctx.now_ms)) {
             case rooms::DigestAction::kSkip:
                 break;
             case rooms::DigestAction::kText: {
@@ -124,7 +134,7 @@ void Rooms::digest(Context& ctx, const std::string& room_id) {
                 send_offer(ctx, m.key, m.language, "rooms.offer:" + room->id + ":" + std::to_string(posts.front().id),
                            missed.offered);
                 st.set_seen(room->id, m.id, posts.front().id);
-                st.set_digest(m.id, day, false);
+                st.set_digest(m.id, when.day, false);
                 ++texts;
                 break;
             }
@@ -134,12 +144,20 @@ void Rooms::digest(Context& ctx, const std::string& room_id) {
                                 text(m.language, "rooms.digest",
                                      {{"count", std::to_string(total)}, {"room", room->name(m.language)}}),
                                 "rooms.digest");
-                st.set_digest(m.id, day, true);
+                st.set_digest(m.id, when.day, true);
                 ++templates;
                 break;
         }
     }
-    log_->info("digest room={} day={} texts={} templates={}", room->id, day, texts, templates);
+    if (later) {
+        // Runs follow a post for a day (as the one daily run did): a member who never replies is not sent a
+        // template every day for the same old posts.
+        const auto newest = st.posts_after(room->id, 0, 0, 1);
+        if (!newest.empty()) {
+            plan_digest(ctx, room->id, newest.front().created_ms + kDay);
+        }
+    }
+    log_->info("digest room={} texts={} templates={} later={}", room->id, texts, templates, later);
 }
 
 }  // namespace delvex::events

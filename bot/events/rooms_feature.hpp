@@ -32,7 +32,7 @@ struct RoomsSettings {
     /// A member may post this many times per flood window; more gets a polite refusal.
     int flood_posts = 10;
     std::int64_t flood_window_ms = 10 * 60 * 1000;
-    /// When the daily digest goes out, room-local time.
+    /// When the daily digest goes out: this hour in the member's own zone (TIME ZONE), else in the room's.
     int digest_hour = 18;
     /// The longest catch-up or digest text (WhatsApp allows 4,096 characters).
     std::size_t max_text = 3800;
@@ -105,7 +105,8 @@ private:
     void change(Turn& t);
     void digest(Context& ctx, const std::string& room_id);
     void erase(Turn& t);
-    void plan_digest(Context& ctx, const std::string& room_id);
+    /// Plans the room's next digest run (see rooms_digest.cpp); none after `until_ms` if it is not 0.
+    void plan_digest(Context& ctx, const std::string& room_id, std::int64_t until_ms = 0);
 
     bool asked_recently(Turn& t) const;
     void send_menu(Turn& t);

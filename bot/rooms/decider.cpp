@@ -1,6 +1,11 @@
 #include "bot/rooms/decider.hpp"
 
+#include <date/date.h>
+#include <date/tz.h>
+
 #include <algorithm>
+#include <chrono>
+#include <stdexcept>
 
 #include "bot/core/window.hpp"
 
@@ -180,6 +185,63 @@ Missed missed_lines(const core::Catalog& catalog, const std::string& lang, const
         out.text += catalog.text(lang, "rooms.more", {{"count", std::to_string(total - out.shown)}});
     }
     return out;
+}
+
+namespace {
+
+const date::time_zone* find_zone(std::string_view name) {
+    if (name.empty()) {
+        return nullptr;
+    }
+    try {
+        return date::locate_zone(name);
+    } catch (const std::runtime_error&) {
+        return nullptr;  // a zone name the tz database does not know (an old or hand-edited row)
+    }
+}
+
+}  // namespace
+
+DigestTime digest_time(std::string_view own_zone, std::string_view room_zone, int digest_hour, std::int64_t now_ms) {
+    using namespace std::chrono;
+    DigestTime out;
+    const date::time_zone* tz = find_zone(own_zone);
+    out.zone = std::string(tz != nullptr ? own_zone : room_zone);
+    if (tz == nullptr) {
+        tz = find_zone(room_zone);
+    }
+    if (tz == nullptr) {
+        return out;
+    }
+    const auto local = tz->to_local(date::sys_time<milliseconds>{milliseconds{now_ms}});
+    const auto day = date::floor<date::days>(local);
+    out.day = date::format("%F", day);
+    const auto hour = duration_cast<hours>(local - date::local_time<milliseconds>{day}).count();
+    out.due = hour == digest_hour;
+    return out;
+}
+
+std::int64_t next_digest_ms(const std::vector<std::string>& zones, int digest_hour, std::int64_t now_ms) {
+    using namespace std::chrono;
+    std::int64_t best = 0;
+    for (const auto& name : zones) {
+        const date::time_zone* tz = find_zone(name);
+        if (tz == nullptr) {
+            continue;
+        }
+        const auto local = tz->to_local(date::sys_time<milliseconds>{milliseconds{now_ms}});
+        auto day = date::floor<date::days>(local);
+        auto target = date::local_time<milliseconds>{day} + hours{digest_hour};
+        if (target <= local) {
+            day += date::days{1};
+            target = date::local_time<milliseconds>{day} + hours{digest_hour};
+        }
+        const std::int64_t at = tz->to_sys(target, date::choose::earliest).time_since_epoch().count();
+        if (best == 0 || at < best) {
+            best = at;
+        }
+    }
+    return best;
 }
 
 DigestAction digest_action(const RoomMember& member, std::string_view day, std::int64_t unseen, std::int64_t now_ms) {

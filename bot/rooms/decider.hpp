@@ -115,6 +115,21 @@ Missed missed_lines(const core::Catalog& catalog, const std::string& lang, const
 enum class DigestAction { kSkip, kText, kTemplate };
 DigestAction digest_action(const RoomMember& member, std::string_view day, std::int64_t unseen, std::int64_t now_ms);
 
+/// Whether it is a member's digest time now, and which day it is for them. Their own zone (TIME ZONE) if they
+/// set a valid one, else the room's. `due` while their local clock reads the digest hour (18:00–18:59);
+/// `day` is their local "YYYY-MM-DD" (what `digest_day` is compared with: one digest a member a local day).
+struct DigestTime {
+    std::string zone;
+    std::string day;
+    bool due = false;
+};
+DigestTime digest_time(std::string_view own_zone, std::string_view room_zone, int digest_hour, std::int64_t now_ms);
+
+/// The next instant after `now_ms` (unix ms) at which the digest hour begins in one of `zones` (invalid zones
+/// are left out); 0 if none is valid. The digest job is planned for it, so a member in Kolkata gets theirs at
+/// 18:00 Kolkata time (12:30 UTC), not at the next whole UTC hour.
+std::int64_t next_digest_ms(const std::vector<std::string>& zones, int digest_hour, std::int64_t now_ms);
+
 // ---- reactions ----------------------------------------------------------------------------------------------
 
 /// The most given emoji (ties: the first in the list, which the store orders by first given); "" for none.

@@ -1,6 +1,10 @@
 #include "bot/rooms/protocol.hpp"
 
+#include <date/date.h>
+
 #include <algorithm>
+#include <chrono>
+#include <utility>
 
 namespace delvex::rooms {
 namespace {
@@ -170,28 +174,83 @@ std::string encode(const Button& button) {
     return std::visit([](const auto& b) { return b.encode(); }, button);
 }
 
-std::string DigestJob::key() const {
-    return std::string(kKind) + ":" + room + ":" + day;
+namespace {
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::optional<DigestJob> DigestJob::parse_key(std::string_view key) {
-    const std::string head = std::string(kKind) + ":";
+/// "YYYY-MM-DD" with digits in their places.
+bool day_shape(std::string_view day) {
+    return day.size() == 10 && day[4] == '-' && day[7] == '-' && all_digits(day.substr(0, 4)) &&
+           all_digits(day.substr(5, 2)) && all_digits(day.substr(8, 2));
+}
+
+/// "<room>:<rest>" after "rooms.digest:", with a valid room; nullopt otherwise.
+std::optional<std::pair<std::string_view, std::string_view>> digest_parts(std::string_view key) {
+    const std::string head = std::string(DigestJob::kKind) + ":";
     if (!key.starts_with(head)) {
         return std::nullopt;
     }
     key.remove_prefix(head.size());
-    const auto colon = key.rfind(':');
+    const auto colon = key.find(':');
     if (colon == std::string_view::npos) {
         return std::nullopt;
     }
     const auto room = key.substr(0, colon);
-    const auto day = key.substr(colon + 1);
-    const bool day_ok = day.size() == 10 && day[4] == '-' && day[7] == '-' &&
-                        std::all_of(day.begin(), day.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-    if (!lower_word(room, 64, true) || !day_ok) {
+    if (!lower_word(room, 64, true)) {
         return std::nullopt;
     }
-    return DigestJob{std::string(room), std::string(day)};
+    return std::pair{room, key.substr(colon + 1)};
+}
+
+}  // namespace
+
+std::string DigestJob::key() const {
+    using namespace std::chrono;
+    const date::sys_time<minutes> at = floor<minutes>(date::sys_time<milliseconds>{milliseconds{due_ms}});
+    return std::string(kKind) + ":" + room + ":" + date::format("%FT%H:%MZ", at);
+}
+
+std::optional<DigestJob> DigestJob::parse_key(std::string_view key) {
+    const auto parts = digest_parts(key);
+    if (!parts) {
+        return std::nullopt;
+    }
+    const auto stamp = parts->second;  // "YYYY-MM-DDTHH:MMZ"
+    if (stamp.size() != 17 || !day_shape(stamp.substr(0, 10)) || stamp[10] != 'T' || stamp[13] != ':' ||
+        stamp[16] != 'Z' || !all_digits(stamp.substr(11, 2)) || !all_digits(stamp.substr(14, 2))) {
+        return std::nullopt;
+    }
+    const auto num = [&](std::size_t at, std::size_t n) {
+        int v = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            v = v * 10 + (stamp[i] - '0');
+        }
+        return v;
+    };
+    const date::year_month_day ymd{date::year{num(0, 4)}, date::month{static_cast<unsigned>(num(5, 2))},
+                                   date::day{static_cast<unsigned>(num(8, 2))}};
+    const int hh = num(11, 2);
+    const int mm = num(14, 2);
+    if (!ymd.ok() || hh > 23 || mm > 59) {
+        return std::nullopt;
+    }
+    using namespace std::chrono;
+    const auto at = date::sys_days{ymd} + hours{hh} + minutes{mm};
+    return DigestJob{std::string(parts->first), duration_cast<milliseconds>(at.time_since_epoch()).count()};
+}
+
+std::string DigestKey::encode() const {
+    return std::string(DigestJob::kKind) + ":" + room + ":" + day;
+}
+
+std::optional<DigestKey> DigestKey::parse(std::string_view key) {
+    const auto parts = digest_parts(key);
+    if (!parts || !day_shape(parts->second)) {
+        return std::nullopt;
+    }
+    return DigestKey{std::string(parts->first), std::string(parts->second)};
 }
 
 std::string RelayKey::encode() const {

@@ -81,14 +81,24 @@ using Button = std::variant<ConsentButton, ForgetButton, ModeButton, RoomButton,
 std::optional<Button> parse_button(std::string_view id);
 std::string encode(const Button& button);
 
-/// The daily digest of a room: job kind "rooms.digest", key "rooms.digest:<room>:<YYYY-MM-DD>" (one a room a
-/// local day), payload the room id.
+/// A run of a room's digest job: job kind "rooms.digest", key "rooms.digest:<room>:<YYYY-MM-DDTHH:MMZ>" (the UTC
+/// minute it is due: the digest hour beginning in the room's zone or in a member's own zone, so one run a room
+/// a slot), payload the room id.
 struct DigestJob {
     static constexpr std::string_view kKind = "rooms.digest";
     std::string room;
-    std::string day;  ///< the room-local day, "YYYY-MM-DD"
+    std::int64_t due_ms = 0;  ///< unix ms, a whole minute
     std::string key() const;
     static std::optional<DigestJob> parse_key(std::string_view key);
+};
+
+/// The outbox key of one member's digest: "rooms.digest:<room>:<YYYY-MM-DD>", the member's local day (with the
+/// recipient, unique: one digest a member a local day even if a run is repeated).
+struct DigestKey {
+    std::string room;
+    std::string day;  ///< the member's local day, "YYYY-MM-DD"
+    std::string encode() const;
+    static std::optional<DigestKey> parse(std::string_view key);
 };
 
 /// The outbox keys of one post's copies to the room: "rooms.relay:<post>" (the copy) and

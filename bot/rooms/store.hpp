@@ -4,6 +4,7 @@
 // SQLite (inside the caller's transaction); tests may use an in-memory one.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ public:
     virtual void count_post(std::int64_t member_id) = 0;
     virtual void set_seen(std::string_view room, std::int64_t member_id, std::int64_t post_id) = 0;
     virtual void set_digest(std::int64_t member_id, std::string_view day, bool owed) = 0;
+    /// The own zones (TIME ZONE, kept with the forums) of a room's members who set one: member id -> zone.
+    virtual std::map<std::int64_t, std::string> own_zones(std::string_view room) = 0;
 
     /// Stores a post; nullopt if one with this author message exists (a redelivered webhook).
     virtual std::optional<std::int64_t> add_post(const Post& post) = 0;

@@ -13,6 +13,18 @@ void RoomStoreSql::complete(rooms::Post& post) {
     post.reactions = reactions(post.id);
 }
 
+std::map<std::int64_t, std::string> RoomStoreSql::own_zones(std::string_view room) {
+    SQLite::Statement q(db_,
+                        "SELECT m.id, z.tz FROM room_members r JOIN members m ON m.id = r.member_id "
+                        "JOIN forum_member_zones z ON z.member_key = m.member_key WHERE r.room = ?");
+    q.bind(1, std::string(room));
+    std::map<std::int64_t, std::string> out;
+    while (q.executeStep()) {
+        out.emplace(q.getColumn(0).getInt64(), q.getColumn(1).getString());
+    }
+    return out;
+}
+
 std::optional<rooms::Post> RoomStoreSql::post(std::int64_t id) {
     auto p = repo_.post(id);
     if (p) {

@@ -33,6 +33,7 @@ public:
     void set_digest(std::int64_t member_id, std::string_view day, bool owed) override {
         repo_.set_digest(member_id, day, owed);
     }
+    std::map<std::int64_t, std::string> own_zones(std::string_view room) override;
     std::optional<std::int64_t> add_post(const rooms::Post& post) override { return repo_.add_post(post); }
     std::optional<rooms::Post> post(std::int64_t id) override;
     std::optional<rooms::Post> post_by_wamid(std::string_view wamid) override;

@@ -229,6 +229,58 @@ TEST(RoomsDecider, TheDigestSendsTextInTheWindowATemplateOutsideAndNothingTwiceA
     EXPECT_EQ(digest_action(m, "2027-03-02", 3, kNow), DigestAction::kSkip);
 }
 
+/// Unix ms of 2027-03-02 (or the next day) at hh:mm UTC.
+std::int64_t utc(int day, int hh, int mm) {
+    const std::int64_t midnight = 1803945600000;  // 2027-03-02T00:00Z
+    return midnight + (day - 2) * 86400000LL + hh * 3600000LL + mm * 60000LL;
+}
+
+TEST(RoomsDecider, ADigestFollowsTheMembersOwnZoneElseTheRooms) {
+    // Room in Manila (UTC+8), one member in Kolkata (UTC+5:30), digests at 18:00.
+    const auto manila_at_18 = digest_time("", "Asia/Manila", 18, utc(2, 10, 0));
+    EXPECT_TRUE(manila_at_18.due);
+    EXPECT_EQ(manila_at_18.zone, "Asia/Manila");
+    EXPECT_EQ(manila_at_18.day, "2027-03-02");
+    const auto kolkata_then = digest_time("Asia/Kolkata", "Asia/Manila", 18, utc(2, 10, 0));  // 15:30 there
+    EXPECT_FALSE(kolkata_then.due);
+    EXPECT_EQ(kolkata_then.zone, "Asia/Kolkata");
+    EXPECT_EQ(kolkata_then.day, "2027-03-02");
+
+    EXPECT_TRUE(digest_time("Asia/Kolkata", "Asia/Manila", 18, utc(2, 12, 30)).due);   // 18:00 in Kolkata
+    EXPECT_TRUE(digest_time("Asia/Kolkata", "Asia/Manila", 18, utc(2, 13, 29)).due);   // 18:59
+    EXPECT_FALSE(digest_time("Asia/Kolkata", "Asia/Manila", 18, utc(2, 13, 30)).due);  // 19:00
+    EXPECT_FALSE(digest_time("Asia/Kolkata", "Asia/Manila", 18, utc(2, 12, 29)).due);  // 17:59
+    EXPECT_FALSE(digest_time("", "Asia/Manila", 18, utc(2, 12, 30)).due);              // 20:30 in Manila
+
+    // No own zone, or one the tz database does not know: the room's.
+    EXPECT_EQ(digest_time("Mars/Olympus", "Asia/Manila", 18, utc(2, 10, 0)).zone, "Asia/Manila");
+    EXPECT_TRUE(digest_time("Mars/Olympus", "Asia/Manila", 18, utc(2, 10, 0)).due);
+}
+
+TEST(RoomsDecider, TheDigestDayIsTheMembersLocalDayAcrossMidnight) {
+    // 16:30 UTC: already 00:30 on the 3rd in Manila, still 22:00 on the 2nd in Kolkata.
+    EXPECT_EQ(digest_time("", "Asia/Manila", 18, utc(2, 16, 30)).day, "2027-03-03");
+    EXPECT_EQ(digest_time("Asia/Kolkata", "Asia/Manila", 18, utc(2, 16, 30)).day, "2027-03-02");
+    // A member west of the room: Lima (UTC-5) at 18:00 is 23:00 UTC, when it is the 3rd in Manila.
+    const auto lima = digest_time("America/Lima", "Asia/Manila", 18, utc(2, 23, 0));
+    EXPECT_TRUE(lima.due);
+    EXPECT_EQ(lima.day, "2027-03-02");
+    // Already sent this local day: digest_action skips it (the guard of a repeated run).
+    auto m = member(2, DeliveryMode::kDigest, kNowS - 60);
+    m.digest_day = lima.day;
+    EXPECT_EQ(digest_action(m, lima.day, 3, kNow), DigestAction::kSkip);
+    EXPECT_EQ(digest_action(m, "2027-03-03", 3, kNow), DigestAction::kText);
+}
+
+TEST(RoomsDecider, TheNextDigestRunIsTheNextDigestHourInAnyZone) {
+    const std::vector<std::string> zones{"Asia/Manila", "Asia/Kolkata"};
+    EXPECT_EQ(next_digest_ms(zones, 18, utc(2, 9, 0)), utc(2, 10, 0));    // Manila's 18:00 first
+    EXPECT_EQ(next_digest_ms(zones, 18, utc(2, 10, 0)), utc(2, 12, 30));  // then Kolkata's
+    EXPECT_EQ(next_digest_ms(zones, 18, utc(2, 12, 30)), utc(3, 10, 0));  // then Manila's tomorrow
+    EXPECT_EQ(next_digest_ms({"Mars/Olympus", "Asia/Kolkata"}, 18, utc(2, 9, 0)), utc(2, 12, 30));
+    EXPECT_EQ(next_digest_ms({"Mars/Olympus"}, 18, utc(2, 9, 0)), 0);
+}
+
 TEST(RoomsDecider, TheAuthorsMessageCarriesTheMostGivenReaction) {
     EXPECT_EQ(top_reaction({}), "");
     EXPECT_EQ(top_reaction({{"❤️", 1}, {"👍", 2}}), "👍");

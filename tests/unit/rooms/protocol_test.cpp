@@ -65,17 +65,36 @@ TEST(RoomsProtocol, GarbageIsRefused) {
     }
 }
 
-TEST(RoomsProtocol, DigestJobKeysRoundTripAndRefuseGarbage) {
-    const DigestJob job{"east-africa", "2027-03-02"};
-    EXPECT_EQ(job.key(), "rooms.digest:east-africa:2027-03-02");
+TEST(RoomsProtocol, DigestJobKeysNameTheUtcMinuteAndRefuseGarbage) {
+    // 2027-03-02 12:30 UTC (18:00 in Kolkata).
+    const std::int64_t due = 1803990600000;
+    const DigestJob job{"east-africa", due};
+    EXPECT_EQ(job.key(), "rooms.digest:east-africa:2027-03-02T12:30Z");
     const auto back = DigestJob::parse_key(job.key());
     ASSERT_TRUE(back);
     EXPECT_EQ(back->room, "east-africa");
-    EXPECT_EQ(back->day, "2027-03-02");
-    for (const char* key : {"", "rooms.digest:", "rooms.digest:east-africa", "rooms.digest::2027-03-02",
-                            "rooms.digest:east-africa:2027-3-2", "rooms.digest:East:2027-03-02",
-                            "forums.digest:east-africa:2027-03-02", "rooms.digest:east-africa:2027-03-02x"}) {
+    EXPECT_EQ(back->due_ms, due);
+    for (const char* key : {"", "rooms.digest:", "rooms.digest:east-africa", "rooms.digest::2027-03-02T12:30Z",
+                            "rooms.digest:east-africa:2027-03-02", "rooms.digest:east-africa:2027-03-02T12:30",
+                            "rooms.digest:east-africa:2027-03-02T24:00Z", "rooms.digest:east-africa:2027-02-30T12:30Z",
+                            "rooms.digest:East:2027-03-02T12:30Z", "forums.digest:east-africa:2027-03-02T12:30Z",
+                            "rooms.digest:east-africa:2027-03-02T12:30Zx"}) {
         EXPECT_FALSE(DigestJob::parse_key(key)) << key;
+    }
+}
+
+TEST(RoomsProtocol, DigestOutboxKeysNameTheMembersLocalDayAndRefuseGarbage) {
+    const DigestKey key{"east-africa", "2027-03-02"};
+    EXPECT_EQ(key.encode(), "rooms.digest:east-africa:2027-03-02");
+    const auto back = DigestKey::parse(key.encode());
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->room, "east-africa");
+    EXPECT_EQ(back->day, "2027-03-02");
+    for (const char* k : {"", "rooms.digest:", "rooms.digest:east-africa", "rooms.digest::2027-03-02",
+                          "rooms.digest:east-africa:2027-3-2", "rooms.digest:East:2027-03-02",
+                          "forums.digest:east-africa:2027-03-02", "rooms.digest:east-africa:2027-03-02x",
+                          "rooms.digest:east-africa:2027-03-02T12:30Z"}) {
+        EXPECT_FALSE(DigestKey::parse(k)) << k;
     }
 }
 
