@@ -34,7 +34,7 @@ struct HttpLimits {
 
 /// The rooms' rhythm (`rooms:` in the file).
 struct RoomsConfig {
-    int digest_hour = 18;                     ///< when the daily digest goes out, local time
+    int digest_hour = 18;                     ///< the daily digest's hour, in the member's zone (else the room's)
     int flood_posts = 10;                     ///< posts a member may make per flood window
     std::chrono::minutes flood_window{10};
     int auto_hold_reports = 3;                ///< distinct reports that hide a post until a moderator decides; 0 = never
