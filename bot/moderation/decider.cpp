@@ -12,8 +12,6 @@
 
 namespace delvex::moderation {
 
-using core::clip;
-
 namespace {
 
 bool has_digit(std::string_view s) {

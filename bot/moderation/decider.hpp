@@ -17,6 +17,7 @@
 #include "bot/core/outgoing.hpp"
 #include "bot/moderation/protocol.hpp"
 #include "bot/moderation/state.hpp"
+#include "bot/core/text.hpp"
 
 namespace delvex::moderation {
 
@@ -108,6 +109,6 @@ private:
 };
 
 /// At most `n` code points of `s` (button titles ≤ 20, list titles ≤ 24, descriptions ≤ 72).
-std::string clip(std::string_view s, std::size_t n);
+using core::clip;  // bot/core/text.hpp
 
 }  // namespace delvex::moderation
