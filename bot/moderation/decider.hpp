@@ -107,7 +107,4 @@ private:
     Settings settings_;
 };
 
-/// At most `n` code points of `s` (button titles ≤ 20, list titles ≤ 24, descriptions ≤ 72).
-std::string clip(std::string_view s, std::size_t n);
-
 }  // namespace delvex::moderation
