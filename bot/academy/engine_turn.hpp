@@ -77,6 +77,20 @@ inline bool looks_like_code(std::string_view normalized) {
     return spaces <= 2 && letters >= 6 && letters <= 14 && (spaces < 2 || shortest >= 3);
 }
 
+/// Puts a short text (feedback) before an interactive body when both fit in one message; otherwise
+/// returns the text to send on its own first.
+inline std::string join_body(std::string& prefix, const std::string& body) {
+    if (prefix.empty()) {
+        return body;
+    }
+    std::string joined = prefix + "\n\n" + body;
+    if (chars(joined) <= limits::kInteractiveBody) {
+        prefix.clear();
+        return joined;
+    }
+    return body;
+}
+
 inline bool is_quiz(const Lesson* lesson) {
     return lesson != nullptr && lesson->quiz;
 }
