@@ -8,18 +8,21 @@
 #include <optional>
 #include <string_view>
 
+#include "bot/core/limits.hpp"
+
 namespace delvex::academy::limits {
 
-inline constexpr std::size_t kReplyButtons = 3;
-inline constexpr std::size_t kButtonTitle = 20;
-inline constexpr std::size_t kListRows = 10;
-inline constexpr std::size_t kRowTitle = 24;
-inline constexpr std::size_t kRowDescription = 72;
-inline constexpr std::size_t kListButton = 20;
-inline constexpr std::size_t kHeaderText = 60;
-inline constexpr std::size_t kInteractiveBody = 1024;
-inline constexpr std::size_t kText = 4096;
-inline constexpr std::size_t kCaption = 1024;
+// Meta's own limits, from the one table every layer uses (bot/core/limits.hpp).
+inline constexpr std::size_t kReplyButtons = core::WhatsAppLimits::kButtons;
+inline constexpr std::size_t kButtonTitle = core::WhatsAppLimits::kButtonTitle;
+inline constexpr std::size_t kListRows = core::WhatsAppLimits::kRows;
+inline constexpr std::size_t kRowTitle = core::WhatsAppLimits::kRowTitle;
+inline constexpr std::size_t kRowDescription = core::WhatsAppLimits::kRowDescription;
+inline constexpr std::size_t kListButton = core::WhatsAppLimits::kListButton;
+inline constexpr std::size_t kHeaderText = core::WhatsAppLimits::kHeaderText;
+inline constexpr std::size_t kInteractiveBody = core::WhatsAppLimits::kInteractiveBody;
+inline constexpr std::size_t kText = core::WhatsAppLimits::kTextBody;
+inline constexpr std::size_t kCaption = core::WhatsAppLimits::kCaption;
 
 /// academy-content/README.md: one idea per message, under about 600 characters (a warning, not an error).
 inline constexpr std::size_t kAdvisedMessage = 600;

@@ -3,6 +3,7 @@
 // All Graph API JSON of the sending direction: request bodies (us → Graph) and Graph's answers.
 // Meta's rules: docs/WHATSAPP.md §5–6, §8. The fake Graph API uses the same functions the other way round.
 
+#include "bot/core/limits.hpp"
 #include "bot/core/outgoing.hpp"
 #include "bot/whatsapp/errors.hpp"
 
@@ -13,26 +14,8 @@
 
 namespace delvex::whatsapp::wire {
 
-/// Meta's limits of §5.2, in characters (Unicode code points of the UTF-8 text).
-struct Limits {
-    static constexpr std::size_t kTextBody = 4096;
-    static constexpr std::size_t kInteractiveBody = 1024;
-    static constexpr std::size_t kHeaderText = 60;
-    static constexpr std::size_t kFooter = 60;
-    static constexpr std::size_t kButtons = 3;
-    static constexpr std::size_t kButtonId = 256;
-    static constexpr std::size_t kButtonTitle = 20;
-    static constexpr std::size_t kListButton = 20;
-    static constexpr std::size_t kSections = 10;
-    static constexpr std::size_t kRows = 10;
-    static constexpr std::size_t kSectionTitle = 24;
-    static constexpr std::size_t kRowId = 200;
-    static constexpr std::size_t kRowTitle = 24;
-    static constexpr std::size_t kRowDescription = 72;
-    static constexpr std::size_t kCaption = 1024;
-    static constexpr std::size_t kCallbackData = 512;
-    static constexpr std::size_t kTemplateName = 512;
-};
+/// Meta's limits of §5.2, in characters (Unicode code points of the UTF-8 text): one table for every layer.
+using Limits = core::WhatsAppLimits;
 
 /// A serialized request body, or why the message cannot be sent (one line, names the field and limit).
 struct OutboundJson {
