@@ -56,7 +56,7 @@ bool ForumsFeature::on_zone_command(Context& ctx, const store::MemberRow& member
     const auto limit = std::clamp<std::size_t>(settings_.zone_choices, 1, 9);
 
     // The country of the number first, then the member's room, then (nothing known) every room's zone.
-    auto choices = meetings::zones_for_region(meetings::region_of_number(member.wa_id), lang, limit);
+    auto choices = meetings::zones_for_region(meetings::region_of_number(member.wa_id), lang, limit, ctx.now_ms);
     const auto add = [&](const std::string& tz) {
         if (choices.size() > limit || tz.empty()) {
             return;

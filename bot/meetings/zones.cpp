@@ -33,12 +33,6 @@ icu::Locale locale_of(std::string_view language) {
     return icu::Locale(std::string(language.empty() ? "en" : language).c_str());
 }
 
-UDate now_udate() {
-    return static_cast<UDate>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
-}
-
 /// Country calling codes (ITU-T E.164 assignments) → ISO 3166 region, for the countries our members come from
 /// and their neighbours. Longest prefix wins ("1" is the North American plan: the United States).
 struct CallingCode {
@@ -166,7 +160,8 @@ std::string region_of_number(std::string_view digits) {
     return std::string(region);
 }
 
-std::vector<ZoneChoice> zones_for_region(std::string_view region, std::string_view language, std::size_t limit) {
+std::vector<ZoneChoice> zones_for_region(std::string_view region, std::string_view language, std::size_t limit,
+                                         std::int64_t now_ms) {
     std::vector<ZoneChoice> out;
     if (region.size() != 2 || limit == 0) {
         return out;
@@ -191,7 +186,7 @@ std::vector<ZoneChoice> zones_for_region(std::string_view region, std::string_vi
         }
         in_region.push_back(utf8(*id));
     }
-    const UDate now = now_udate();
+    const auto now = static_cast<UDate>(now_ms);
     std::set<std::string> seen;
     for (const auto& tz : in_region) {
         // One choice per local time: the region's reference zone of the zone's metazone (CLDR "golden zone").

@@ -4,6 +4,7 @@
 // and the zones to offer a member from their number's country calling code (+254 → Kenya → Nairobi;
 // +55 → Brazil → São Paulo, Manaus, Rio Branco, Noronha). Names and zones come from ICU's data (CLDR).
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,9 @@ struct ZoneChoice {
 };
 
 /// One zone per distinct local time of the region (its reference city: São Paulo for Brasília time), at most
-/// `limit`, in the member's language. Empty for an unknown region.
-std::vector<ZoneChoice> zones_for_region(std::string_view region, std::string_view language, std::size_t limit);
+/// `limit`, in the member's language, with the offsets in force at `now_ms` (the caller's clock). Empty for an
+/// unknown region.
+std::vector<ZoneChoice> zones_for_region(std::string_view region, std::string_view language, std::size_t limit,
+                                         std::int64_t now_ms);
 
 }  // namespace delvex::meetings

@@ -245,6 +245,20 @@ std::optional<RsvpRow> ForumRepository::first_waitlisted(std::int64_t series_id,
     return std::nullopt;
 }
 
+namespace {
+
+/// Rows of (member_key, language, zone, status), as answered() and reminder_recipients() select them.
+std::vector<RsvpRecipient> read_recipients(SQLite::Statement& q) {
+    std::vector<RsvpRecipient> out;
+    while (q.executeStep()) {
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                       static_cast<RsvpStatus>(q.getColumn(3).getInt())});
+    }
+    return out;
+}
+
+}  // namespace
+
 std::vector<RsvpRecipient> ForumRepository::answered(std::int64_t series_id, std::string_view occurrence) {
     SQLite::Statement q(db_,
                         "SELECT r.member_key, coalesce(m.language, ''), coalesce(z.tz, ''), r.status "
@@ -253,12 +267,7 @@ std::vector<RsvpRecipient> ForumRepository::answered(std::int64_t series_id, std
                         "WHERE r.series_id = :s AND r.occurrence = :o ORDER BY r.rowid");
     q.bind(":s", series_id);
     q.bind(":o", std::string(occurrence));
-    std::vector<RsvpRecipient> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                       static_cast<RsvpStatus>(q.getColumn(3).getInt())});
-    }
-    return out;
+    return read_recipients(q);
 }
 
 std::vector<RsvpRecipient> ForumRepository::reminder_recipients(std::int64_t series_id, std::string_view occurrence) {
@@ -270,12 +279,7 @@ std::vector<RsvpRecipient> ForumRepository::reminder_recipients(std::int64_t ser
                         "((r.status = 1 AND r.waitlisted = 0) OR r.status = 2) ORDER BY r.rowid");
     q.bind(":s", series_id);
     q.bind(":o", std::string(occurrence));
-    std::vector<RsvpRecipient> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                       static_cast<RsvpStatus>(q.getColumn(3).getInt())});
-    }
-    return out;
+    return read_recipients(q);
 }
 
 void ForumRepository::mark_attendance(std::int64_t series_id, std::string_view occurrence,
