@@ -11,9 +11,17 @@ DELVEX_PACKAGES=(
   libhowardhinnant-date-dev libyaml-cpp-dev libcli11-dev libsimdjson-dev zlib1g-dev libcairo2-dev
   # ICU's spoof checker (Unicode's confusables, UTS #39) refuses aliases that imitate another member.
   libicu-dev
+  # The web console: argon2id password hashes, QR codes for the rooms' join links.
+  libargon2-dev libqrencode-dev
   fonts-dejavu-core
   tzdata ca-certificates python3 python3-icalendar
 )
+# With --tests, also what the test suite drives: a real browser for the console's end-to-end tests (Debian's
+# Chromium, its WebDriver and Selenium) and a QR code decoder (zbarimg) that reads the rooms' join codes.
+DELVEX_TEST_PACKAGES=(chromium chromium-driver python3-selenium zbar-tools)
+if [ "${1:-}" = "--tests" ]; then
+  DELVEX_PACKAGES+=("${DELVEX_TEST_PACKAGES[@]}")
+fi
 BOOST_MIN=1.81
 
 SUDO=""

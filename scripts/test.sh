@@ -3,7 +3,7 @@
 # the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/deps.sh
+./scripts/deps.sh --tests
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDELVEX_WERROR=ON >/dev/null
 cmake --build build
 cd build
