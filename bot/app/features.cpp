@@ -6,6 +6,8 @@
 
 #include "bot/community/commands.hpp"
 #include "bot/community/regions.hpp"
+#include "bot/console/handler.hpp"
+#include "bot/console/pages.hpp"
 #include "bot/events/chat_hold.hpp"
 #include "bot/events/academy_feature.hpp"
 #include "bot/events/forums_feature.hpp"
@@ -57,6 +59,7 @@ FeatureSet make_features(const FeatureDeps& deps) {
     set.routes.emplace_back("/api/v1/forums", std::make_unique<http::ForumsAdminHandler>(
                                                   deps.writer, *forums, deps.clock, deps.config.admin_token));
     set.order.push_back(forums.get());
+    events::ForumsFeature* forums_feature = forums.get();
     set.features.push_back(std::move(forums));
 
     // Academy: lessons, quizzes, certificates; GET /certificates/{code} and the media files steps offer.
@@ -105,11 +108,24 @@ FeatureSet make_features(const FeatureDeps& deps) {
                            }});
     rooms->set_on_held([m = moderation.get()](events::Context& ctx, std::int64_t post) { m->held(ctx, post); });
     set.order.push_back(moderation.get());
+    events::Moderation* moderation_feature = moderation.get();
     set.features.push_back(std::move(moderation));
 
     set.order.push_back(rooms.get());
     rooms->set_features(set.order);
+    const community::Regions& regions = rooms->regions();
     set.features.push_back(std::move(rooms));
+
+    // The web console under /console (docs/CONSOLE.md): its own read-only connection, so pages never wait
+    // behind the public lookups nor the writer.
+    set.console_texts = std::make_unique<core::Catalog>(core::Catalog::load(deps.config.home + "/config/console"));
+    set.console_reader = std::make_unique<store::DbReader>(store::DbReaderOptions{deps.config.db_path, 200, 400, 64});
+    console::ConsoleDeps console_deps{deps.writer,   *set.console_reader, deps.clock,        *set.console_texts,
+                                      deps.catalog,  regions,             forums_feature,    moderation_feature,
+                                      console::ConsoleSettings{}};
+    auto console = std::make_unique<console::ConsoleHandler>(std::move(console_deps));
+    console::add_pages(*console);
+    set.routes.emplace_back("/console", std::move(console));
     return set;
 }
 

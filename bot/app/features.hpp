@@ -23,6 +23,10 @@ struct FeatureSet {
     std::vector<std::unique_ptr<events::Feature>> features;
     /// In the order they are asked to handle a message (the first that takes it wins).
     std::vector<events::Feature*> order;
+    /// What the web console reads with (its own read-only connection) and its texts; before the routes, which
+    /// use them, so they are destroyed after.
+    std::unique_ptr<store::DbReader> console_reader;
+    std::unique_ptr<core::Catalog> console_texts;
     /// HTTP routes, by path prefix.
     std::vector<std::pair<std::string, std::unique_ptr<http::Handler>>> routes;
 

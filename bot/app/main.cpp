@@ -12,6 +12,7 @@
 #include "bot/app/commands.hpp"
 #include "bot/app/config.hpp"
 #include "bot/app/demo.hpp"
+#include "bot/app/console_cmd.hpp"
 #include "bot/app/members.hpp"
 #include "bot/app/service.hpp"
 #include "bot/app/templates_cmd.hpp"
@@ -130,6 +131,19 @@ int main(int argc, char** argv) {
         templates->add_subcommand("push", "Create in the WhatsApp Business Account every template it lacks");
     auto* templates_status = templates->add_subcommand("status", "Each template's review state at Meta");
 
+    auto* console_cmd = cli.add_subcommand("console", "The web console's accounts");
+    console_cmd->require_subcommand(1);
+    app::ConsoleUserOptions console_user;
+    auto* add_user = console_cmd->add_subcommand(
+        "add-user", "Create a console account (the first admin); the password is read from standard input");
+    add_user->add_option("--name", console_user.name, "The person's login name")->required();
+    add_user->add_option("--role", console_user.role, "admin, staff or moderator")->capture_default_str();
+    add_user->add_option("--rooms", console_user.rooms, "A moderator's rooms: room ids, comma-separated");
+    add_user->add_option("--language", console_user.language, "The console's language: en, fr, es or pt")
+        ->capture_default_str();
+    add_user->add_option("--password-file", console_user.password_file,
+                         "Read the password from this file's first line instead of standard input");
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -200,6 +214,9 @@ int main(int argc, char** argv) {
         }
         if (members_add->parsed()) {
             return app::run_members_add(env, std::nullopt, new_member, std::cout, std::cerr);
+        }
+        if (add_user->parsed()) {
+            return app::run_console_add_user(env, console_user, std::cin, std::cout, std::cerr);
         }
         if (academy_check->parsed()) {
             return academy::run_check(academy_dir, std::cout, std::cerr);

@@ -18,7 +18,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 18> kMigrations = {
+constexpr std::array<std::string_view, 19> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -572,6 +572,36 @@ CREATE TABLE post_reactions (
     PRIMARY KEY (post_id, member_id)
 );
 CREATE INDEX post_reactions_member ON post_reactions (member_id);
+)sql",
+    // 19 (web console): named accounts (admin, staff, moderator of given rooms) with argon2id password hashes;
+    // sessions keyed by the SHA-256 of their cookie token (the token itself is never stored), each with its
+    // CSRF token; named API tokens per account, stored the same way and revocable.
+    R"sql(
+CREATE TABLE console_users (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT    NOT NULL,
+    role          TEXT    NOT NULL CHECK (role IN ('admin', 'staff', 'moderator')),
+    rooms         TEXT    NOT NULL DEFAULT '',
+    language      TEXT    NOT NULL DEFAULT 'en',
+    created_ms    INTEGER NOT NULL,
+    disabled_ms   INTEGER
+);
+CREATE TABLE console_sessions (
+    token_hash  TEXT    PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES console_users (id) ON DELETE CASCADE,
+    csrf        TEXT    NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    expires_ms  INTEGER NOT NULL
+);
+CREATE INDEX console_sessions_user ON console_sessions (user_id);
+CREATE TABLE console_tokens (
+    token_hash  TEXT    PRIMARY KEY,
+    user_id     INTEGER NOT NULL REFERENCES console_users (id) ON DELETE CASCADE,
+    label       TEXT    NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    revoked_ms  INTEGER
+);
 )sql",
 };
 

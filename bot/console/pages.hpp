@@ -1,0 +1,20 @@
+#pragma once
+
+// The console's sections, each in its own file (pages_*.cpp), registered on the handler by add_pages.
+
+#include "bot/console/handler.hpp"
+
+namespace delvex::console {
+
+/// Registers every section's pages and actions.
+void add_pages(ConsoleHandler& handler);
+
+void add_audit_pages(ConsoleHandler& handler);
+
+/// "2026-12-07 14:05" (UTC) for a Unix-milliseconds time.
+std::string utc_minute(std::int64_t ms);
+
+/// Runs `job` on the console's reader and answers with its page, or 503 when the reader is full.
+boost::asio::awaitable<http::Response> read_page(PageRequest& r, std::function<http::Response(store::Database&)> job);
+
+}  // namespace delvex::console
