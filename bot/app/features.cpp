@@ -125,6 +125,7 @@ FeatureSet make_features(const FeatureDeps& deps) {
                                       console::ConsoleSettings{}};
     auto console = std::make_unique<console::ConsoleHandler>(std::move(console_deps));
     console::add_pages(*console);
+    set.console = console.get();
     set.routes.emplace_back("/console", std::move(console));
     return set;
 }

@@ -16,6 +16,10 @@
 #include "bot/events/feature.hpp"
 #include "bot/http/server.hpp"
 
+namespace delvex::console {
+class ConsoleHandler;
+}
+
 namespace delvex::app {
 
 struct FeatureSet {
@@ -29,6 +33,8 @@ struct FeatureSet {
     std::unique_ptr<core::Catalog> console_texts;
     /// HTTP routes, by path prefix.
     std::vector<std::pair<std::string, std::unique_ptr<http::Handler>>> routes;
+    /// The console among the routes (to tell it how to wake the dispatcher).
+    console::ConsoleHandler* console = nullptr;
 
     std::vector<events::Feature*> pointers() const;
 };

@@ -24,6 +24,7 @@
 #include "bot/events/inbox_consumer.hpp"
 #include "bot/events/scheduler.hpp"
 #include "bot/app/features.hpp"
+#include "bot/console/handler.hpp"
 #include "bot/events/ingest.hpp"
 #include "bot/http/routes.hpp"
 #include "bot/http/server.hpp"
@@ -183,6 +184,9 @@ void Service::start() {
                                                           s.metrics, std::move(delivery_settings));
     s.consumer->on_outbox([d = s.dispatcher.get()] { d->kick(); });
     s.scheduler->on_outbox([d = s.dispatcher.get()] { d->kick(); });
+    if (s.features.console != nullptr) {
+        s.features.console->on_outbox([d = s.dispatcher.get()] { d->kick(); });
+    }
 
     s.readiness = std::make_unique<Readiness>(*s.writer, s.clock, s.metrics, s.config.readiness_stall);
     s.readiness->probe_now();

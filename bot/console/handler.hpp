@@ -51,6 +51,8 @@ struct ConsoleDeps {
     events::ForumsFeature* forums = nullptr;
     events::Moderation* moderation = nullptr;
     ConsoleSettings settings{};
+    /// Called after a write that queued messages (the dispatcher sends them); set by the service.
+    std::function<void()> outbox_written{};
 };
 
 /// One request to a section's page, once the viewer is known (and, for a POST, the CSRF token checked).
@@ -79,6 +81,8 @@ public:
 
     /// Registers a section's GET page and, optionally, its POST actions.
     void add(Section section, PageFn get, PageFn post = {});
+    /// What to call after a console action queued messages (the dispatcher's kick). Call before serving.
+    void on_outbox(std::function<void()> kick) { deps_.outbox_written = std::move(kick); }
 
     boost::asio::awaitable<http::Response> handle(http::Request request, http::SteadyTime started) override;
     std::optional<http::Response> admit(const http::Request& header) override;

@@ -14,4 +14,7 @@ std::string escape(std::string_view text);
 /// Appends escape(text) to `out`.
 void append_escaped(std::string& out, std::string_view text);
 
+/// `text` percent-encoded for a URL's query (RFC 3986: every byte but unreserved ones as %XX).
+std::string percent_encode(std::string_view text);
+
 }  // namespace delvex::console

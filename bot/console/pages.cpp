@@ -8,6 +8,13 @@ namespace delvex::console {
 
 void add_pages(ConsoleHandler& handler) {
     add_audit_pages(handler);
+    add_moderation_pages(handler);
+    add_forum_pages(handler);
+}
+
+std::string room_name(const community::Regions& regions, const std::string& room, const std::string& lang) {
+    const auto* r = regions.find(room);
+    return r != nullptr ? r->name(lang) : room;
 }
 
 std::string utc_minute(std::int64_t ms) {

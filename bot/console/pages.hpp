@@ -10,6 +10,11 @@ namespace delvex::console {
 void add_pages(ConsoleHandler& handler);
 
 void add_audit_pages(ConsoleHandler& handler);
+void add_moderation_pages(ConsoleHandler& handler);
+void add_forum_pages(ConsoleHandler& handler);
+
+/// A room's name in `lang` (its id when the room is not in regions.yaml any more).
+std::string room_name(const community::Regions& regions, const std::string& room, const std::string& lang);
 
 /// "2026-12-07 14:05" (UTC) for a Unix-milliseconds time.
 std::string utc_minute(std::int64_t ms);

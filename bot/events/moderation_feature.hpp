@@ -51,6 +51,11 @@ public:
     /// their window is closed).
     void held(Context& ctx, std::int64_t post_id);
 
+    /// APPROVE, REJECT or TAKE DOWN from the web console (the same decisions as from chat, one decider): the
+    /// caller has checked the person's right to the post's room. Returns what happened, in `language`.
+    std::string decide_from_console(Context& ctx, moderation::Verb verb, std::int64_t post_id,
+                                    const std::string& language, const std::string& ref);
+
     const moderation::Decider& decider() const { return decider_; }
 
 private:

@@ -273,6 +273,32 @@ Effects Decider::command(ModerationStore& store, const Person& actor, const Requ
     return std::move(t.fx);
 }
 
+Effects Decider::console_decision(ModerationStore& store, Verb verb, std::int64_t post_id, std::string_view language,
+                                  std::string_view ref, std::int64_t now_ms) const {
+    Person console;  // not a member: no key, so nothing is said to it; an admin, so every room is open
+    console.admin = true;
+    console.language = std::string(language);
+    Turn t{store, console, std::string(ref), now_ms};
+    t.fx.handled = true;
+    if (verb != Verb::kApprove && verb != Verb::kReject && verb != Verb::kTakeDown) {
+        t.fx.outcome = text(t.lang(), "rooms.mod_unknown_post");
+        return std::move(t.fx);
+    }
+    decide_post(t, verb, post_id);
+    std::vector<Step> kept;
+    for (auto& step : t.fx.steps) {
+        if (step.kind == Step::Kind::kMessage && step.to.empty()) {
+            if (const auto* said = std::get_if<core::OutgoingText>(&step.body); said && t.fx.outcome.empty()) {
+                t.fx.outcome = said->body;
+            }
+            continue;
+        }
+        kept.push_back(std::move(step));
+    }
+    t.fx.steps = std::move(kept);
+    return std::move(t.fx);
+}
+
 void Decider::queue(Turn& t) const {
     auto rooms = moderated(t.store, t.me);
     if (!t.room.empty()) {

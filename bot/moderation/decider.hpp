@@ -46,6 +46,9 @@ struct Step {
 struct Effects {
     bool handled = false;  ///< false: not moderation after all ("reject the offer" from a member is a post)
     std::vector<Step> steps;
+    /// What the deciding moderator would be told in chat ("Post 12 is approved and shared."): set for decisions
+    /// taken in the web console, where there is no chat answer, and shown there.
+    std::string outcome{};
 };
 
 /// What a moderator asked: a typed command (verb and the rest of the message) or a tapped button.
@@ -66,6 +69,13 @@ public:
     /// REPORT, quoting `quoted_message` (empty when nothing was quoted).
     Effects report(ModerationStore& store, const Person& reporter, std::string_view quoted_message,
                    std::string_view ref, std::int64_t now_ms) const;
+
+    /// APPROVE, REJECT or TAKE DOWN of one post by a person in the web console, who is not a member: the same
+    /// decision as from chat (post state, the author told, the relay), the room's rights already checked by
+    /// the console. Nobody is answered in chat; `outcome` says what happened. The moderation log names no
+    /// member (actor 0); the audit log names the console account.
+    Effects console_decision(ModerationStore& store, Verb verb, std::int64_t post_id, std::string_view language,
+                             std::string_view ref, std::int64_t now_ms) const;
 
     /// A post was held on arrival (a new or held member's): its room's moderators are asked.
     Effects held(ModerationStore& store, std::int64_t post_id) const;
