@@ -344,13 +344,13 @@ boost::asio::awaitable<http::Response> ConsoleHandler::handle(http::Request requ
     const auto slash = rest.find('/');
     const auto name = rest.substr(0, slash);
     const auto section = section_of(name);
+    if (section && !may_open(*viewer, *section)) {
+        co_return forbidden(*viewer, t);
+    }
     const auto found = section ? pages_.find(*section) : pages_.end();
     if (found == pages_.end()) {
         std::string body = "<p>" + escape(t("error.not_found")) + "</p>";
         co_return html(bhttp::status::not_found, page(*viewer, t, Section::kOverview, t("error.not_found_title"), body));
-    }
-    if (!may_open(*viewer, *section)) {
-        co_return forbidden(*viewer, t);
     }
     PageRequest page_request{request, *viewer, t, deps_,
                              slash == std::string_view::npos ? std::string() : std::string(rest.substr(slash))};

@@ -36,6 +36,7 @@ input,select,textarea{font:inherit;padding:.4rem;border:1px solid #9a9486;border
 button,.button{font:inherit;padding:.4rem .8rem;border:0;border-radius:4px;background:#24412f;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:#6b665a}
 button.danger{background:#9b2c1f}
+.card input:not([type=hidden]):not([type=number]),.card textarea,.card select{width:100%;max-width:32rem}
 .card{background:#fff;border:1px solid #ddd8ca;border-radius:6px;padding:1rem;margin:0 0 1rem}
 .error{background:#fbe3df;border:1px solid #d9a79f;padding:.6rem;border-radius:4px}
 .ok{background:#e2f1e4;border:1px solid #a7cfae;padding:.6rem;border-radius:4px}

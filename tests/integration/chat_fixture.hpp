@@ -147,7 +147,7 @@ protected:
         namespace fs = std::filesystem;
         const fs::path home = dir.file("home");
         fs::create_directories(home / "config");
-        for (const char* name : {"locales", "templates.yaml", "delivery.yaml"}) {
+        for (const char* name : {"locales", "console", "templates.yaml", "delivery.yaml"}) {
             if (!fs::exists(home / "config" / name)) {
                 fs::create_symlink(fs::path(DELVEX_SOURCE_DIR) / "config" / name, home / "config" / name);
             }

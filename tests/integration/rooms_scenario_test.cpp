@@ -306,7 +306,7 @@ std::string home_with_regions(const testing::TempDir& dir, const std::string& re
     namespace fs = std::filesystem;
     const fs::path home = dir.file("home");
     fs::create_directories(home / "config");
-    for (const char* name : {"locales", "templates.yaml", "delivery.yaml"}) {
+    for (const char* name : {"locales", "console", "templates.yaml", "delivery.yaml"}) {
         fs::create_symlink(fs::path(DELVEX_SOURCE_DIR) / "config" / name, home / "config" / name);
     }
     fs::create_symlink(fs::path(DELVEX_SOURCE_DIR) / "academy-content", home / "academy-content");
