@@ -51,9 +51,7 @@ std::string set_cookie(const http::Request& request, std::string_view name, std:
 }
 
 std::optional<Section> section_of(std::string_view name) {
-    for (const Section s : {Section::kOverview, Section::kMembers, Section::kModeration, Section::kForums,
-                            Section::kAcademy, Section::kDelivery, Section::kRooms, Section::kReports,
-                            Section::kAudit}) {
+    for (const Section s : all_sections()) {
         if (section_path(s) == name) {
             return s;
         }
@@ -83,6 +81,26 @@ std::string PageRequest::query(std::string_view name) const {
 
 std::string PageRequest::form(std::string_view name) const {
     return http::query_param("/?" + request.body(), name);
+}
+
+std::vector<std::string> PageRequest::form_all(std::string_view name) const {
+    std::vector<std::string> out;
+    const std::string& raw = request.body();
+    const std::string key = std::string(name) + "=";
+    std::size_t at = 0;
+    while (at < raw.size()) {
+        auto end = raw.find('&', at);
+        if (end == std::string::npos) {
+            end = raw.size();
+        }
+        const std::string_view pair(raw.data() + at, end - at);
+        if (pair.starts_with(key)) {
+            // One pair at a time through the same decoder as form(): '+' and %XX.
+            out.push_back(http::query_param("/?" + std::string(pair), name));
+        }
+        at = end + 1;
+    }
+    return out;
 }
 
 std::int64_t PageRequest::now_ms() const {

@@ -67,6 +67,8 @@ struct PageRequest {
     std::string query(std::string_view name) const;
     /// A field of an application/x-www-form-urlencoded body, percent-decoded.
     std::string form(std::string_view name) const;
+    /// Every value of a repeated form field (checked boxes: "room=a&room=b"), percent-decoded, in order.
+    std::vector<std::string> form_all(std::string_view name) const;
     std::int64_t now_ms() const;
 };
 

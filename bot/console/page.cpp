@@ -1,16 +1,12 @@
 #include "bot/console/page.hpp"
 
 #include <algorithm>
-#include <array>
 
 #include "bot/console/html.hpp"
 
 namespace delvex::console {
 namespace {
 
-constexpr std::array kSections = {Section::kOverview, Section::kMembers, Section::kModeration,
-                                  Section::kForums,   Section::kAcademy, Section::kDelivery,
-                                  Section::kRooms,    Section::kReports, Section::kAudit};
 
 // Small on purpose (about 2 KB): one column on a phone, a bar of links on a laptop, tables that scroll
 // sideways on a narrow screen, print without the navigation.
@@ -48,6 +44,14 @@ svg{max-width:100%;height:auto}
 
 }  // namespace
 
+const std::vector<Section>& all_sections() {
+    static const std::vector<Section> sections = {Section::kOverview, Section::kMembers, Section::kModeration,
+                                                  Section::kForums,   Section::kAcademy, Section::kDelivery,
+                                                  Section::kRooms,    Section::kReports, Section::kAudit,
+                                                  Section::kAccounts};
+    return sections;
+}
+
 const std::vector<std::string>& console_languages() {
     static const std::vector<std::string> languages = {"en", "fr", "es", "pt"};
     return languages;
@@ -71,6 +75,7 @@ std::string_view section_path(Section section) {
         case Section::kRooms: return "rooms";
         case Section::kReports: return "reports";
         case Section::kAudit: return "audit";
+        case Section::kAccounts: return "accounts";
     }
     return "overview";
 }
@@ -79,7 +84,7 @@ bool may_open(const Viewer& viewer, Section section) {
     if (viewer.is_admin()) {
         return true;
     }
-    if (section == Section::kAudit) {
+    if (section == Section::kAudit || section == Section::kAccounts) {
         return false;
     }
     if (viewer.user.role == "staff") {
@@ -106,7 +111,7 @@ std::string page(const Viewer& viewer, const Texts& t, Section section, std::str
     out += "<button class=\"secondary\" type=\"submit\">";
     append_escaped(out, t("nav.logout"));
     out += "</button></form></header><nav>";
-    for (const Section s : kSections) {
+    for (const Section s : all_sections()) {
         if (!may_open(viewer, s)) {
             continue;
         }

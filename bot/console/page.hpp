@@ -30,11 +30,17 @@ struct Viewer {
 };
 
 /// The sections of the console, in navigation order.
-enum class Section { kOverview, kMembers, kModeration, kForums, kAcademy, kDelivery, kRooms, kReports, kAudit };
+enum class Section {
+    kOverview, kMembers, kModeration, kForums, kAcademy, kDelivery, kRooms, kReports, kAudit, kAccounts
+};
+
+/// Every section, in navigation order.
+const std::vector<Section>& all_sections();
 
 /// The section's path under /console ("overview", "members", …) and its text key.
 std::string_view section_path(Section section);
-/// Whether the viewer's role may open the section (moderators: moderation, forums and rooms only).
+/// Whether the viewer's role may open the section (moderators: moderation, forums and rooms only; the audit
+/// log and accounts: admins only).
 bool may_open(const Viewer& viewer, Section section);
 
 /// The console's texts (config/console/*.yaml) for one viewer's language.

@@ -10,6 +10,7 @@ void add_pages(ConsoleHandler& handler) {
     add_audit_pages(handler);
     add_moderation_pages(handler);
     add_forum_pages(handler);
+    add_account_pages(handler);
 }
 
 std::string room_name(const community::Regions& regions, const std::string& room, const std::string& lang) {

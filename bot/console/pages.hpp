@@ -12,6 +12,7 @@ void add_pages(ConsoleHandler& handler);
 void add_audit_pages(ConsoleHandler& handler);
 void add_moderation_pages(ConsoleHandler& handler);
 void add_forum_pages(ConsoleHandler& handler);
+void add_account_pages(ConsoleHandler& handler);
 
 /// A room's name in `lang` (its id when the room is not in regions.yaml any more).
 std::string room_name(const community::Regions& regions, const std::string& room, const std::string& lang);

@@ -13,6 +13,7 @@
 #include "bot/http/forums_body.hpp"
 #include "bot/http/routes.hpp"
 #include "bot/store/audit_repository.hpp"
+#include "bot/store/console_accounts.hpp"
 #include "bot/store/forum_work.hpp"
 #include "forums/zone.hpp"
 
@@ -108,13 +109,28 @@ json series_json(const store::ForumSeriesRow& row, store::ForumRepository& repo,
     return j;
 }
 
-/// Who made an admin API write: the one shared token, until the API has named accounts.
+/// Who made an admin API write with the shared DELVEX_ADMIN_TOKEN; a named token's writes carry
+/// "token:<account>".
 constexpr std::string_view kAdminActor = "admin-token";
 
 /// Records an admin API write in the audit log, in the caller's transaction.
-void audit(store::Database& db, std::int64_t now_ms, std::string_view action, std::int64_t series,
-           const std::string& detail) {
-    store::AuditRepository(db.sql()).record(now_ms, kAdminActor, action, "forum:" + std::to_string(series), detail);
+void audit(store::Database& db, const std::string& actor, std::int64_t now_ms, std::string_view action,
+           std::int64_t series, const std::string& detail) {
+    store::AuditRepository(db.sql()).record(now_ms, actor, action, "forum:" + std::to_string(series), detail);
+}
+
+/// The bearer token of an Authorization header ("" when there is none).
+std::string bearer_of(std::string_view header) {
+    constexpr std::string_view kScheme = "bearer ";
+    if (header.size() <= kScheme.size()) {
+        return {};
+    }
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) {
+            return {};
+        }
+    }
+    return std::string(header.substr(kScheme.size()));
 }
 
 /// The names of the fields a body set ("title,rrule"): what changed, without the values (join links).
@@ -224,11 +240,30 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
     if (auto refused = locked_out(request)) {
         co_return std::move(*refused);
     }
+    // The shared DELVEX_ADMIN_TOKEN, or a person's named token (made in the console, revocable there): only
+    // its SHA-256 is stored, and only admins' and staff's tokens open the API.
+    std::string actor(kAdminActor);
     if (!bearer_matches(request[bhttp::field::authorization], admin_token_)) {
-        failures_.failed(std::string(request[kPeerAddressField]));
-        auto res = render(json_error(401, "missing or wrong bearer token"));
-        res.set(bhttp::field::www_authenticate, "Bearer");
-        co_return res;
+        const auto token = bearer_of(request[bhttp::field::authorization]);
+        std::optional<std::string> named;
+        if (token.size() >= 32 && token.size() <= 128) {
+            std::function<std::optional<std::string>(store::Database&)> lookup =
+                [hash = core::sha256_hex(token)](store::Database& db) -> std::optional<std::string> {
+                const auto user = store::ConsoleAccounts(db.sql()).token_user(hash);
+                if (!user || (user->role != "admin" && user->role != "staff")) {
+                    return std::nullopt;
+                }
+                return "token:" + user->name;
+            };
+            named = co_await writer_.run<std::optional<std::string>>(std::move(lookup));
+        }
+        if (!named) {
+            failures_.failed(std::string(request[kPeerAddressField]));
+            auto res = render(json_error(401, "missing or wrong bearer token"));
+            res.set(bhttp::field::www_authenticate, "Bearer");
+            co_return res;
+        }
+        actor = *named;
     }
     const std::string target(request.target());
     const std::string path = target.substr(0, target.find('?'));
@@ -273,7 +308,7 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
             return {200, json{{"forums", list}}.dump() + "\n"};
         };
     } else if (method == bhttp::verb::post && !id) {
-        work = [this, body, now_ms](store::Database& db) -> Outcome {
+        work = [this, body, now_ms, actor](store::Database& db) -> Outcome {
             store::ForumSeriesRow row;
             std::vector<store::ForumText> texts;
             if (auto e = apply_series_fields(body, row, texts, true); !e.empty()) {
@@ -289,12 +324,12 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
             }
             store::ForumRepository repo(db.sql());
             auto out = series_json(*repo.find_series(*created), repo, now_ms);
-            audit(db, now_ms, "forums.create", *created, "room=" + row.room + " fields=" + field_names(body));
+            audit(db, actor, now_ms, "forums.create", *created, "room=" + row.room + " fields=" + field_names(body));
             unit.commit();
             return {201, out.dump() + "\n"};
         };
     } else if (method == bhttp::verb::patch && id) {
-        work = [this, body, id, now_ms](store::Database& db) -> Outcome {
+        work = [this, body, id, now_ms, actor](store::Database& db) -> Outcome {
             store::ForumWork unit(db.sql());
             auto& repo = unit.store();
             auto row = repo.find_series(*id);
@@ -313,7 +348,7 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
                 if (auto r = forums_.service().cancel_occurrence(unit.store(), unit.jobs(), now_ms, *id, *local); !r) {
                     return json_error(400, r.error().message);
                 }
-                audit(db, now_ms, "forums.cancel_occurrence", *id, "occurrence=" + local_iso(*local));
+                audit(db, actor, now_ms, "forums.cancel_occurrence", *id, "occurrence=" + local_iso(*local));
             } else if (body.contains("move_occurrence")) {
                 auto move = move_occurrence_of(body["move_occurrence"]);
                 if (!move) {
@@ -322,20 +357,20 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
                 if (auto r = forums_.service().move_occurrence(unit.store(), unit.jobs(), now_ms, *id, move->first, move->second); !r) {
                     return json_error(400, r.error().message);
                 }
-                audit(db, now_ms, "forums.move_occurrence", *id,
+                audit(db, actor, now_ms, "forums.move_occurrence", *id,
                       "occurrence=" + local_iso(move->first) + " to=" + local_iso(move->second));
             } else {
                 if (auto r = forums_.service().update_series(unit.store(), unit.jobs(), now_ms, *row, texts); !r) {
                     return json_error(400, r.error().message);
                 }
-                audit(db, now_ms, "forums.update", *id, "fields=" + field_names(body));
+                audit(db, actor, now_ms, "forums.update", *id, "fields=" + field_names(body));
             }
             auto out = series_json(*repo.find_series(*id), repo, now_ms);
             unit.commit();
             return {200, out.dump() + "\n"};
         };
     } else if (method == bhttp::verb::delete_ && id) {
-        work = [this, id, occurrence, now_ms](store::Database& db) -> Outcome {
+        work = [this, id, occurrence, now_ms, actor](store::Database& db) -> Outcome {
             store::ForumWork unit(db.sql());
             if (!occurrence.empty()) {
                 auto local = forums::parse_local_iso(occurrence);
@@ -345,11 +380,11 @@ boost::asio::awaitable<Response> ForumsAdminHandler::handle(Request request, Ste
                 if (auto r = forums_.service().cancel_occurrence(unit.store(), unit.jobs(), now_ms, *id, *local); !r) {
                     return json_error(404, r.error().message);
                 }
-                audit(db, now_ms, "forums.cancel_occurrence", *id, "occurrence=" + local_iso(*local));
+                audit(db, actor, now_ms, "forums.cancel_occurrence", *id, "occurrence=" + local_iso(*local));
             } else if (auto r = forums_.service().cancel_series(unit.store(), unit.jobs(), now_ms, *id); !r) {
                 return json_error(404, r.error().message);
             } else {
-                audit(db, now_ms, "forums.cancel_series", *id, "");
+                audit(db, actor, now_ms, "forums.cancel_series", *id, "");
             }
             unit.commit();
             return {200, json{{"cancelled", *id}}.dump() + "\n"};

@@ -75,6 +75,27 @@ std::optional<ConsoleUser> ConsoleAccounts::by_name(std::string_view name) {
     return user_of(q);
 }
 
+std::optional<ConsoleUser> ConsoleAccounts::by_id(std::int64_t id) {
+    SQLite::Statement q(db_, "SELECT u.id, u.name, u.password_hash, u.role, u.rooms, u.language, u.created_ms, u.disabled_ms IS NOT NULL FROM console_users u WHERE u.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return user_of(q);
+}
+
+std::vector<ConsoleToken> ConsoleAccounts::tokens() {
+    SQLite::Statement q(db_,
+                        "SELECT u.name, t.user_id, t.label, t.created_ms, t.revoked_ms IS NOT NULL FROM console_tokens t "
+                        "JOIN console_users u ON u.id = t.user_id ORDER BY t.created_ms DESC, t.rowid DESC");
+    std::vector<ConsoleToken> out;
+    while (q.executeStep()) {
+        out.push_back(ConsoleToken{q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+                                   q.getColumn(3).getInt64(), q.getColumn(4).getInt() != 0});
+    }
+    return out;
+}
+
 std::vector<ConsoleUser> ConsoleAccounts::all() {
     SQLite::Statement q(db_, "SELECT u.id, u.name, u.password_hash, u.role, u.rooms, u.language, u.created_ms, u.disabled_ms IS NOT NULL FROM console_users u ORDER BY u.name");
     std::vector<ConsoleUser> out;

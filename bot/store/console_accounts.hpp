@@ -31,6 +31,15 @@ struct ConsoleSession {
     std::int64_t expires_ms = 0;
 };
 
+/// A named API token as the console lists it (never the token itself).
+struct ConsoleToken {
+    std::string account{};
+    std::int64_t user_id = 0;
+    std::string label{};
+    std::int64_t created_ms = 0;
+    bool revoked = false;
+};
+
 class ConsoleAccounts {
 public:
     explicit ConsoleAccounts(SQLite::Database& db) : db_(db) {}
@@ -40,6 +49,7 @@ public:
                                     const std::vector<std::string>& rooms, std::string_view language,
                                     std::int64_t now_ms);
     std::optional<ConsoleUser> by_name(std::string_view name);
+    std::optional<ConsoleUser> by_id(std::int64_t id);
     std::vector<ConsoleUser> all();
     std::int64_t count();
     void set_password(std::int64_t id, std::string_view password_hash);
@@ -58,6 +68,8 @@ public:
     void add_token(std::string_view token_hash, std::int64_t user_id, std::string_view label, std::int64_t now_ms);
     /// The account holding that token, if the token is not revoked and the account not disabled.
     std::optional<ConsoleUser> token_user(std::string_view token_hash);
+    /// Every token, newest first.
+    std::vector<ConsoleToken> tokens();
     /// Revokes every token of that label of the account; returns how many.
     int revoke_tokens(std::int64_t user_id, std::string_view label, std::int64_t now_ms);
 
