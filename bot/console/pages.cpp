@@ -11,6 +11,10 @@ void add_pages(ConsoleHandler& handler) {
     add_moderation_pages(handler);
     add_forum_pages(handler);
     add_account_pages(handler);
+    add_overview_pages(handler);
+    add_academy_pages(handler);
+    add_delivery_pages(handler);
+    add_report_pages(handler);
 }
 
 std::string room_name(const community::Regions& regions, const std::string& room, const std::string& lang) {

@@ -13,6 +13,13 @@ void add_audit_pages(ConsoleHandler& handler);
 void add_moderation_pages(ConsoleHandler& handler);
 void add_forum_pages(ConsoleHandler& handler);
 void add_account_pages(ConsoleHandler& handler);
+void add_overview_pages(ConsoleHandler& handler);
+void add_academy_pages(ConsoleHandler& handler);
+void add_delivery_pages(ConsoleHandler& handler);
+void add_report_pages(ConsoleHandler& handler);
+
+/// "YYYY-MM" of the month `months_back` before the one holding `now_ms` (UTC).
+std::string this_month(std::int64_t now_ms, int months_back);
 
 /// A room's name in `lang` (its id when the room is not in regions.yaml any more).
 std::string room_name(const community::Regions& regions, const std::string& room, const std::string& lang);
