@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "bot/console/form.hpp"
 #include "bot/console/html.hpp"
 #include "bot/console/password.hpp"
 #include "bot/core/crypto.hpp"
@@ -80,27 +81,11 @@ std::string PageRequest::query(std::string_view name) const {
 }
 
 std::string PageRequest::form(std::string_view name) const {
-    return http::query_param("/?" + request.body(), name);
+    return form_field(request, name);
 }
 
 std::vector<std::string> PageRequest::form_all(std::string_view name) const {
-    std::vector<std::string> out;
-    const std::string& raw = request.body();
-    const std::string key = std::string(name) + "=";
-    std::size_t at = 0;
-    while (at < raw.size()) {
-        auto end = raw.find('&', at);
-        if (end == std::string::npos) {
-            end = raw.size();
-        }
-        const std::string_view pair(raw.data() + at, end - at);
-        if (pair.starts_with(key)) {
-            // One pair at a time through the same decoder as form(): '+' and %XX.
-            out.push_back(http::query_param("/?" + std::string(pair), name));
-        }
-        at = end + 1;
-    }
-    return out;
+    return form_fields(request, name);
 }
 
 std::int64_t PageRequest::now_ms() const {
@@ -346,7 +331,7 @@ boost::asio::awaitable<http::Response> ConsoleHandler::handle(http::Request requ
     const Texts t(deps_.texts, viewer->lang());
     if (post) {
         // Every form carries the session's CSRF token; without it nothing is changed.
-        const auto token = http::query_param("/?" + request.body(), "csrf");
+        const auto token = form_field(request, "csrf");
         if (!core::constant_time_equal(token, viewer->csrf)) {
             std::string body = "<p class=\"error\">" + escape(t("error.csrf")) + "</p>";
             co_return html(bhttp::status::forbidden, page(*viewer, t, Section::kOverview, t("error.csrf_title"), body));
