@@ -38,7 +38,10 @@ button.danger{background:#9b2c1f}
 .ok{background:#e2f1e4;border:1px solid #a7cfae;padding:.6rem;border-radius:4px}
 .muted{color:#6b665a}
 .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr))}
-svg{max-width:100%;height:auto}
+svg,img{max-width:100%;height:auto}
+.poster{text-align:center;font-size:1.3rem}
+.poster img{width:90%;max-width:30rem}
+a.link{word-break:break-all}
 @media print{header,nav,form,button{display:none}main{max-width:none}}
 )css";
 

@@ -16,6 +16,7 @@ void add_pages(ConsoleHandler& handler) {
     add_delivery_pages(handler);
     add_report_pages(handler);
     add_member_pages(handler);
+    add_room_pages(handler);
 }
 
 std::string room_name(const community::Regions& regions, const std::string& room, const std::string& lang) {

@@ -18,6 +18,7 @@ void add_academy_pages(ConsoleHandler& handler);
 void add_delivery_pages(ConsoleHandler& handler);
 void add_report_pages(ConsoleHandler& handler);
 void add_member_pages(ConsoleHandler& handler);
+void add_room_pages(ConsoleHandler& handler);
 
 /// "YYYY-MM" of the month `months_back` before the one holding `now_ms` (UTC).
 std::string this_month(std::int64_t now_ms, int months_back);
