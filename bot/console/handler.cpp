@@ -97,7 +97,7 @@ http::Response html(bhttp::status status, std::string body) {
     res.set(bhttp::field::content_type, "text/html; charset=utf-8");
     res.set(bhttp::field::cache_control, "no-store");
     res.set("Content-Security-Policy",
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self'; form-action 'self'; "
             "frame-ancestors 'none'; base-uri 'none'");
     res.set("X-Frame-Options", "DENY");
     res.set("X-Content-Type-Options", "nosniff");

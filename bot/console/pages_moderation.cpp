@@ -2,6 +2,7 @@
 // and staff), with the same decisions as in chat — approve (or keep), reject, take down — through the one
 // moderation decider (events::Moderation::decide_from_console), and the rooms' recent moderation log.
 
+#include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 
 #include <SQLiteCpp/Transaction.h>
@@ -16,6 +17,8 @@
 #include "bot/moderation/protocol.hpp"
 #include "bot/store/audit_repository.hpp"
 #include "bot/store/job_repository.hpp"
+#include "bot/store/media_repository.hpp"
+#include "bot/store/media_store.hpp"
 #include "bot/store/moderation_repository.hpp"
 #include "bot/store/outbox_repository.hpp"
 
@@ -39,6 +42,44 @@ std::string action_form(const Viewer& viewer, std::int64_t post, std::string_vie
            "\">" + escape(label) + "</button></form> ";
 }
 
+/// GET /console/moderation/{post}/media: the file of a post, for its room's moderators, as the service stored it
+/// (bot/store/media_store); 404 when it was not kept.
+boost::asio::awaitable<http::Response> media(PageRequest& r) {
+    const Viewer viewer = r.viewer;
+    std::int64_t post_id = 0;
+    const auto digits = r.rest.substr(1, r.rest.size() - 7);
+    std::from_chars(digits.data(), digits.data() + digits.size(), post_id);
+    std::function<http::Response(store::Database&)> job = [viewer, post_id, &t = r.t](store::Database& db) {
+        store::ModerationRepository repo(db.sql());
+        const auto post = repo.community().post(post_id);
+        if (!post) {
+            return http::text_response(bhttp::status::not_found, "no such post\n");
+        }
+        if (!viewer.sees_room(post->room)) {
+            return forbidden(viewer, t);
+        }
+        const auto file = store::MediaRepository(db.sql()).file(post->media_id);
+        if (post->media_id.empty() || !file || file->path.empty()) {
+            return http::text_response(bhttp::status::not_found, "this file was not kept\n");
+        }
+        auto bytes = store::MediaStore::read(file->path, 100U * 1024 * 1024);
+        if (!bytes) {
+            return http::text_response(bhttp::status::not_found, "this file was not kept\n");
+        }
+        const auto type = file->mime_type.empty() ? std::string("application/octet-stream") : file->mime_type;
+        auto res = http::text_response(bhttp::status::ok, std::move(*bytes), type);
+        res.set(bhttp::field::cache_control, "private, no-store");
+        // A member's file is shown, never run: no script, no plugin, its own sandbox.
+        res.set("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; sandbox");
+        res.set("X-Content-Type-Options", "nosniff");
+        if (!type.starts_with("image/") && !type.starts_with("audio/")) {
+            res.set(bhttp::field::content_disposition, "attachment; filename=\"post-" + std::to_string(post_id) + "\"");
+        }
+        return res;
+    };
+    co_return co_await read_page(r, std::move(job));
+}
+
 struct Decision {
     int status = 200;
     std::string message{};
@@ -51,6 +92,9 @@ void add_moderation_pages(ConsoleHandler& handler) {
         const Viewer viewer = r.viewer;
         const Texts& t = r.t;
         const auto& regions = r.deps.regions;
+        if (r.rest.ends_with("/media")) {
+            co_return co_await media(r);
+        }
         const std::string room = r.query("room");
         if (!room.empty() && (regions.find(room) == nullptr || !viewer.sees_room(room))) {
             co_return forbidden(viewer, t);
@@ -102,7 +146,17 @@ void add_moderation_pages(ConsoleHandler& handler) {
                             "</td><td>" + escape(room_name(regions, post.room, lang)) + "</td><td>" +
                             escape(post.author_alias.empty() ? t("moderation.forgotten") : post.author_alias) +
                             "</td><td>";
-                    if (post.kind != "text") {
+                    if (post.kind == "image" || post.kind == "sticker") {
+                        body += "<a href=\"/console/moderation/" + std::to_string(post.id) + "/media\"><img src=\"/console/moderation/" +
+                                std::to_string(post.id) + "/media\" alt=\"" + escape(t("moderation.kind", {{"kind", post.kind}})) +
+                                "\" width=\"160\" loading=\"lazy\"></a><br>";
+                    } else if (post.kind == "audio" || post.kind == "voice") {
+                        body += "<audio controls preload=\"none\" src=\"/console/moderation/" + std::to_string(post.id) +
+                                "/media\"></audio><br>";
+                    } else if (post.kind == "video" || post.kind == "document") {
+                        body += "<a href=\"/console/moderation/" + std::to_string(post.id) + "/media\">[" +
+                                escape(t("moderation.kind", {{"kind", post.kind}})) + "]</a> ";
+                    } else if (post.kind != "text") {
                         body += "<span class=\"muted\">[" + escape(t("moderation.kind", {{"kind", post.kind}})) +
                                 "]</span> ";
                     }
