@@ -179,17 +179,16 @@ void Rooms::onboard(Turn& t, bool prompt_only) {
             repo.set_current_room(t.me.id, room.id);
             t.me.current_room = room.id;
             log_->info("member came by a room's link member={} room={}", core::redact(t.me.key), room.id);
+            const std::string joining = text(t.lang(), "rooms.link_room", {{"room", room.name(t.lang())}});
             switch (t.me.stage) {
                 case Stage::kLanguage:
-                    send_languages(t, "welcome");
+                    send_languages(t, "welcome");  // names the room itself
                     return;
                 case Stage::kAlias:
-                    t.say("rooms.alias_prompt",
-                          text(t.lang(), "rooms.link_room", {{"room", room.name(t.lang())}}) + "\n\n" +
-                              text(t.lang(), "rooms.alias_prompt"));
+                    t.say("rooms.alias_prompt", joining + "\n\n" + text(t.lang(), "rooms.alias_prompt"));
                     return;
                 default:
-                    send_consent(t);
+                    send_consent(t, joining);
                     return;
             }
         }
@@ -302,9 +301,12 @@ void Rooms::send_rooms(Turn& t, const std::string& body_key) {
     t.send("rooms.rooms", list);
 }
 
-void Rooms::send_consent(Turn& t) {
+void Rooms::send_consent(Turn& t, const std::string& first_line) {
     core::ReplyButtons b;
     b.body = text(t.lang(), "rooms.consent", {{"alias", t.me.alias}});
+    if (!first_line.empty()) {
+        b.body = first_line + "\n\n" + b.body;
+    }
     if (t.me.imported) {
         // Brought in from the old WhatsApp groups: this is the first they hear from the bot.
         b.body = clip(community::welcome_message(catalog_, t.lang(), t.msg.sender.profile_name) + "\n\n" + b.body, 1024);
