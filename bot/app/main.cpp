@@ -14,6 +14,7 @@
 #include "bot/app/demo.hpp"
 #include "bot/app/console_cmd.hpp"
 #include "bot/app/members.hpp"
+#include "bot/app/rooms_cmd.hpp"
 #include "bot/app/service.hpp"
 #include "bot/app/templates_cmd.hpp"
 #include "bot/core/clock.hpp"
@@ -143,6 +144,19 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     add_user->add_option("--password-file", console_user.password_file,
                          "Read the password from this file's first line instead of standard input");
+    auto* rooms = cli.add_subcommand("rooms", "The regional rooms (config/regions.yaml)");
+    rooms->require_subcommand(1);
+    app::RoomsLinksOptions rooms_links_options;
+    auto* rooms_links = rooms->add_subcommand("links", "Each room's wa.me link with its JOIN text, and its QR code");
+    rooms_links->add_option("--number", rooms_links_options.number,
+                            "The service's WhatsApp number, international form (default: DELVEX_BUSINESS_NUMBER)");
+    rooms_links->add_option("--qr", rooms_links_options.qr_dir, "Write DIR/<room>.png and DIR/<room>.svg");
+    rooms_links->add_option("--language", rooms_links_options.language, "Language of the room names")
+        ->check(CLI::IsMember({"en", "fr", "es", "pt", "sw"}))
+        ->capture_default_str();
+    rooms_links->add_option("--module-px", rooms_links_options.module_px, "PNG pixels per QR module")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
 
     try {
         cli.parse(argc, argv);
@@ -208,6 +222,9 @@ int main(int argc, char** argv) {
         }
         if (templates_push->parsed() || templates_status->parsed()) {
             return app::run_templates(env, std::nullopt, templates_push->parsed(), std::cout, std::cerr);
+        }
+        if (rooms_links->parsed()) {
+            return app::run_rooms_links(env, rooms_links_options, std::cout, std::cerr);
         }
         if (members_import->parsed()) {
             return app::run_members_import(env, std::nullopt, members_file, std::cout, std::cerr);

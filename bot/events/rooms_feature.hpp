@@ -112,7 +112,8 @@ private:
     void send_menu(Turn& t);
     void send_rooms(Turn& t, const std::string& body_key);
     void send_languages(Turn& t, const std::string& logical_key);
-    void send_consent(Turn& t);
+    /// The consent question; `first_line` (e.g. which room a link chose) before it when not empty.
+    void send_consent(Turn& t, const std::string& first_line = {});
     void send_delivery(Turn& t);
     void switch_room(Turn& t, const community::Room& room);
     const community::Room* find_room(std::string_view text, std::string_view language) const;

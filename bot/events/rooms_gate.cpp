@@ -120,10 +120,12 @@ void Rooms::onboard(Turn& t, bool prompt_only) {
     in.language = t.lang();
     in.reply_id = msg.reply_id;
     in.typed = msg.type == core::MessageType::kText ? msg.text : std::string();
-    if (in.stage == Stage::kConsent && !in.typed.empty()) {
+    if (!in.typed.empty()) {
         const auto parsed = commands_.parse(in.typed, t.lang());
-        in.yes = parsed.command == Command::kYes;
-        in.no = parsed.command == Command::kNo;
+        in.yes = in.stage == Stage::kConsent && parsed.command == Command::kYes;
+        in.no = in.stage == Stage::kConsent && parsed.command == Command::kNo;
+        in.join = parsed.command == Command::kJoin && !parsed.argument.empty();
+        in.join_argument = parsed.argument;
     }
     in.has_room = !t.me.current_room.empty();
     in.has_alias = !t.me.alias.empty();
@@ -169,6 +171,26 @@ void Rooms::onboard(Turn& t, bool prompt_only) {
             t.me.current_room = room.id;
             go_on(step.next);
             return;
+        }
+        case Action::kPickRoom: {
+            // The room's link: its room is theirs (joined at consent, as for members brought in from the old
+            // groups); the question they are at comes again, the room named, the room question never.
+            const auto& room = *step.room;
+            repo.set_current_room(t.me.id, room.id);
+            t.me.current_room = room.id;
+            log_->info("member came by a room's link member={} room={}", core::redact(t.me.key), room.id);
+            const std::string joining = text(t.lang(), "rooms.link_room", {{"room", room.name(t.lang())}});
+            switch (t.me.stage) {
+                case Stage::kLanguage:
+                    send_languages(t, "welcome");  // names the room itself
+                    return;
+                case Stage::kAlias:
+                    t.say("rooms.alias_prompt", joining + "\n\n" + text(t.lang(), "rooms.alias_prompt"));
+                    return;
+                default:
+                    send_consent(t, joining);
+                    return;
+            }
         }
         case Action::kAskAlias:
             t.say("rooms.alias_prompt", text(t.lang(), "rooms.alias_prompt"));
@@ -234,7 +256,11 @@ void Rooms::send_languages(Turn& t, const std::string& logical_key) {
         section.rows.push_back(core::ListRow{rooms::LanguageButton{std::string(l.code)}.encode(), std::string(l.name), {}});
     }
     list.sections.push_back(std::move(section));
-    const std::string prompt = text(t.lang(), "rooms.language_prompt");
+    std::string prompt = text(t.lang(), "rooms.language_prompt");
+    if (const auto* room = regions_.find(t.me.current_room); room != nullptr) {
+        // Came by the room's link: say which room they are joining.
+        prompt = text(t.lang(), "rooms.link_room", {{"room", room->name(t.lang())}}) + "\n" + prompt;
+    }
     list.body = community::welcome_message(catalog_, t.lang(), t.msg.sender.profile_name) + "\n\n" + prompt;
     if (logical_key == "welcome" && t.ctx.outbox.send("welcome", to(t.me.key, list))) {
         return;
@@ -275,9 +301,12 @@ void Rooms::send_rooms(Turn& t, const std::string& body_key) {
     t.send("rooms.rooms", list);
 }
 
-void Rooms::send_consent(Turn& t) {
+void Rooms::send_consent(Turn& t, const std::string& first_line) {
     core::ReplyButtons b;
     b.body = text(t.lang(), "rooms.consent", {{"alias", t.me.alias}});
+    if (!first_line.empty()) {
+        b.body = first_line + "\n\n" + b.body;
+    }
     if (t.me.imported) {
         // Brought in from the old WhatsApp groups: this is the first they hear from the bot.
         b.body = clip(community::welcome_message(catalog_, t.lang(), t.msg.sender.profile_name) + "\n\n" + b.body, 1024);

@@ -25,8 +25,25 @@ std::optional<std::string> language_of(std::string_view reply_id, std::string_vi
     return known ? std::optional<std::string>(chosen) : std::nullopt;
 }
 
+namespace {
+
+// fold(), with runs of spaces inside made one ("west   africa" names West Africa).
+std::string fold_spaced(std::string_view typed) {
+    std::string out;
+    for (const char c : community::fold(typed)) {
+        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (space && (out.empty() || out.back() == ' ')) {
+            continue;
+        }
+        out += space ? ' ' : c;
+    }
+    return out;
+}
+
+}  // namespace
+
 const community::Room* find_room(const community::Regions& regions, std::string_view typed, std::string_view language) {
-    const auto folded = community::fold(typed);
+    const auto folded = fold_spaced(typed);
     if (folded.empty()) {
         return nullptr;
     }
@@ -47,6 +64,14 @@ const community::Room* find_room(const community::Regions& regions, std::string_
     return nullptr;
 }
 
+const community::Room* room_named(const community::Regions& regions, std::string_view typed, std::string_view language) {
+    const auto folded = community::fold(typed);
+    if (std::all_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return nullptr;
+    }
+    return find_room(regions, typed, language);
+}
+
 Stage after_room(bool has_alias) {
     return has_alias ? Stage::kConsent : Stage::kAlias;
 }
@@ -57,6 +82,24 @@ OnboardingStep onboarding_step(const community::Regions& regions, const Onboardi
     // A message that does not answer gets the question again, unless it was just asked ("Hello" "I am Juma"
     // "from Geita" get one answer, not three).
     const auto ask = [&](Action action) { s.action = in.asked_recently ? Action::kNothing : action; };
+    // A room's link ("JOIN east-africa", the first message of a newcomer who scanned its QR code) chooses the
+    // room at any stage: the room question is then never asked, and an alias is never read from it.
+    if (in.join && in.stage != Stage::kActive) {
+        // At the room question the list's numbers count too ("JOIN 2").
+        const auto* room = in.stage == Stage::kRoom ? find_room(regions, in.join_argument, in.language)
+                                                    : room_named(regions, in.join_argument, in.language);
+        if (room != nullptr) {
+            s.room = room;
+            if (in.stage == Stage::kRoom) {
+                s.action = Action::kJoinRoom;
+                s.next = after_room(in.has_alias);
+            } else {
+                s.action = Action::kPickRoom;
+                s.next = in.stage;
+            }
+            return s;
+        }
+    }
     switch (in.stage) {
         case Stage::kLanguage:
             if (const auto chosen = language_of(in.reply_id, in.typed)) {

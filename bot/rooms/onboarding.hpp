@@ -35,6 +35,10 @@ std::optional<std::string> language_of(std::string_view reply_id, std::string_vi
 /// language (case, accents and spacing aside); nullptr for none.
 const community::Room* find_room(const community::Regions& regions, std::string_view typed, std::string_view language);
 
+/// The room a JOIN names before onboarding is done (the text of a room's wa.me link, "JOIN east-africa"): its
+/// id or its name in any language, never a number (a newcomer has seen no list); nullptr for none.
+const community::Room* room_named(const community::Regions& regions, std::string_view typed, std::string_view language);
+
 /// Where onboarding goes once the room is known: the alias question, unless the member has an alias.
 Stage after_room(bool has_alias);
 
@@ -45,6 +49,8 @@ struct OnboardingInput {
     std::string typed;              ///< the text, for a text message ("" otherwise)
     bool yes = false;               ///< the text is YES in the member's language (the caller's command table)
     bool no = false;
+    bool join = false;              ///< the text is JOIN (any language's word) followed by `join_argument`
+    std::string join_argument;
     bool has_room = false;          ///< a room is already set (members imported from the old groups)
     bool has_alias = false;
     bool asked_recently = false;    ///< a message went to them a moment ago: do not ask the same twice
@@ -57,6 +63,8 @@ struct OnboardingStep {
         kSetLanguage,  ///< `language` chosen; go to `next`
         kAskRoom,
         kJoinRoom,     ///< `room` chosen; go to `next` once joined
+        kPickRoom,     ///< `room` named by a JOIN before consent: it becomes the member's room (joined at
+                       ///< consent, as for imported members); the question of `next` (the same stage) again
         kAskAlias,
         kTryAlias,     ///< `alias` (tidied); refused with `alias_problem` when set, else taken if free
         kAskConsent,

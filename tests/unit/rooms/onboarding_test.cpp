@@ -124,5 +124,62 @@ TEST(RoomsOnboarding, ConsentIsATapOrAYesInTheMembersWords) {
     EXPECT_EQ(onboarding_step(r, at(Stage::kActive)).action, Action::kNothing);
 }
 
+// A room's wa.me link pre-fills "JOIN <room id>": the newcomer's first message names the room.
+OnboardingInput joining(Stage stage, const char* argument) {
+    auto in = at(stage);
+    in.typed = std::string("JOIN ") + argument;
+    in.join = true;
+    in.join_argument = argument;
+    return in;
+}
+
+TEST(RoomsOnboarding, ARoomsLinkChoosesTheRoomAtAnyStageAndTheRoomIsNotAskedAgain) {
+    const auto r = regions();
+    // The first message of a newcomer: the room is theirs, the language question comes (again), and once the
+    // language is chosen the room is known (the alias comes next, not the room).
+    auto in = joining(Stage::kLanguage, "east-africa");
+    auto s = onboarding_step(r, in);
+    EXPECT_EQ(s.action, Action::kPickRoom);
+    ASSERT_NE(s.room, nullptr);
+    EXPECT_EQ(s.room->id, "east-africa");
+    EXPECT_EQ(s.next, Stage::kLanguage);
+    in.asked_recently = true;  // tapped twice: still the room, still answered
+    EXPECT_EQ(onboarding_step(r, in).action, Action::kPickRoom);
+    // By its name in any language too, in any case and spacing.
+    for (const char* name : {"Afrique de l'Ouest", "WEST-AFRICA", "  west   africa "}) {
+        in = joining(Stage::kLanguage, name);
+        s = onboarding_step(r, in);
+        ASSERT_NE(s.room, nullptr) << name;
+        EXPECT_EQ(s.room->id, "west-africa") << name;
+    }
+    // Asked the alias or consent: never read as an alias, the room changes, the same question again.
+    for (const Stage stage : {Stage::kAlias, Stage::kConsent}) {
+        s = onboarding_step(r, joining(stage, "west-africa"));
+        EXPECT_EQ(s.action, Action::kPickRoom);
+        EXPECT_EQ(s.next, stage);
+    }
+    // Asked the room: joined at once, as a tap would.
+    s = onboarding_step(r, joining(Stage::kRoom, "east-africa"));
+    EXPECT_EQ(s.action, Action::kJoinRoom);
+    EXPECT_EQ(s.next, Stage::kAlias);
+    s = onboarding_step(r, joining(Stage::kRoom, "2"));  // the list's number, once the list was shown
+    ASSERT_NE(s.room, nullptr);
+    EXPECT_EQ(s.room->id, "west-africa");
+}
+
+TEST(RoomsOnboarding, AJoinThatNamesNoRoomIsAnOrdinaryAnswer) {
+    const auto r = regions();
+    // A number means nothing to a newcomer who has seen no list.
+    EXPECT_EQ(onboarding_step(r, joining(Stage::kLanguage, "1")).action, Action::kAskLanguage);
+    EXPECT_EQ(onboarding_step(r, joining(Stage::kLanguage, "north-pole")).action, Action::kAskLanguage);
+    // At the alias question, "Join Mashariki" names no room: it is the alias they want.
+    auto in = joining(Stage::kAlias, "Mashariki");
+    const auto s = onboarding_step(r, in);
+    EXPECT_EQ(s.action, Action::kTryAlias);
+    EXPECT_EQ(s.alias, "JOIN Mashariki");
+    // An active member's JOIN is the rooms' command, not onboarding's.
+    EXPECT_EQ(onboarding_step(r, joining(Stage::kActive, "east-africa")).action, Action::kNothing);
+}
+
 }  // namespace
 }  // namespace delvex::rooms
