@@ -45,6 +45,7 @@ const std::set<std::string>& known_keys() {
         "log_level",
         "log_format",
         "public_url",
+        "business_number",
         "readiness_stall_seconds",
         "media_dir",
         "media_retention_days",
@@ -499,6 +500,7 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read(root, "log_level", cfg.log_level);
     read(root, "log_format", cfg.log_format);
     read(root, "public_url", cfg.public_url);
+    read(root, "business_number", cfg.business_number);
     read(root, "media_dir", cfg.media_dir);
     read(root, "media_retention_days", cfg.media_retention_days);
     constexpr long long kDay = 24 * 3600;

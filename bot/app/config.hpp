@@ -66,6 +66,9 @@ struct Config {
     /// The service's public https address (behind the TLS proxy), for links in messages: the forum's .ics,
     /// Academy media. Empty: messages carry no links.
     std::string public_url;
+    /// The service's WhatsApp number as people dial it ("+254 700 000 000"): the console's join links and QR
+    /// codes (`wa.me/<number>`). WHATSAPP_PHONE_NUMBER_ID is Meta's id of it, not the number. Empty: no links.
+    std::string business_number;
     /// Members' photos, voice notes and documents, kept owner-only (docs/OPERATIONS.md); default: next to the
     /// database ("<database>-media"). Stored files are deleted after media_retention_days (0 = kept until the
     /// member's FORGET ME).

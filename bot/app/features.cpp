@@ -122,7 +122,7 @@ FeatureSet make_features(const FeatureDeps& deps) {
     set.console_reader = std::make_unique<store::DbReader>(store::DbReaderOptions{deps.config.db_path, 200, 400, 64});
     console::ConsoleDeps console_deps{deps.writer,   *set.console_reader, deps.clock,        *set.console_texts,
                                       deps.catalog,  regions,             forums_feature,    moderation_feature,
-                                      console::ConsoleSettings{}};
+                                      console::ConsoleSettings{deps.config.business_number}};
     auto console = std::make_unique<console::ConsoleHandler>(std::move(console_deps));
     console::add_pages(*console);
     set.console = console.get();

@@ -20,13 +20,12 @@ bool write_file(const std::filesystem::path& path, const std::string& bytes) {
 }  // namespace
 
 int run_rooms_links(const EnvLookup& env, const RoomsLinksOptions& options, std::ostream& out, std::ostream& err) {
-    std::string number = options.number;
+    const auto config = load_config(std::nullopt, env, false);
+    // --number, else business_number of the config and environment (DELVEX_BUSINESS_NUMBER), as for serve.
+    const std::string number = options.number.empty() ? config.business_number : options.number;
     if (number.empty()) {
-        number = env("DELVEX_BUSINESS_NUMBER").value_or("");
-    }
-    if (number.empty()) {
-        err << "delvex rooms links: no business number: pass --number or set DELVEX_BUSINESS_NUMBER (the "
-               "service's WhatsApp number in international form, e.g. +254 700 000 000)\n";
+        err << "delvex rooms links: no business number: pass --number or set business_number in the config "
+               "(DELVEX_BUSINESS_NUMBER): the service's WhatsApp number in international form, e.g. +254 700 000 000\n";
         return 2;
     }
     const std::string digits = console::business_digits(number);
@@ -34,7 +33,6 @@ int run_rooms_links(const EnvLookup& env, const RoomsLinksOptions& options, std:
         err << "delvex rooms links: '" << number << "' is not a phone number in international form (8 to 15 digits)\n";
         return 2;
     }
-    const auto config = load_config(std::nullopt, env, false);
     const auto regions = community::Regions::load(config.home + "/config/regions.yaml");
     namespace fs = std::filesystem;
     if (!options.qr_dir.empty()) {

@@ -62,6 +62,7 @@ TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
         {"log_level", {"debug", [](const Config& c) { return c.log_level == "debug"; }}},
         {"log_format", {"json", [](const Config& c) { return c.log_format == "json"; }}},
         {"public_url", {"https://x.example/", [](const Config& c) { return c.public_url == "https://x.example"; }}},
+        {"business_number", {"+254 700 000 000", [](const Config& c) { return c.business_number == "+254 700 000 000"; }}},
         {"readiness_stall_seconds", {"45", [](const Config& c) { return c.readiness_stall.count() == 45; }}},
         {"http.max_connections", {"123", [](const Config& c) { return c.http.max_connections == 123; }}},
         {"http.header_limit_bytes", {"4096", [](const Config& c) { return c.http.header_limit_bytes == 4096; }}},
