@@ -95,9 +95,56 @@ class Run:
         self.expect("Wrong name or password.", self.step)
         self.shot("login-refused")
 
-        self.step = "the admin logs in"
+        self.step = "the admin logs in and lands on the overview"
         self.login(ADMIN)
         self.expect("Programme Admin", self.step)
+        self.expect("Members now", self.step)
+        self.shot("overview")
+
+        self.step = "a members file with semicolons is checked, previewed and imported"
+        self.open("/console/members")
+        self.driver.find_element(By.ID, "m-file").send_keys(self.csv_file)
+        self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']").click()
+        self.expect("2 rows read (separator ;)", self.step)
+        preview = self.driver.find_element(By.ID, "preview").text
+        if "+254712345678" not in preview or "Wanjiru" not in preview:
+            raise AssertionError("the preview does not show the normalised number:\n" + preview)
+        self.shot("members-import-preview")
+        self.driver.find_element(By.XPATH, "//button[normalize-space()='Import them']").click()
+        self.expect("Imported: 2 new members", self.step)
+
+        self.step = "a bad members file is refused with its line numbers"
+        self.open("/console/members")
+        self.driver.find_element(By.ID, "m-file").send_keys(os.environ["DELVEX_BAD_CSV"])
+        self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']").click()
+        self.expect("line 3", self.step)
+        self.shot("members-import-problems")
+
+        self.step = "an imported member is found"
+        self.open("/console/members")
+        self.fill("m-q", "wanj")
+        self.driver.find_element(By.XPATH, "//button[normalize-space()='Find']").click()
+        table = self.driver.find_element(By.ID, "members").text
+        if "Wanjiru" not in table or "Otieno" in table:
+            raise AssertionError("searching 'wanj' did not find just Wanjiru:\n" + table)
+        self.shot("members")
+
+        self.step = "the Academy, delivery, rooms and reports pages open"
+        self.open("/console/academy")
+        self.expect("Academy", self.step)
+        self.shot("academy")
+        self.open("/console/delivery")
+        self.expect("Templates", self.step)
+        self.shot("delivery")
+        self.open("/console/rooms")
+        self.expect("JOIN east-africa", self.step)
+        self.shot("rooms")
+        self.open("/console/reports")
+        self.expect("Programme report", self.step)
+        self.shot("reports")
+        self.open("/console/accounts")
+        self.expect("API tokens", self.step)
+        self.shot("accounts")
 
         self.step = "a held post is approved"
         self.open("/console/moderation")

@@ -64,6 +64,7 @@ protected:
     ConsoleBrowser() { db_file = "console.db"; }
     void SetUp() override {
         ChatScenario::SetUp();
+        harness->config().business_number = "+254 700 000 000";
         use_regions(kRegions);
     }
     void add_account(const std::string& name, const std::string& password, const std::string& role,
@@ -100,9 +101,16 @@ TEST_F(ConsoleBrowser, StaffAndModeratorsWorkThroughTheConsoleInARealBrowser) {
     const char* shots_env = std::getenv("DELVEX_SCREENSHOTS");
     const std::string shots = shots_env != nullptr ? shots_env : "";
     const std::string csv = dir.file("members.csv");
-    std::ofstream(csv) << "wa_id;alias;room;language;role\n";
+    // As a French or Portuguese spreadsheet saves it: semicolons, a byte-order mark, CRLF, numbers as
+    // written at home (a Kenyan 07…), which the import stores in international form.
+    std::ofstream(csv) << "\xEF\xBB\xBFwa_id;alias;room;language;role\r\n0712 345 678;Wanjiru;east-africa;sw;member\r\n"
+                          "+254 733 111222;Otieno;east-africa;en;member\r\n";
+    const std::string bad_csv = dir.file("bad.csv");
+    std::ofstream(bad_csv) << "wa_id;alias;room;language;role\n0722 000 111;Akinyi;east-africa;sw;member\n"
+                              "12;Mwangi;east-africa;sw;member\n";
     // A date a month after the test clock's now (2027-03-01), so it is in the calendar's three months.
-    const std::string command = "DELVEX_FORUM_DATE=2027-04-08 timeout 240 /usr/bin/python3 " +
+    const std::string command = "DELVEX_FORUM_DATE=2027-04-08 DELVEX_BAD_CSV=" + bad_csv +
+                                " timeout 240 /usr/bin/python3 " +
                                 std::string(DELVEX_SOURCE_DIR) + "/tests/e2e/console_browser.py http://127.0.0.1:" +
                                 std::to_string(harness->port()) + " '" + shots + "' " + csv;
     const auto [status, output] = run(command);
@@ -129,6 +137,10 @@ TEST_F(ConsoleBrowser, StaffAndModeratorsWorkThroughTheConsoleInARealBrowser) {
               1);
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM audit_log WHERE action = 'moderation.reject'").getInt(), 0)
         << "the form without its token changed something";
+    // Imported from the semicolon file, the numbers in the form members write from.
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM members WHERE member_key IN ('254712345678', '254733111222')").getInt(), 2);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM members WHERE alias IN ('Akinyi', 'Mwangi')").getInt(), 0)
+        << "a file with a problem imported something";
 }
 
 }  // namespace
