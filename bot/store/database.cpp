@@ -18,7 +18,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 18> kMigrations = {
+constexpr std::array<std::string_view, 19> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -572,6 +572,48 @@ CREATE TABLE post_reactions (
     PRIMARY KEY (post_id, member_id)
 );
 CREATE INDEX post_reactions_member ON post_reactions (member_id);
+)sql",
+    // 19 (console statistics): what the console's overview, delivery health and funders' report read.
+    // room_events: one anonymous row per change of a membership or of a member's delivery (no member id, so FORGET
+    // ME leaves nothing here): kind 'join', 'leave', 'removed', 'banned' for the room; 'stop', 'resume', 'live',
+    // 'digest', 'muted' once per room the member is active in. Joins known before this migration are taken from
+    // room_members.joined_ms. outbox.pricing: the pricing category of the first status webhook of the message
+    // that carried one, so that sent, delivered and read count the message once; message_costs then counts it
+    // per UTC day, the recipient's current room and category (billable = how many Meta said it bills).
+    // delivery_halts: each halt of all sending and each resume, with the reason. The indexes serve monthly
+    // ranges (posts, reports, Academy starts, passes and certificates) and the Academy's first tries.
+    R"sql(
+CREATE TABLE room_events (
+    room   TEXT    NOT NULL,
+    kind   TEXT    NOT NULL,
+    at_ms  INTEGER NOT NULL
+);
+CREATE INDEX room_events_at ON room_events (at_ms, room, kind);
+INSERT INTO room_events (room, kind, at_ms) SELECT room, 'join', joined_ms FROM room_members;
+
+ALTER TABLE outbox ADD COLUMN pricing TEXT;
+CREATE TABLE message_costs (
+    day       TEXT    NOT NULL,
+    room      TEXT    NOT NULL,
+    category  TEXT    NOT NULL,
+    count     INTEGER NOT NULL DEFAULT 0,
+    billable  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, room, category)
+) WITHOUT ROWID;
+
+CREATE TABLE delivery_halts (
+    id      INTEGER PRIMARY KEY,
+    at_ms   INTEGER NOT NULL,
+    event   TEXT    NOT NULL,
+    reason  TEXT    NOT NULL DEFAULT ''
+);
+
+CREATE INDEX posts_created ON posts (created_ms, room, state);
+CREATE INDEX post_reports_at ON post_reports (at_ms, post_id);
+CREATE INDEX academy_progress_started ON academy_progress (started_ms);
+CREATE INDEX academy_progress_completed ON academy_progress (completed_ms) WHERE status = 1;
+CREATE INDEX academy_certificates_issued ON academy_certificates (issued_ms);
+CREATE INDEX academy_answers_step ON academy_answers (module_id, step_id, profile_id, id, correct);
 )sql",
 };
 
