@@ -3,7 +3,7 @@
 // migrations, then runs each query `runs` times on a connection opened as the service opens one and prints the
 // median and the slowest run. Target: each well under 100 ms, so that a console page stays under 200 ms.
 //
-//   bench_console_queries [db-path] [runs] [members]
+//   bench_console_queries [db-path] [runs] [members]     (BENCH_REUSE=1: keep an already seeded db-path)
 
 #include <algorithm>
 #include <chrono>
@@ -47,9 +47,12 @@ int main(int argc, char** argv) {
     const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 9;
     bench::ConsoleSeedOptions options;
     if (argc > 3) options.members = std::max(1000, std::atoi(argv[3]));
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-
-    {
+    // BENCH_REUSE=1 times the queries on a file seeded by an earlier run.
+    const bool reuse = std::getenv("BENCH_REUSE") != nullptr && std::filesystem::exists(path);
+    if (!reuse) {
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    }
+    if (!reuse) {
         store::Database db(store::DatabaseOptions{path});
         const auto t = Clock::now();
         const auto n = bench::seed_console(db.sql(), options);

@@ -25,26 +25,10 @@ struct Month {
         std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
         return buf;
     }
-    std::string compact() const {  // "YYYYMM", the start of a forum occurrence's name
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%04d%02d", year, month);
-        return buf;
-    }
     Month next() const { return month == 12 ? Month{year + 1, 1} : Month{year, month + 1}; }
     bool operator<(const Month& o) const { return std::tie(year, month) < std::tie(o.year, o.month); }
     bool operator<=(const Month& o) const { return !(o < *this); }
 
-    // Unix milliseconds of the month's first instant (UTC). Days from the civil date (H. Hinnant's algorithm).
-    std::int64_t start_ms() const {
-        const int y = month <= 2 ? year - 1 : year;
-        const int era = (y >= 0 ? y : y - 399) / 400;
-        const int yoe = y - era * 400;
-        const int mp = (month + 9) % 12;
-        const int doy = (153 * mp + 2) / 5;  // day 1 of the month
-        const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + doe - 719468;
-        return days * 86400000LL;
-    }
 };
 
 Month parse_month(std::string_view s) {
@@ -57,29 +41,6 @@ Month parse_month(std::string_view s) {
         throw std::invalid_argument("a month is YYYY-MM");
     }
     return m;
-}
-
-// Binds the range parameters a query names (SQLiteCpp throws on an unknown name, so each is bound only if used).
-struct Range {
-    Month from;
-    Month end;  // the month after the last one
-    void bind(SQLite::Statement& q) const {
-        const auto has = [&](const char* name) { return q.getIndex(name) > 0; };
-        if (has(":from")) q.bind(":from", from.start_ms());
-        if (has(":to")) q.bind(":to", end.start_ms());
-        if (has(":from_occ")) q.bind(":from_occ", from.compact());
-        if (has(":to_occ")) q.bind(":to_occ", end.compact());
-        if (has(":from_day")) q.bind(":from_day", from.key() + "-01");
-        if (has(":to_day")) q.bind(":to_day", end.key() + "-01");
-    }
-};
-
-constexpr const char* kMonthOfMs = "strftime('%Y-%m', {} / 1000, 'unixepoch')";
-
-std::string month_of(const char* column) {
-    std::string s = kMonthOfMs;
-    s.replace(s.find("{}"), 2, column);
-    return s;
 }
 
 std::int64_t leading_code(const std::string& reason) {
@@ -108,32 +69,36 @@ Overview overview(SQLite::Database& db, std::string_view from_month, std::string
     if (to < from) {
         throw std::invalid_argument("the overview's last month is before its first");
     }
-    const Range range{from, to.next()};
     Overview out;
-
     std::map<std::string, RoomNow> now;
     {
-        SQLite::Statement q(db,
-                            "SELECT r.room, "
-                            "sum(m.stopped = 0 AND m.mode = 0), sum(m.stopped = 0 AND m.mode = 1), "
-                            "sum(m.stopped = 0 AND m.mode = 2), sum(m.stopped = 1), sum(r.role = 1) "
-                            "FROM room_members r JOIN members m ON m.id = r.member_id "
-                            "WHERE r.state IN (0, 4) AND m.forgotten = 0 GROUP BY r.room");
+        SQLite::Statement q(db, "SELECT room, bucket, n FROM room_mode_counts WHERE n <> 0");
         while (q.executeStep()) {
-            RoomNow r;
+            auto& r = now[q.getColumn(0).getString()];
             r.room = q.getColumn(0).getString();
-            r.members = {q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
-                         q.getColumn(4).getInt64()};
-            r.moderators = q.getColumn(5).getInt64();
-            now[r.room] = r;
+            const auto n = q.getColumn(2).getInt64();
+            switch (q.getColumn(1).getInt()) {
+                case 0: r.members.live += n; break;
+                case 1: r.members.digest += n; break;
+                case 2: r.members.muted += n; break;
+                default: r.members.stopped += n; break;
+            }
+        }
+    }
+    {
+        SQLite::Statement q(db, "SELECT room, count(*) FROM room_members WHERE role = 1 AND state IN (0, 4) GROUP BY room");
+        while (q.executeStep()) {
+            auto& r = now[q.getColumn(0).getString()];
+            r.room = q.getColumn(0).getString();
+            r.moderators = q.getColumn(1).getInt64();
         }
     }
 
-    std::map<std::pair<std::string, std::string>, RoomMonth> cells;
     std::set<std::string> rooms;
     for (const auto& [room, r] : now) {
         rooms.insert(room);
     }
+    std::map<std::pair<std::string, std::string>, RoomMonth> cells;
     const auto cell = [&](const std::string& room, const std::string& month) -> RoomMonth& {
         rooms.insert(room);
         auto& c = cells[{room, month}];
@@ -141,85 +106,62 @@ Overview overview(SQLite::Database& db, std::string_view from_month, std::string
         c.month = month;
         return c;
     };
-    const auto each = [&](const std::string& sql, const std::function<void(SQLite::Statement&, RoomMonth&)>& f) {
-        SQLite::Statement q(db, sql);
-        range.bind(q);
-        while (q.executeStep()) {
-            f(q, cell(q.getColumn(0).getString(), q.getColumn(1).getString()));
-        }
-    };
-
-    // Members before the range, then the month's joins and exits (room_events).
+    // Members before the first month: every join less every exit, from the counters of the months before.
     std::map<std::string, std::int64_t> before;
     {
         SQLite::Statement q(db,
-                            "SELECT room, sum(kind = 'join') - sum(kind IN ('leave', 'removed', 'banned')) "
-                            "FROM room_events WHERE at_ms < :from GROUP BY room");
-        range.bind(q);
+                            "SELECT room, sum(CASE WHEN metric = 'join' THEN n ELSE -n END) FROM console_counts "
+                            "WHERE month < :from AND metric IN ('join', 'leave', 'removed', 'banned', 'forgotten') "
+                            "GROUP BY room");
+        q.bind(":from", from.key());
         while (q.executeStep()) {
             before[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
             rooms.insert(q.getColumn(0).getString());
         }
     }
-    each("SELECT room, " + month_of("at_ms") +
-             " AS month, sum(kind = 'join'), sum(kind = 'leave'), sum(kind IN ('removed', 'banned')), "
-             "sum(kind = 'stop'), sum(kind = 'digest'), sum(kind = 'muted') "
-             "FROM room_events WHERE at_ms >= :from AND at_ms < :to GROUP BY room, month",
-         [](SQLite::Statement& q, RoomMonth& c) {
-             c.joins = q.getColumn(2).getInt64();
-             c.leaves = q.getColumn(3).getInt64();
-             c.removed = q.getColumn(4).getInt64();
-             c.stops = q.getColumn(5).getInt64();
-             c.to_digest = q.getColumn(6).getInt64();
-             c.to_muted = q.getColumn(7).getInt64();
-         });
-    each("SELECT room, " + month_of("created_ms") +
-             " AS month, count(*) FROM posts WHERE created_ms >= :from AND created_ms < :to GROUP BY room, month",
-         [](SQLite::Statement& q, RoomMonth& c) { c.posts = q.getColumn(2).getInt64(); });
-    each("SELECT p.room, " + month_of("r.at_ms") +
-             " AS month, count(*) FROM post_reports r JOIN posts p ON p.id = r.post_id "
-             "WHERE r.at_ms >= :from AND r.at_ms < :to GROUP BY p.room, month",
-         [](SQLite::Statement& q, RoomMonth& c) { c.reports = q.getColumn(2).getInt64(); });
-    const std::string occ_month = "substr(x.occurrence, 1, 4) || '-' || substr(x.occurrence, 5, 2)";
-    each("SELECT s.room, " + occ_month +
-             " AS month, sum(x.status = 1), sum(x.status = 2), sum(x.status = 3) FROM forum_rsvps x "
-             "JOIN forum_series s ON s.id = x.series_id WHERE x.occurrence >= :from_occ AND x.occurrence < :to_occ "
-             "GROUP BY s.room, month",
-         [](SQLite::Statement& q, RoomMonth& c) {
-             c.rsvp_yes = q.getColumn(2).getInt64();
-             c.rsvp_maybe = q.getColumn(3).getInt64();
-             c.rsvp_no = q.getColumn(4).getInt64();
-         });
-    each("SELECT s.room, " + occ_month +
-             " AS month, count(*) FROM forum_attendance x JOIN forum_series s ON s.id = x.series_id "
-             "WHERE x.occurrence >= :from_occ AND x.occurrence < :to_occ GROUP BY s.room, month",
-         [](SQLite::Statement& q, RoomMonth& c) { c.attended = q.getColumn(2).getInt64(); });
-    each("SELECT s.room, " + occ_month +
-             " AS month, count(*), avg(x.rating) FROM forum_feedback x JOIN forum_series s ON s.id = x.series_id "
-             "WHERE x.occurrence >= :from_occ AND x.occurrence < :to_occ GROUP BY s.room, month",
-         [](SQLite::Statement& q, RoomMonth& c) {
-             c.ratings = q.getColumn(2).getInt64();
-             c.rating_average = q.getColumn(3).getDouble();
-         });
-    const std::string learner_room =
-        "coalesce((SELECT m.current_room FROM members m WHERE m.member_key = p.member_key), '')";
-    each("SELECT " + learner_room + " AS room, " + month_of("g.started_ms") +
-             " AS month, count(*) FROM academy_progress g JOIN academy_profiles p ON p.id = g.profile_id "
-             "WHERE g.started_ms >= :from AND g.started_ms < :to GROUP BY room, month",
-         [](SQLite::Statement& q, RoomMonth& c) { c.academy_starts = q.getColumn(2).getInt64(); });
-    each("SELECT " + learner_room + " AS room, " + month_of("g.completed_ms") +
-             " AS month, count(*) FROM academy_progress g JOIN academy_profiles p ON p.id = g.profile_id "
-             "WHERE g.status = 1 AND g.completed_ms >= :from AND g.completed_ms < :to GROUP BY room, month",
-         [](SQLite::Statement& q, RoomMonth& c) { c.academy_passes = q.getColumn(2).getInt64(); });
-    each("SELECT " + learner_room + " AS room, " + month_of("c.issued_ms") +
-             " AS month, count(*) FROM academy_certificates c LEFT JOIN academy_profiles p ON p.id = c.profile_id "
-             "WHERE c.issued_ms >= :from AND c.issued_ms < :to GROUP BY room, month",
-         [](SQLite::Statement& q, RoomMonth& c) { c.certificates = q.getColumn(2).getInt64(); });
-    each("SELECT room, substr(day, 1, 7) AS month, category, sum(count), sum(billable) FROM message_costs "
-         "WHERE day >= :from_day AND day < :to_day GROUP BY room, month, category",
-         [](SQLite::Statement& q, RoomMonth& c) {
-             c.messages.push_back({q.getColumn(2).getString(), q.getColumn(3).getInt64(), q.getColumn(4).getInt64()});
-         });
+    {
+        SQLite::Statement q(db, "SELECT month, room, metric, n FROM console_counts WHERE month >= :from AND month <= :to");
+        q.bind(":from", from.key());
+        q.bind(":to", to.key());
+        std::map<std::pair<std::string, std::string>, std::int64_t> rating_sums;
+        while (q.executeStep()) {
+            auto& c = cell(q.getColumn(1).getString(), q.getColumn(0).getString());
+            const std::string metric = q.getColumn(2).getString();
+            const std::int64_t n = q.getColumn(3).getInt64();
+            if (metric == "join") c.joins += n;
+            else if (metric == "leave") c.leaves += n;
+            else if (metric == "removed" || metric == "banned" || metric == "forgotten") c.removed += n;
+            else if (metric == "stop") c.stops += n;
+            else if (metric == "digest") c.to_digest += n;
+            else if (metric == "muted") c.to_muted += n;
+            else if (metric == "posts") c.posts += n;
+            else if (metric == "reports") c.reports += n;
+            else if (metric == "rsvp_1") c.rsvp_yes += n;
+            else if (metric == "rsvp_2") c.rsvp_maybe += n;
+            else if (metric == "rsvp_3") c.rsvp_no += n;
+            else if (metric == "attended") c.attended += n;
+            else if (metric == "rating_count") c.ratings += n;
+            else if (metric == "rating_sum") rating_sums[{c.room, c.month}] += n;
+            else if (metric == "academy_start") c.academy_starts += n;
+            else if (metric == "academy_pass") c.academy_passes += n;
+            else if (metric == "certificate") c.certificates += n;
+        }
+        for (const auto& [key, sum] : rating_sums) {
+            auto& c = cells[key];
+            c.rating_average = c.ratings > 0 ? static_cast<double>(sum) / static_cast<double>(c.ratings) : 0;
+        }
+    }
+    {
+        SQLite::Statement q(db,
+                            "SELECT room, substr(day, 1, 7) AS month, category, sum(count), sum(billable) FROM message_costs "
+                            "WHERE day >= :from AND day < :to GROUP BY room, month, category");
+        q.bind(":from", from.key() + "-01");
+        q.bind(":to", to.next().key() + "-01");
+        while (q.executeStep()) {
+            cell(q.getColumn(0).getString(), q.getColumn(1).getString())
+                .messages.push_back({q.getColumn(2).getString(), q.getColumn(3).getInt64(), q.getColumn(4).getInt64()});
+        }
+    }
 
     for (const auto& room : rooms) {
         std::int64_t members = before.count(room) ? before[room] : 0;
@@ -295,19 +237,15 @@ std::vector<ModuleFunnel> academy_funnel(SQLite::Database& db) {
             for (std::size_t i = 0; i < last; ++i) f.steps[index[g.plan[i]]].reached += g.n;
         }
     }
-    // Questions: every answer, and each learner's first answer (the lowest id) per question.
+    // Questions: kept by a trigger on every answer (academy_question_counts).
     std::map<std::pair<std::string, std::string>, QuestionStats> questions;
     {
-        SQLite::Statement q(db,
-                            "SELECT module_id, step_id, count(*), sum(tries), sum(first_right) FROM ("
-                            "  SELECT module_id, step_id, count(*) AS tries, correct AS first_right, min(id) "
-                            "  FROM academy_answers GROUP BY module_id, step_id, profile_id"
-                            ") GROUP BY module_id, step_id");
+        SQLite::Statement q(db, "SELECT module_id, step_id, attempts, learners, first_right FROM academy_question_counts");
         while (q.executeStep()) {
             QuestionStats s;
             s.step_id = q.getColumn(1).getString();
-            s.learners = q.getColumn(2).getInt64();
-            s.attempts = q.getColumn(3).getInt64();
+            s.attempts = q.getColumn(2).getInt64();
+            s.learners = q.getColumn(3).getInt64();
             s.first_try_right = q.getColumn(4).getInt64();
             questions[{q.getColumn(0).getString(), s.step_id}] = s;
         }
@@ -463,15 +401,56 @@ std::string funder_csv(const std::vector<FunderRow>& rows) {
 
 namespace {
 
-// The members matching a query. The LIKE pattern escapes the user's % and _ so they match themselves.
-constexpr const char* kMemberWhere =
-    "m.forgotten = 0 "
-    "AND (:text = '' OR m.alias LIKE :pattern ESCAPE '\\' OR (:admin = 1 AND m.wa_id LIKE :pattern ESCAPE '\\')) "
-    "AND (:lang = '' OR m.language = :lang) "
-    "AND (:room = '' OR EXISTS (SELECT 1 FROM room_members r WHERE r.member_id = m.id AND r.room = :room "
-    "     AND r.state IN (0, 4))) "
-    "AND (:role < 0 OR (:role = 2 AND m.admin = 1) OR (:role IN (0, 1) AND EXISTS (SELECT 1 FROM room_members r "
-    "     WHERE r.member_id = m.id AND r.state IN (0, 4) AND r.role = :role AND (:room = '' OR r.room = :room))))";
+// The member search is put together from these constant fragments (never from the query's text, which is
+// bound), so that SQLite gets a plain WHERE it can drive from an index: the room's memberships, the moderators'
+// partial index, or the members table in id order.
+constexpr const char* kMemberColumns =
+    "SELECT m.id, coalesce(m.alias, '') AS alias, m.member_key, m.language, m.current_room, m.admin, m.mode, "
+    "m.stopped, m.stage, m.posts, m.last_inbound, m.alias_key FROM members m WHERE m.forgotten = 0";
+constexpr const char* kMemberCount = "SELECT count(*) FROM members m WHERE m.forgotten = 0";
+constexpr const char* kByAlias = " AND m.alias LIKE :pattern ESCAPE '\\'";
+constexpr const char* kByAliasOrNumber = " AND (m.alias LIKE :pattern ESCAPE '\\' OR m.wa_id LIKE :pattern ESCAPE '\\')";
+constexpr const char* kByLanguage = " AND m.language = :lang";
+constexpr const char* kInRoom = " AND m.id IN (SELECT member_id FROM room_members WHERE room = :room AND state IN (0, 4))";
+constexpr const char* kModeratorOfRoom =
+    " AND m.id IN (SELECT member_id FROM room_members WHERE room = :room AND role = 1 AND state IN (0, 4))";
+constexpr const char* kModeratorAnywhere =
+    " AND m.id IN (SELECT member_id FROM room_members WHERE role = 1 AND state IN (0, 4))";
+constexpr const char* kMemberOfRoom =
+    " AND m.id IN (SELECT member_id FROM room_members WHERE room = :room AND role = 0 AND state IN (0, 4))";
+constexpr const char* kMemberAnywhere =
+    " AND m.id IN (SELECT member_id FROM room_members WHERE role = 0 AND state IN (0, 4))";
+constexpr const char* kAdmin = " AND m.admin = 1";
+// The page, then whether each of its members moderates (the query's room, or any room): computed for 50 rows,
+// not for every match.
+constexpr const char* kPageHead = "SELECT p.*, EXISTS (SELECT 1 FROM room_members r WHERE r.member_id = p.id AND r.role = 1 "
+                                  "AND r.state IN (0, 4) AND (:room = '' OR r.room = :room)) FROM (";
+constexpr const char* kByMatch =
+    " ORDER BY (m.alias NOT LIKE substr(:pattern, 2) ESCAPE '\\'), m.alias_key, m.id LIMIT :limit OFFSET :offset) p";
+constexpr const char* kByNewest = " ORDER BY m.id DESC LIMIT :limit OFFSET :offset) p";
+constexpr const char* kExportTail = ") p ORDER BY p.id";
+
+std::string member_where(const MemberQuery& query) {
+    std::string where;
+    if (!query.text.empty()) where += query.admin_viewer ? kByAliasOrNumber : kByAlias;
+    if (!query.language.empty()) where += kByLanguage;
+    switch (query.role) {
+        case RoleFilter::kModerator: where += query.room.empty() ? kModeratorAnywhere : kModeratorOfRoom; break;
+        case RoleFilter::kMember: where += query.room.empty() ? kMemberAnywhere : kMemberOfRoom; break;
+        case RoleFilter::kAdmin:
+            where += kAdmin;
+            if (!query.room.empty()) where += kInRoom;
+            break;
+        case RoleFilter::kAny:
+            if (!query.room.empty()) where += kInRoom;
+            break;
+    }
+    return where;
+}
+
+void bind_if(SQLite::Statement& q, const char* name, const std::string& value) {
+    if (q.getIndex(name) > 0) q.bind(name, value);
+}
 
 void bind_member_query(SQLite::Statement& q, const MemberQuery& query) {
     std::string pattern = "%";
@@ -480,21 +459,9 @@ void bind_member_query(SQLite::Statement& q, const MemberQuery& query) {
         pattern += c;
     }
     pattern += '%';
-    q.bind(":text", query.text);
-    q.bind(":pattern", pattern);
-    q.bind(":admin", query.admin_viewer ? 1 : 0);
-    q.bind(":lang", query.language);
-    q.bind(":room", query.room);
-    q.bind(":role", static_cast<int>(query.role));
-}
-
-std::string member_select() {
-    return std::string(
-               "SELECT m.id, coalesce(m.alias, ''), m.member_key, m.language, m.current_room, m.admin, m.mode, "
-               "m.stopped, m.stage, m.posts, m.last_inbound, EXISTS (SELECT 1 FROM room_members r WHERE "
-               "r.member_id = m.id AND r.role = 1 AND r.state IN (0, 4) AND (:room = '' OR r.room = :room)) "
-               "FROM members m WHERE ") +
-           kMemberWhere;
+    bind_if(q, ":pattern", pattern);
+    bind_if(q, ":lang", query.language);
+    bind_if(q, ":room", query.room);
 }
 
 MemberSummary read_member(SQLite::Statement& q, bool admin_viewer) {
@@ -511,7 +478,7 @@ MemberSummary read_member(SQLite::Statement& q, bool admin_viewer) {
     s.stage = q.getColumn(8).getInt();
     s.posts = q.getColumn(9).getInt64();
     s.last_inbound = q.getColumn(10).getInt64();
-    s.moderator = q.getColumn(11).getInt() != 0;
+    s.moderator = q.getColumn(12).getInt() != 0;
     return s;
 }
 
@@ -519,16 +486,21 @@ MemberSummary read_member(SQLite::Statement& q, bool admin_viewer) {
 
 MemberPage search_members(SQLite::Database& db, const MemberQuery& query) {
     MemberPage page;
+    const std::string where = member_where(query);
     {
-        SQLite::Statement q(db, std::string("SELECT count(*) FROM members m WHERE ") + kMemberWhere);
+        std::string sql = kMemberCount;
+        sql += where;
+        SQLite::Statement q(db, sql);
         bind_member_query(q, query);
         q.executeStep();
         page.total = q.getColumn(0).getInt64();
     }
-    // Aliases that start with the text first, then those that hold it; members without an alias last.
-    SQLite::Statement q(db, member_select() +
-                                " ORDER BY (m.alias IS NULL), (m.alias NOT LIKE substr(:pattern, 2) ESCAPE '\\'), "
-                                "m.alias_key, m.id LIMIT :limit OFFSET :offset");
+    // With a text: aliases that start with it first, then those that hold it, by alias. Without: newest first.
+    std::string sql = kPageHead;
+    sql += kMemberColumns;
+    sql += where;
+    sql += query.text.empty() ? kByNewest : kByMatch;
+    SQLite::Statement q(db, sql);
     bind_member_query(q, query);
     q.bind(":limit", std::clamp(query.limit, 1, 1000));
     q.bind(":offset", static_cast<std::int64_t>(std::max<std::int64_t>(0, query.offset)));
@@ -540,7 +512,11 @@ MemberPage search_members(SQLite::Database& db, const MemberQuery& query) {
 
 void export_members(SQLite::Database& db, const MemberQuery& query,
                     const std::function<void(const MemberSummary&)>& row) {
-    SQLite::Statement q(db, member_select() + " ORDER BY (m.alias IS NULL), m.alias_key, m.id");
+    std::string sql = kPageHead;
+    sql += kMemberColumns;
+    sql += member_where(query);
+    sql += kExportTail;
+    SQLite::Statement q(db, sql);
     bind_member_query(q, query);
     while (q.executeStep()) {
         row(read_member(q, query.admin_viewer));
