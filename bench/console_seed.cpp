@@ -332,9 +332,7 @@ ConsoleSeedCounts seed_console(SQLite::Database& db, const ConsoleSeedOptions& o
         }
     }
     tx.commit();
-    db.exec("PRAGMA cache_size = -2000");
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA synchronous = FULL");
+    // The next connection that opens the file as the service does (store::Database) puts it back in WAL mode.
     return n;
 }
 

@@ -810,8 +810,9 @@ CREATE TRIGGER academy_answer_counted AFTER INSERT ON academy_answers BEGIN
         first_right = first_right + excluded.first_right;
 END;
 CREATE INDEX academy_progress_funnel ON academy_progress (module_id, plan, position, status);
--- The console's member search reads aliases (and, for admins, numbers) from this narrow index, not the table.
-CREATE INDEX members_search ON members (alias, wa_id) WHERE forgotten = 0;
+-- The console's member search reads aliases (and, for admins, numbers) from this narrow index, not the table
+-- (forgotten is in it so that counting the matches never reads a member's row).
+CREATE INDEX members_search ON members (alias, wa_id, forgotten) WHERE forgotten = 0;
 
 ALTER TABLE outbox ADD COLUMN pricing TEXT;
 CREATE TABLE message_costs (

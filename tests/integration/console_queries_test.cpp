@@ -30,8 +30,8 @@ using store::console::RoleFilter;
 using testing::TempDir;
 
 std::int64_t ms(int y, unsigned m, unsigned d, int hour = 12) {
-    const sys_days day = year{y} / month{m} / day{d};
-    return duration_cast<milliseconds>((day + hours{hour}).time_since_epoch()).count();
+    const sys_days date = year{y} / month{m} / day{d};
+    return duration_cast<milliseconds>((date + hours{hour}).time_since_epoch()).count();
 }
 
 std::string key(int n) {
