@@ -46,3 +46,13 @@ foreach(pair webhook:run.sh flood:flood.sh)
     USES_TERMINAL VERBATIM)
   add_dependencies(bench_${name} delvex)
 endforeach()
+
+# The console's queries on a seeded year of 100,000 members (bench/console_queries.cpp, bench/console_seed.*).
+add_executable(bench_console_queries EXCLUDE_FROM_ALL bench/console_queries.cpp bench/console_seed.cpp)
+target_link_libraries(bench_console_queries PRIVATE delvex_store)
+target_include_directories(bench_console_queries PRIVATE ${PROJECT_SOURCE_DIR})
+add_custom_target(bench_console
+  COMMAND $<TARGET_FILE:bench_console_queries>
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  USES_TERMINAL VERBATIM)
+add_dependencies(bench_console bench_console_queries)

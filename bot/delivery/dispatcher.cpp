@@ -491,6 +491,7 @@ asio::awaitable<void> Dispatcher::send(Unit unit) {
             metrics_.sending_halted.store(0);
             ++stats_.resumes;
             log_->warn("sending resumed: a probe went through");
+            note_halt("resume", "a probe went through");
         }
     } else {
         on_failure(unit, outcome);
@@ -538,6 +539,7 @@ void Dispatcher::on_failure(Unit& unit, const whatsapp::SendOutcome& outcome) {
         metrics_.sending_halted.store(0);
         ++stats_.resumes;
         log_->warn("sending resumed: probe answered {}", reason);
+        note_halt("resume", "probe answered " + reason);
     }
     switch (cls) {
         case ErrorClass::kThrottle: {
@@ -591,10 +593,18 @@ void Dispatcher::on_failure(Unit& unit, const whatsapp::SendOutcome& outcome) {
     }
 }
 
+void Dispatcher::note_halt(const std::string& event, const std::string& reason) {
+    const auto at_ms = core::to_unix_ms(clock_.now());
+    writer_.post([event, reason, at_ms](store::Database& db) {
+        store::AccountRepository(db.sql()).note_halt(event, reason, at_ms);
+    });
+}
+
 void Dispatcher::enter_halt(const std::string& reason) {
     const auto now = clock_.now();
     if (!halted_) {
         halt_pause_ = settings_.halt_pause;
+        note_halt("halt", reason);
     } else if (now >= halt_until_) {
         // A probe came back with a halt again: wait longer before the next one.
         halt_pause_ = std::min(halt_pause_ * 2, settings_.max_halt_pause);

@@ -135,6 +135,8 @@ private:
     void window_policy(const store::OutboxRow& row, const core::OutgoingMessage& message, const std::string& why);
     void on_failure(Unit& unit, const whatsapp::SendOutcome& outcome);
     void enter_halt(const std::string& reason);
+    /// Notes a halt or a resume in the database (delivery_halts), fire and forget on the writer.
+    void note_halt(const std::string& event, const std::string& reason);
     void apply(store::OutboxRepository& repo, const Write& write, std::int64_t now_ms);
 
     boost::asio::any_io_executor executor_;

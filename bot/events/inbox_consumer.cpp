@@ -13,6 +13,7 @@
 #include "bot/core/redact.hpp"
 #include "bot/store/account_repository.hpp"
 #include "bot/store/identity_repository.hpp"
+#include "bot/store/message_costs.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
 
 namespace delvex::events {
@@ -294,6 +295,11 @@ bool InboxConsumer::apply(const store::PendingEvent& event) {
             }
             if (st.status != core::DeliveryStatus::kUnknown && st.status != core::DeliveryStatus::kDeleted) {
                 repos_->outbox.apply_status(st.id, to_outbox_status(st.status), error, now_ms);
+            }
+            // What Meta bills for the message, counted once whichever of its statuses carries it first.
+            if (!st.pricing_category.empty()) {
+                const std::int64_t at_ms = st.timestamp > 0 ? st.timestamp * 1000 : now_ms;
+                store::count_message_cost(repos_->sql, st.id, st.pricing_category, st.billable, at_ms);
             }
             return false;
         }

@@ -247,7 +247,7 @@ bool Rooms::command(Turn& t, const community::ParsedCommand& parsed) {
             }
             const auto m = repo.membership(room->id, t.me.id);
             if (m && (m->state == MembershipState::kActive || m->state == MembershipState::kSilenced)) {
-                repo.set_membership_state(room->id, t.me.id, MembershipState::kLeft);
+                repo.set_membership_state(room->id, t.me.id, MembershipState::kLeft, t.ctx.now_ms);
             }
             if (t.me.current_room == room->id) {
                 std::string next;
@@ -277,7 +277,7 @@ bool Rooms::command(Turn& t, const community::ParsedCommand& parsed) {
             const auto mode = parsed.command == Command::kLive     ? DeliveryMode::kLive
                               : parsed.command == Command::kDigest ? DeliveryMode::kDigest
                                                                    : DeliveryMode::kMuted;
-            repo.set_mode(t.me.id, mode);
+            repo.set_mode(t.me.id, mode, t.ctx.now_ms);
             if (mode == DeliveryMode::kLive) {
                 // From now on posts come as they are written; what was missed comes now, once.
                 for (const auto& m : repo.memberships(t.me.id)) {

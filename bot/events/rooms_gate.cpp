@@ -42,7 +42,7 @@ bool Rooms::gate_message(Context& ctx, const store::MemberRow& member, const cor
     }
     if (parsed.command == Command::kStop) {
         if (!t.me.stopped) {
-            repo.set_stopped(t.me.id, true);
+            repo.set_stopped(t.me.id, true, ctx.now_ms);
             // The only message a stopped member still gets (the outbox lets "rooms.stop:" through).
             ctx.outbox.text("rooms.stop:" + core::message_ref(message.id), t.me.key, text(t.lang(), "rooms.stopped"));
             log_->info("member stopped member={}", core::redact(t.me.key));
@@ -51,7 +51,7 @@ bool Rooms::gate_message(Context& ctx, const store::MemberRow& member, const cor
     }
     if (t.me.stopped) {
         if (parsed.command == Command::kStart) {
-            repo.set_stopped(t.me.id, false);
+            repo.set_stopped(t.me.id, false, ctx.now_ms);
             t.me.stopped = false;
             t.say("rooms.start", text(t.lang(), "rooms.started"));
             if (t.me.stage != Stage::kActive) {

@@ -47,4 +47,12 @@ std::map<std::string, std::pair<std::string, std::int64_t>> AccountRepository::a
     return out;
 }
 
+void AccountRepository::note_halt(std::string_view event, std::string_view reason, std::int64_t at_ms) {
+    SQLite::Statement q(db_, "INSERT INTO delivery_halts (at_ms, event, reason) VALUES (:at, :event, :reason)");
+    q.bind(":at", at_ms);
+    q.bind(":event", std::string(event));
+    q.bind(":reason", std::string(reason));
+    q.exec();
+}
+
 }  // namespace delvex::store

@@ -39,6 +39,10 @@ public:
     /// Every key with its value and time.
     std::map<std::string, std::pair<std::string, std::int64_t>> all();
 
+    /// Notes that all sending stopped ("halt", with the reason) or went on again ("resume") in delivery_halts,
+    /// for the console's delivery health.
+    void note_halt(std::string_view event, std::string_view reason, std::int64_t at_ms);
+
 private:
     SQLite::Database& db_;
 };

@@ -2,6 +2,7 @@
 
 #include "bot/store/database.hpp"
 #include "bot/store/identity_repository.hpp"
+#include "bot/store/room_events.hpp"
 
 #include "bot/community/alias.hpp"
 #include "bot/community/alias_spoof.hpp"
@@ -186,11 +187,17 @@ void CommunityRepository::set_current_room(std::int64_t id, std::string_view roo
     update_member(db_, "current_room = :v", id, std::string(room));
 }
 
-void CommunityRepository::set_mode(std::int64_t id, DeliveryMode mode) {
-    update_member(db_, "mode = :v", id, static_cast<int>(mode));
+void CommunityRepository::set_mode(std::int64_t id, DeliveryMode mode, std::int64_t at_ms) {
+    static constexpr std::string_view kKinds[] = {"live", "digest", "muted"};
+    const int m = static_cast<int>(mode);
+    if (m >= 0 && m < 3) {
+        room_events::member_rooms(db_, id, kKinds[m], "mode <> :v", m, at_ms);
+    }
+    update_member(db_, "mode = :v", id, m);
 }
 
-void CommunityRepository::set_stopped(std::int64_t id, bool stopped) {
+void CommunityRepository::set_stopped(std::int64_t id, bool stopped, std::int64_t at_ms) {
+    room_events::member_rooms(db_, id, stopped ? "stop" : "resume", "stopped <> :v", stopped ? 1 : 0, at_ms);
     update_member(db_, "stopped = :v", id, stopped ? 1 : 0);
 }
 
@@ -316,10 +323,20 @@ bool CommunityRepository::join(std::string_view room, std::int64_t member_id, st
     q.bind(":seen", seen_post);
     q.bind(":held", kept == Bar::kHeld ? 1 : 0);
     q.exec();
+    if (!m || (m->state != MembershipState::kActive && m->state != MembershipState::kSilenced)) {
+        room_events::room(db_, room, "join", now_ms);
+    }
     return true;
 }
 
-void CommunityRepository::set_membership_state(std::string_view room, std::int64_t member_id, MembershipState state) {
+void CommunityRepository::set_membership_state(std::string_view room, std::int64_t member_id, MembershipState state,
+                                               std::int64_t at_ms) {
+    if (const auto kind = room_events::state_kind(static_cast<int>(state)); !kind.empty()) {
+        const auto was = membership(room, member_id);
+        if (was && (was->state == MembershipState::kActive || was->state == MembershipState::kSilenced)) {
+            room_events::room(db_, room, kind, at_ms);
+        }
+    }
     // HOLD sets the lasting `held` mark too; leaving keeps it (see join).
     SQLite::Statement q(db_,
                         "UPDATE room_members SET state = :state, held = CASE WHEN :state = 4 THEN 1 ELSE held END "

@@ -43,8 +43,10 @@ public:
     /// (community::alias_skeleton: "Аѕһа" in Cyrillic letters is "Asha").
     bool set_alias(std::int64_t id, std::string_view alias);
     void set_current_room(std::int64_t id, std::string_view room);
-    void set_mode(std::int64_t id, DeliveryMode mode);
-    void set_stopped(std::int64_t id, bool stopped);
+    /// A change is noted in room_events (one row per room the member is active in) at `at_ms`
+    /// (0 = SQLite's clock).
+    void set_mode(std::int64_t id, DeliveryMode mode, std::int64_t at_ms = 0);
+    void set_stopped(std::int64_t id, bool stopped, std::int64_t at_ms = 0);
     void set_consent(std::int64_t id, std::string_view version, std::int64_t at_ms);
     void set_admin(std::int64_t id, bool admin);
     void set_digest(std::int64_t id, std::string_view day, bool owed);
@@ -60,8 +62,10 @@ public:
     /// Joins (or re-joins) a room; keeps the role. False if banned or removed, here or under a name kept
     /// from before a FORGET ME (the refusal is then recorded). A member on hold stays on hold.
     bool join(std::string_view room, std::int64_t member_id, std::int64_t now_ms, std::int64_t seen_post);
-    /// Sets the state; kSilenced (HOLD) also sets the lasting hold that survives LEAVE and JOIN.
-    void set_membership_state(std::string_view room, std::int64_t member_id, MembershipState state);
+    /// Sets the state; kSilenced (HOLD) also sets the lasting hold that survives LEAVE and JOIN. Leaving an
+    /// active membership (left, removed, banned) is noted in room_events at `at_ms` (0 = SQLite's clock).
+    void set_membership_state(std::string_view room, std::int64_t member_id, MembershipState state,
+                              std::int64_t at_ms = 0);
     /// A moderator lifts a hold: the member's posts go straight to the room again.
     void lift_hold(std::string_view room, std::int64_t member_id);
     /// Posts of this author the room saw (relayed, or approved by a moderator).

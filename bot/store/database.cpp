@@ -18,7 +18,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 19> kMigrations = {
+constexpr std::array<std::string_view, 20> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -601,6 +601,264 @@ CREATE TABLE console_tokens (
     label       TEXT    NOT NULL,
     created_ms  INTEGER NOT NULL,
     revoked_ms  INTEGER
+);
+)sql",
+    // 20 (console statistics): what the console's overview, Academy funnel, delivery health and funders' report
+    // read, kept as counters so that a page reads a few hundred rows however large the programme.
+    // room_events: one anonymous row per change of a membership or of a member's delivery (no member id, so FORGET
+    // ME leaves nothing here): kind 'join', 'leave', 'removed', 'banned', 'forgotten' for the room; 'stop',
+    // 'resume', 'live', 'digest', 'muted' once per room the member is active in. Joins of the active members
+    // before this migration are taken from room_members.joined_ms.
+    // console_counts: per UTC month ("YYYY-MM"; forums: the month of the occurrence's local start), room and
+    // metric, kept by the triggers below in the writer's own transaction: every room_events kind, 'posts',
+    // 'reports', 'rsvp_1' / 'rsvp_2' / 'rsvp_3' (RSVP status now), 'attended', 'rating_count', 'rating_sum',
+    // 'academy_start', 'academy_pass', 'certificate' (Academy numbers under the learner's current room then).
+    // room_mode_counts: active memberships (state 0 or 4) of members not forgotten by bucket (0 live, 1 digest,
+    // 2 muted, 3 stopped), kept by triggers. academy_question_counts: per quiz step, answers, learners who
+    // answered, and learners whose first answer was right.
+    // outbox.pricing: the pricing category of the first status webhook of a message that carried one, so that
+    // sent, delivered and read count the message once; message_costs counts it per UTC day, the recipient's
+    // current room and category (billable = how many of them Meta bills). delivery_halts: each halt of all
+    // sending and each resume, with the reason.
+    R"sql(
+CREATE TABLE console_counts (
+    month   TEXT    NOT NULL,
+    room    TEXT    NOT NULL,
+    metric  TEXT    NOT NULL,
+    n       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, room, metric)
+) WITHOUT ROWID;
+
+CREATE TABLE room_events (
+    room   TEXT    NOT NULL,
+    kind   TEXT    NOT NULL,
+    at_ms  INTEGER NOT NULL
+);
+CREATE TRIGGER room_events_counted AFTER INSERT ON room_events BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    VALUES (strftime('%Y-%m', NEW.at_ms / 1000, 'unixepoch'), NEW.room, NEW.kind, 1)
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+INSERT INTO room_events (room, kind, at_ms) SELECT room, 'join', joined_ms FROM room_members WHERE state IN (0, 4);
+-- A membership erased with its member (FORGET ME) leaves the room too.
+CREATE TRIGGER room_members_erased AFTER DELETE ON room_members WHEN OLD.state IN (0, 4) BEGIN
+    INSERT INTO room_events (room, kind, at_ms)
+    VALUES (OLD.room, 'forgotten', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+
+CREATE TRIGGER posts_counted AFTER INSERT ON posts BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    VALUES (strftime('%Y-%m', NEW.created_ms / 1000, 'unixepoch'), NEW.room, 'posts', 1)
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+INSERT INTO console_counts (month, room, metric, n)
+    SELECT strftime('%Y-%m', created_ms / 1000, 'unixepoch'), room, 'posts', count(*) FROM posts GROUP BY 1, 2;
+
+CREATE TRIGGER post_reports_counted AFTER INSERT ON post_reports BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    SELECT strftime('%Y-%m', NEW.at_ms / 1000, 'unixepoch'), p.room, 'reports', 1 FROM posts p WHERE p.id = NEW.post_id
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+INSERT INTO console_counts (month, room, metric, n)
+    SELECT strftime('%Y-%m', r.at_ms / 1000, 'unixepoch'), p.room, 'reports', count(*)
+    FROM post_reports r JOIN posts p ON p.id = r.post_id GROUP BY 1, 2;
+
+CREATE TRIGGER forum_rsvps_counted AFTER INSERT ON forum_rsvps BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    SELECT substr(NEW.occurrence, 1, 4) || '-' || substr(NEW.occurrence, 5, 2), s.room, 'rsvp_' || NEW.status, 1
+    FROM forum_series s WHERE s.id = NEW.series_id
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER forum_rsvps_changed AFTER UPDATE OF status ON forum_rsvps WHEN OLD.status <> NEW.status BEGIN
+    UPDATE console_counts SET n = n - 1
+    WHERE month = substr(OLD.occurrence, 1, 4) || '-' || substr(OLD.occurrence, 5, 2)
+      AND room = (SELECT room FROM forum_series WHERE id = OLD.series_id) AND metric = 'rsvp_' || OLD.status;
+    INSERT INTO console_counts (month, room, metric, n)
+    SELECT substr(NEW.occurrence, 1, 4) || '-' || substr(NEW.occurrence, 5, 2), s.room, 'rsvp_' || NEW.status, 1
+    FROM forum_series s WHERE s.id = NEW.series_id
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER forum_rsvps_removed AFTER DELETE ON forum_rsvps BEGIN
+    UPDATE console_counts SET n = n - 1
+    WHERE month = substr(OLD.occurrence, 1, 4) || '-' || substr(OLD.occurrence, 5, 2)
+      AND room = (SELECT room FROM forum_series WHERE id = OLD.series_id) AND metric = 'rsvp_' || OLD.status;
+END;
+INSERT INTO console_counts (month, room, metric, n)
+    SELECT substr(x.occurrence, 1, 4) || '-' || substr(x.occurrence, 5, 2), s.room, 'rsvp_' || x.status, count(*)
+    FROM forum_rsvps x JOIN forum_series s ON s.id = x.series_id GROUP BY 1, 2, 3;
+
+CREATE TRIGGER forum_attendance_counted AFTER INSERT ON forum_attendance BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    SELECT substr(NEW.occurrence, 1, 4) || '-' || substr(NEW.occurrence, 5, 2), s.room, 'attended', 1
+    FROM forum_series s WHERE s.id = NEW.series_id
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER forum_attendance_removed AFTER DELETE ON forum_attendance BEGIN
+    UPDATE console_counts SET n = n - 1
+    WHERE month = substr(OLD.occurrence, 1, 4) || '-' || substr(OLD.occurrence, 5, 2)
+      AND room = (SELECT room FROM forum_series WHERE id = OLD.series_id) AND metric = 'attended';
+END;
+INSERT INTO console_counts (month, room, metric, n)
+    SELECT substr(x.occurrence, 1, 4) || '-' || substr(x.occurrence, 5, 2), s.room, 'attended', count(*)
+    FROM forum_attendance x JOIN forum_series s ON s.id = x.series_id GROUP BY 1, 2;
+
+CREATE TRIGGER forum_feedback_counted AFTER INSERT ON forum_feedback BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    SELECT substr(NEW.occurrence, 1, 4) || '-' || substr(NEW.occurrence, 5, 2), s.room, m.metric, m.n
+    FROM forum_series s, (SELECT 'rating_count' AS metric, 1 AS n UNION ALL SELECT 'rating_sum', NEW.rating) m
+    WHERE s.id = NEW.series_id
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER forum_feedback_changed AFTER UPDATE OF rating ON forum_feedback WHEN OLD.rating <> NEW.rating BEGIN
+    UPDATE console_counts SET n = n + NEW.rating - OLD.rating
+    WHERE month = substr(NEW.occurrence, 1, 4) || '-' || substr(NEW.occurrence, 5, 2)
+      AND room = (SELECT room FROM forum_series WHERE id = NEW.series_id) AND metric = 'rating_sum';
+END;
+CREATE TRIGGER forum_feedback_removed AFTER DELETE ON forum_feedback BEGIN
+    UPDATE console_counts SET n = n - CASE metric WHEN 'rating_sum' THEN OLD.rating ELSE 1 END
+    WHERE month = substr(OLD.occurrence, 1, 4) || '-' || substr(OLD.occurrence, 5, 2)
+      AND room = (SELECT room FROM forum_series WHERE id = OLD.series_id) AND metric IN ('rating_count', 'rating_sum');
+END;
+INSERT INTO console_counts (month, room, metric, n)
+    SELECT substr(x.occurrence, 1, 4) || '-' || substr(x.occurrence, 5, 2), s.room, 'rating_count', count(*)
+    FROM forum_feedback x JOIN forum_series s ON s.id = x.series_id GROUP BY 1, 2;
+INSERT INTO console_counts (month, room, metric, n)
+    SELECT substr(x.occurrence, 1, 4) || '-' || substr(x.occurrence, 5, 2), s.room, 'rating_sum', sum(x.rating)
+    FROM forum_feedback x JOIN forum_series s ON s.id = x.series_id GROUP BY 1, 2;
+
+CREATE TRIGGER academy_start_counted AFTER INSERT ON academy_progress BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    VALUES (strftime('%Y-%m', NEW.started_ms / 1000, 'unixepoch'),
+            coalesce((SELECT m.current_room FROM academy_profiles p JOIN members m ON m.member_key = p.member_key
+                      WHERE p.id = NEW.profile_id), ''), 'academy_start', 1)
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+    INSERT INTO console_counts (month, room, metric, n)
+    SELECT strftime('%Y-%m', coalesce(NEW.completed_ms, NEW.updated_ms) / 1000, 'unixepoch'),
+           coalesce((SELECT m.current_room FROM academy_profiles p JOIN members m ON m.member_key = p.member_key
+                     WHERE p.id = NEW.profile_id), ''), 'academy_pass', 1
+    WHERE NEW.status = 1
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER academy_restart_counted AFTER UPDATE OF started_ms ON academy_progress
+WHEN NEW.started_ms <> OLD.started_ms BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    VALUES (strftime('%Y-%m', NEW.started_ms / 1000, 'unixepoch'),
+            coalesce((SELECT m.current_room FROM academy_profiles p JOIN members m ON m.member_key = p.member_key
+                      WHERE p.id = NEW.profile_id), ''), 'academy_start', 1)
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER academy_pass_counted AFTER UPDATE OF status ON academy_progress
+WHEN NEW.status = 1 AND OLD.status <> 1 BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    VALUES (strftime('%Y-%m', coalesce(NEW.completed_ms, NEW.updated_ms) / 1000, 'unixepoch'),
+            coalesce((SELECT m.current_room FROM academy_profiles p JOIN members m ON m.member_key = p.member_key
+                      WHERE p.id = NEW.profile_id), ''), 'academy_pass', 1)
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+INSERT INTO console_counts (month, room, metric, n)
+    SELECT strftime('%Y-%m', g.started_ms / 1000, 'unixepoch'), coalesce(m.current_room, ''), 'academy_start', count(*)
+    FROM academy_progress g JOIN academy_profiles p ON p.id = g.profile_id
+    LEFT JOIN members m ON m.member_key = p.member_key GROUP BY 1, 2;
+INSERT INTO console_counts (month, room, metric, n)
+    SELECT strftime('%Y-%m', coalesce(g.completed_ms, g.updated_ms) / 1000, 'unixepoch'), coalesce(m.current_room, ''),
+           'academy_pass', count(*)
+    FROM academy_progress g JOIN academy_profiles p ON p.id = g.profile_id
+    LEFT JOIN members m ON m.member_key = p.member_key WHERE g.status = 1 GROUP BY 1, 2;
+
+CREATE TRIGGER academy_certificate_counted AFTER INSERT ON academy_certificates BEGIN
+    INSERT INTO console_counts (month, room, metric, n)
+    VALUES (strftime('%Y-%m', NEW.issued_ms / 1000, 'unixepoch'),
+            coalesce((SELECT m.current_room FROM academy_profiles p JOIN members m ON m.member_key = p.member_key
+                      WHERE p.id = NEW.profile_id), ''), 'certificate', 1)
+    ON CONFLICT (month, room, metric) DO UPDATE SET n = n + 1;
+END;
+INSERT INTO console_counts (month, room, metric, n)
+    SELECT strftime('%Y-%m', c.issued_ms / 1000, 'unixepoch'), coalesce(m.current_room, ''), 'certificate', count(*)
+    FROM academy_certificates c LEFT JOIN academy_profiles p ON p.id = c.profile_id
+    LEFT JOIN members m ON m.member_key = p.member_key GROUP BY 1, 2;
+
+CREATE TABLE room_mode_counts (
+    room    TEXT    NOT NULL,
+    bucket  INTEGER NOT NULL,
+    n       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (room, bucket)
+) WITHOUT ROWID;
+INSERT INTO room_mode_counts (room, bucket, n)
+    SELECT r.room, CASE WHEN m.stopped <> 0 THEN 3 ELSE m.mode END, count(*)
+    FROM room_members r JOIN members m ON m.id = r.member_id
+    WHERE r.state IN (0, 4) AND m.forgotten = 0 GROUP BY 1, 2;
+CREATE TRIGGER room_mode_joined AFTER INSERT ON room_members WHEN NEW.state IN (0, 4) BEGIN
+    INSERT INTO room_mode_counts (room, bucket, n)
+    SELECT NEW.room, CASE WHEN m.stopped <> 0 THEN 3 ELSE m.mode END, 1 FROM members m
+    WHERE m.id = NEW.member_id AND m.forgotten = 0
+    ON CONFLICT (room, bucket) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER room_mode_state AFTER UPDATE OF state ON room_members
+WHEN (OLD.state IN (0, 4)) <> (NEW.state IN (0, 4)) BEGIN
+    INSERT INTO room_mode_counts (room, bucket, n)
+    SELECT NEW.room, CASE WHEN m.stopped <> 0 THEN 3 ELSE m.mode END, CASE WHEN NEW.state IN (0, 4) THEN 1 ELSE -1 END
+    FROM members m WHERE m.id = NEW.member_id AND m.forgotten = 0
+    ON CONFLICT (room, bucket) DO UPDATE SET n = n + excluded.n;
+END;
+CREATE TRIGGER room_mode_left AFTER DELETE ON room_members WHEN OLD.state IN (0, 4) BEGIN
+    UPDATE room_mode_counts SET n = n - 1 WHERE room = OLD.room
+      AND bucket = (SELECT CASE WHEN stopped <> 0 THEN 3 ELSE mode END FROM members WHERE id = OLD.member_id AND forgotten = 0);
+END;
+CREATE TRIGGER room_mode_member AFTER UPDATE OF mode, stopped, forgotten ON members
+WHEN (CASE WHEN OLD.forgotten <> 0 THEN -1 WHEN OLD.stopped <> 0 THEN 3 ELSE OLD.mode END)
+  <> (CASE WHEN NEW.forgotten <> 0 THEN -1 WHEN NEW.stopped <> 0 THEN 3 ELSE NEW.mode END) BEGIN
+    UPDATE room_mode_counts SET n = n - 1
+    WHERE OLD.forgotten = 0 AND bucket = (CASE WHEN OLD.stopped <> 0 THEN 3 ELSE OLD.mode END)
+      AND room IN (SELECT room FROM room_members WHERE member_id = NEW.id AND state IN (0, 4));
+    INSERT INTO room_mode_counts (room, bucket, n)
+    SELECT room, CASE WHEN NEW.stopped <> 0 THEN 3 ELSE NEW.mode END, 1 FROM room_members
+    WHERE member_id = NEW.id AND state IN (0, 4) AND NEW.forgotten = 0
+    ON CONFLICT (room, bucket) DO UPDATE SET n = n + 1;
+END;
+CREATE INDEX room_members_moderators ON room_members (room) WHERE role = 1;
+
+CREATE TABLE academy_question_counts (
+    module_id    TEXT    NOT NULL,
+    step_id      TEXT    NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    learners     INTEGER NOT NULL DEFAULT 0,
+    first_right  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (module_id, step_id)
+) WITHOUT ROWID;
+INSERT INTO academy_question_counts (module_id, step_id, attempts, learners, first_right)
+    SELECT module_id, step_id, sum(tries), count(*), sum(first_right) FROM (
+        SELECT module_id, step_id, count(*) AS tries, correct AS first_right, min(id)
+        FROM academy_answers GROUP BY module_id, step_id, profile_id)
+    GROUP BY module_id, step_id;
+CREATE TRIGGER academy_answer_counted AFTER INSERT ON academy_answers BEGIN
+    INSERT INTO academy_question_counts (module_id, step_id, attempts, learners, first_right)
+    SELECT NEW.module_id, NEW.step_id, 1, f, f * (NEW.correct <> 0) FROM (
+        SELECT NOT EXISTS (SELECT 1 FROM academy_answers a WHERE a.profile_id = NEW.profile_id
+                           AND a.module_id = NEW.module_id AND a.step_id = NEW.step_id AND a.id < NEW.id) AS f)
+    WHERE true
+    ON CONFLICT (module_id, step_id) DO UPDATE SET attempts = attempts + 1, learners = learners + excluded.learners,
+        first_right = first_right + excluded.first_right;
+END;
+CREATE INDEX academy_progress_funnel ON academy_progress (module_id, plan, position, status);
+-- The console's member search reads aliases (and, for admins, numbers) from this narrow index, not the table
+-- (forgotten is in it so that counting the matches never reads a member's row).
+CREATE INDEX members_search ON members (alias, wa_id, forgotten) WHERE forgotten = 0;
+
+ALTER TABLE outbox ADD COLUMN pricing TEXT;
+CREATE TABLE message_costs (
+    day       TEXT    NOT NULL,
+    room      TEXT    NOT NULL,
+    category  TEXT    NOT NULL,
+    count     INTEGER NOT NULL DEFAULT 0,
+    billable  INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, room, category)
+) WITHOUT ROWID;
+
+CREATE TABLE delivery_halts (
+    id      INTEGER PRIMARY KEY,
+    at_ms   INTEGER NOT NULL,
+    event   TEXT    NOT NULL,
+    reason  TEXT    NOT NULL DEFAULT ''
 );
 )sql",
 };

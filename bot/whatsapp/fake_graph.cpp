@@ -5,6 +5,7 @@
 #include "bot/whatsapp/fake_graph_rules.hpp"
 #include "bot/whatsapp/fake_graph_support.hpp"
 #include "bot/whatsapp/graph_client.hpp"
+#include "bot/whatsapp/wire/inbound.hpp"
 #include "bot/whatsapp/wire/outbound.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -17,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -229,6 +231,22 @@ struct FakeGraph::Impl {
         return std::nullopt;
     }
 
+    // Meta's per-message pricing of an accepted message (…/pricing; the status webhook's pricing object).
+    // Caller holds mu.
+    void price(RecordedMessage& record, const core::OutgoingMessage& m, bool window_was_open) const {
+        std::string category = "service";
+        if (const auto* t = std::get_if<core::OutgoingTemplate>(&m.body)) {
+            const auto* def = find_template(t->name, t->language_code);
+            category = def != nullptr ? def->category : std::string("UTILITY");
+            std::transform(category.begin(), category.end(), category.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        }
+        const bool free = window_was_open && (category == "service" || category == "utility");
+        record.pricing_category = category;
+        record.pricing_type = free ? "free_customer_service" : "regular";
+        record.billable = !free;
+    }
+
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(bound_port); }
 
     FakeFault next_fault() {
@@ -314,6 +332,7 @@ struct FakeGraph::Impl {
                 co_return fault_reply(FakeFault::kPairLimit, opt.retry_after_seconds);
             }
             const std::string key = member_key(record.recipient);
+            price(record, parsed.message, window_open(key, wall));
             if (!needs_window(parsed.message) && !window_open(key, wall) &&
                 parsed.message.to.kind != core::Recipient::Kind::kGroup) {
                 reached[key] = wall;
@@ -783,6 +802,37 @@ std::string FakeGraph::account_update_webhook(const std::string& event) const {
 std::string FakeGraph::business_capability_webhook(std::int64_t messaging_limit) const {
     return wire::business_capability_webhook(impl_->opt.waba_id, core::to_unix(impl_->clock->now()),
                                              messaging_limit);
+}
+
+std::vector<std::string> FakeGraph::status_webhooks(const std::string& wamid,
+                                                    const std::vector<std::string>& statuses) const {
+    std::lock_guard lock(impl_->mu);
+    const auto it = std::find_if(impl_->messages.begin(), impl_->messages.end(),
+                                 [&](const RecordedMessage& m) { return m.wamid == wamid; });
+    if (it == impl_->messages.end()) {
+        throw std::invalid_argument("the fake never accepted a message with this id");
+    }
+    std::vector<std::string> out;
+    for (const auto& name : statuses) {
+        core::StatusUpdate st;
+        st.id = wamid;
+        st.status_name = name;
+        st.status = name == "sent"        ? core::DeliveryStatus::kSent
+                    : name == "delivered" ? core::DeliveryStatus::kDelivered
+                    : name == "read"      ? core::DeliveryStatus::kRead
+                                          : core::DeliveryStatus::kUnknown;
+        st.timestamp = core::to_unix(impl_->clock->now());
+        if (it->by_bsuid) {
+            st.recipient_user_id = it->recipient;
+        } else {
+            st.recipient_id = it->recipient.starts_with('+') ? it->recipient.substr(1) : it->recipient;
+        }
+        st.pricing_category = it->pricing_category;
+        st.pricing_type = it->pricing_type;
+        st.billable = it->billable;
+        out.push_back(wire::make_status_webhook(impl_->opt.waba_id, impl_->opt.phone_number_id, "15550000000", st));
+    }
+    return out;
 }
 
 }  // namespace delvex::whatsapp

@@ -83,6 +83,12 @@ struct RecordedMessage {
     std::string wamid;       ///< the id the fake answered with
     std::string raw_json;    ///< the request body as received
     core::OutgoingMessage message;  ///< the body parsed back into domain form
+    /// What Meta would bill, as its status webhooks say (pricing.category, pricing.type, billable): a
+    /// template its own category, anything else "service"; a non-template or a utility template inside the
+    /// member's customer service window is free ("free_customer_service"), the rest "regular".
+    std::string pricing_category = {};
+    std::string pricing_type = {};
+    bool billable = false;
 };
 
 struct RecordedRead {
@@ -187,6 +193,12 @@ public:
     std::string account_update_webhook(const std::string& event) const;
     /// The business_capability_update webhook body announcing a new messaging limit.
     std::string business_capability_webhook(std::int64_t messaging_limit) const;
+    /// The status webhook bodies Meta would post about an accepted message, one per status in `statuses`
+    /// ("sent", "delivered", "read"), each with the message's pricing object (Meta repeats it on every one).
+    /// Throws std::invalid_argument for an id the fake never answered with.
+    std::vector<std::string> status_webhooks(const std::string& wamid,
+                                             const std::vector<std::string>& statuses = {"sent", "delivered",
+                                                                                          "read"}) const;
 
 private:
     struct Impl;
