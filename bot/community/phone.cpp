@@ -122,6 +122,13 @@ std::string national_reading(const std::string& digits, int code, const Region& 
     if (mode == Mode::kParser) {
         return parsed_reading(digits, region.code);
     }
+    // As the parser does: the country's own calling code in front is stripped when what follows is valid
+    // ("254712345678" read in Kenya is 254 712345678), then the trunk prefix ("0712345678").
+    if (const auto cc = std::to_string(code); digits.starts_with(cc)) {
+        if (auto r = built_reading(code, std::string_view(digits).substr(cc.size()), &region.code); !r.empty()) {
+            return r;
+        }
+    }
     if (!region.ndd.empty() && digits.starts_with(region.ndd)) {
         if (auto r = built_reading(code, std::string_view(digits).substr(region.ndd.size()), &region.code);
             !r.empty()) {

@@ -33,7 +33,8 @@ struct NormalisedNumber {
 ///   - Bare digits are read both as an international number without its '+' (how WhatsApp writes numbers,
 ///     and how these files were written before) and as a national number of the room's countries
 ///     (`room_calling_codes`, e.g. {"254", "255"}; a calling code shared by several regions tries each): in the
-///     room's first country (its home) when the number is valid there, else in the one other country of the
+///     room's first country (its home) when the number is valid there (also with that country's calling code
+///     in front: "51987654321" in a room whose first country is Peru), else in the one other country of the
 ///     room where it is valid. National numbers of neighbours overlap (Kenya's, Tanzania's and Uganda's
 ///     mobiles are all 07… with nine digits), so a neighbour's number must be written with its '+'.
 ///     When the international and the national reading are both valid and differ, or two of the other

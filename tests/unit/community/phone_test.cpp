@@ -67,6 +67,10 @@ TEST(PhoneNumber, TheRoomsFirstCountryReadsNationalNumbersThenTheOneOtherCountry
     EXPECT_EQ(digits("+56 9 8765 4321", {"51", "56"}), "56987654321");  // with its country code
     EXPECT_EQ(normalise_number("+56 9 8765 4321", {"51", "56"}).national_of, "");
     // Not valid in the first country (Kenya), valid in two others (Peru and Chile): ambiguous.
+    // Written with the first country's code and no '+', it is that country's number (as WhatsApp writes
+    // numbers), although "51 98765 4321" is also a valid Brazilian national number (area code 51).
+    const std::vector<std::string> latin_america{"51", "52", "53", "54", "55", "56", "57", "58"};
+    EXPECT_EQ(digits("51987654321", latin_america), "51987654321");
     const auto n = normalise_number("987 654 321", {"254", "51", "56"});
     EXPECT_EQ(n.problem, NumberProblem::kAmbiguous);
     EXPECT_EQ(n.readings, (std::vector<std::string>{"51987654321", "56987654321"}));
