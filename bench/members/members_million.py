@@ -7,13 +7,14 @@ N rows (default 1,000,000) for the east-africa room, separated by semicolons as 
 them, with a byte-order mark and CRLF. Every number is a distinct Kenyan mobile (0711 000 000 + i) written in
 one of four ways in turn (national with spaces, national, +254 with spaces, 254…), so each row goes through
 the normaliser; aliases are distinct ("Miner " and five letters chosen so that no two share a look-alike
-skeleton). --mistake writes each number one digit short (a column cut by the spreadsheet): every row is then
-"number not valid for room east-africa", the systematic mistake of issue 16.
+skeleton). --mistake types one digit of every number twice: every row is then refused ("number not valid for
+room east-africa", or "number not valid" for the rows written with +254), the systematic mistake of issue 16.
 """
 import argparse
 
-# No letters that Unicode's confusables fold together in pairs ("rn"/"m", "cl"/"d", "vv"/"w", "l"/"I").
-LETTERS = "abdefghkpstxyzqj"
+# No letters that Unicode's confusables fold together in pairs ("rn"/"m", "cl"/"d", "vv"/"w", "l"/"I"), and
+# no "t", so that no alias spells "http" (refused as a link).
+LETTERS = "abdefghkpsuxyzqj"
 
 
 def alias(i: int) -> str:
@@ -27,7 +28,7 @@ def alias(i: int) -> str:
 def number(i: int, mistake: bool) -> str:
     digits = f"711{i:06d}"  # a Kenyan mobile without its trunk prefix: 711 000 000 … 711 999 999
     if mistake:
-        digits = digits[:-1]
+        digits = digits[:3] + digits[3] + digits[3:]  # a digit typed twice: ten digits, not nine
     form = i % 4
     if form == 0:
         return f"0{digits[:3]} {digits[3:6]} {digits[6:]}"

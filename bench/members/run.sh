@@ -29,7 +29,8 @@ run() {  # kind file → prints "seconds kB lines exit"
     "$DELVEX" members import "$file" >"$work/$kind.out" 2>&1
   local code=$?
   set -e
-  echo "$(cat "$work/time.txt") $(wc -l <"$work/$kind.out") $code"
+  # GNU time writes "Command exited with non-zero status N" first when the import refused the file.
+  echo "$(tail -n 1 "$work/time.txt") $(wc -l <"$work/$kind.out") $code"
 }
 
 declare -A secs mem
