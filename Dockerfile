@@ -47,11 +47,12 @@ ARG DEBIAN_FRONTEND=noninteractive
 # Exactly the shared libraries `ldd delvex` names (SQLiteCpp is linked statically), the time zone database
 # for forums, CA certificates for graph.facebook.com, curl for the health check, sqlite3 for the operator's
 # queries of docs/OPERATIONS.md; cairo and the DejaVu fonts draw the Academy's certificate cards.
-# ICU (libicu72) checks that an alias does not imitate another member (Unicode look-alikes).
+# ICU (libicu72) checks that an alias does not imitate another member (Unicode look-alikes); libphonenumber8
+# (with libprotobuf32) normalises the numbers of `delvex members import`.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libssl3 libsqlite3-0 libspdlog1.10 libfmt9 libdate-tz3 libyaml-cpp0.7 libsimdjson14 zlib1g \
-      libcairo2 libicu72 fonts-dejavu-core tzdata ca-certificates curl sqlite3 \
+      libcairo2 libicu72 libphonenumber8 libprotobuf32 fonts-dejavu-core tzdata ca-certificates curl sqlite3 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 delvex \
  && useradd --system --uid 10001 --gid delvex --home-dir /var/lib/delvex --shell /usr/sbin/nologin delvex \

@@ -7,6 +7,7 @@
 #   cmake --build build --target bench_forums     # 1,000 series × 1,000 occurrences; reminders to 10,000
 #   cmake --build build --target bench_webhook    # webhook ingestion against nginx (needs wrk, nginx)
 #   cmake --build build --target bench_flood      # public lookups flood beside webhooks (needs wrk)
+#   cmake --build build --target bench_members    # `delvex members import` of a million rows, good and mistaken
 #
 # The scripts in bench/ take the same arguments by hand (rounds, sizes); the targets use their defaults.
 
@@ -56,3 +57,13 @@ add_custom_target(bench_console
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
   USES_TERMINAL VERBATIM)
 add_dependencies(bench_console bench_console_queries)
+
+# Members import: a million rows, good and with one systematic mistake (bench/members/run.sh).
+add_executable(bench_members_new_db EXCLUDE_FROM_ALL bench/members/new_db.cpp)
+target_link_libraries(bench_members_new_db PRIVATE delvex_store)
+add_custom_target(bench_members
+  COMMAND ${CMAKE_COMMAND} -E env DELVEX_BIN=$<TARGET_FILE:delvex> BENCH_NEW_DB=$<TARGET_FILE:bench_members_new_db>
+          ${PROJECT_SOURCE_DIR}/bench/members/run.sh ${CMAKE_BINARY_DIR}
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
+  USES_TERMINAL VERBATIM)
+add_dependencies(bench_members delvex bench_members_new_db)

@@ -13,6 +13,9 @@ DELVEX_PACKAGES=(
   libicu-dev
   # The web console: argon2id password hashes, QR codes for the rooms' join links.
   libargon2-dev libqrencode-dev
+  # libphonenumber normalises the numbers of `delvex members import` (a Kenyan 0712 345 678 becomes
+  # 254712345678). Only the runtime library and what its headers include here: its headers come below.
+  libphonenumber8 libprotobuf-dev libabsl-dev
   fonts-dejavu-core
   tzdata ca-certificates python3 python3-icalendar
 )
@@ -77,4 +80,33 @@ if [ ! -e /usr/include/boost/url/src.hpp ] && ! installed libboost-url-dev; then
   $SUDO apt-get update -qq
   echo "delvex: installing libboost-url-dev" >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libboost-url-dev >/dev/null
+fi
+
+# libphonenumber's headers. Debian 12's libphonenumber-dev depends on libboost-thread-dev, which there is Boost
+# 1.74: installing it would REMOVE libboost1.81-dev, which delvex needs. The headers themselves work with any
+# Boost (and delvex does not define I18N_PHONENUMBERS_USE_BOOST, so they use the standard library's mutex), so
+# where the release's libboost-thread-dev is older than BOOST_MIN the package is downloaded, not installed, and
+# only its headers are unpacked under PHONENUMBER_PREFIX, where CMakeLists.txt looks for them. Debian 13's
+# libboost-thread-dev is 1.83: there libphonenumber-dev is installed like any other package.
+PHONENUMBER_PREFIX=/usr/local/lib/delvex/phonenumber
+if [ ! -e /usr/include/phonenumbers/phonenumberutil.h ] &&
+   [ ! -e "$PHONENUMBER_PREFIX/usr/include/phonenumbers/phonenumberutil.h" ]; then
+  $SUDO apt-get update -qq
+  thread=$(apt-cache policy libboost-thread-dev 2>/dev/null | awk '/Candidate:/ {print $2}')
+  if [ -n "$thread" ] && [ "$thread" != "(none)" ] && dpkg --compare-versions "$thread" ge "$BOOST_MIN"; then
+    echo "delvex: installing libphonenumber-dev" >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libphonenumber-dev >/dev/null
+  else
+    echo "delvex: unpacking libphonenumber-dev's headers into $PHONENUMBER_PREFIX (its Boost $thread is older than $BOOST_MIN)" >&2
+    tmp=$(mktemp -d)
+    # apt-get download as root warns that the _apt user cannot write to the directory; the download works.
+    chmod 0755 "$tmp"
+    (cd "$tmp" && apt-get download -qq libphonenumber-dev)
+    mkdir -p "$tmp/x"
+    $SUDO mkdir -p "$PHONENUMBER_PREFIX/usr"
+    dpkg-deb -x "$tmp"/libphonenumber-dev_*.deb "$tmp/x"
+    $SUDO rm -rf "$PHONENUMBER_PREFIX/usr/include"
+    $SUDO cp -r "$tmp/x/usr/include" "$PHONENUMBER_PREFIX/usr/include"
+    rm -rf "$tmp"
+  fi
 fi

@@ -61,6 +61,24 @@ CommunityRepository::CommunityRepository(SQLite::Database& db)
                    "SELECT count(*) FROM posts WHERE room = :room AND id > :after AND author_id <> :except "
                    "AND state = 0") {}
 
+CommunityRepository::~CommunityRepository() = default;
+CommunityRepository::CommunityRepository(CommunityRepository&&) noexcept = default;
+
+SQLite::Statement& CommunityRepository::cached(const std::string& sql) {
+    auto& slot = cached_[sql];
+    if (!slot) {
+        slot = std::make_unique<SQLite::Statement>(db_, sql);
+    }
+    return *slot;
+}
+
+IdentityRepository& CommunityRepository::identity() {
+    if (!identity_) {
+        identity_ = std::make_unique<IdentityRepository>(db_);
+    }
+    return *identity_;
+}
+
 Profile CommunityRepository::read_profile(SQLite::Statement& q) {
     Profile p;
     p.id = q.getColumn(0).getInt64();
@@ -125,7 +143,9 @@ std::optional<Profile> CommunityRepository::profile(std::string_view member_key)
 }
 
 std::optional<Profile> CommunityRepository::profile(std::int64_t id) {
-    SQLite::Statement q(db_, select_profile("id = :id"));
+    static const auto sql = select_profile("id = :id");
+    auto& q = cached(sql);
+    ResetOnExit guard{q};
     q.bind(":id", id);
     if (q.executeStep()) {
         return read_profile(q);
@@ -134,7 +154,9 @@ std::optional<Profile> CommunityRepository::profile(std::int64_t id) {
 }
 
 std::optional<Profile> CommunityRepository::by_alias(std::string_view alias) {
-    SQLite::Statement q(db_, select_profile("alias_key = :key"));
+    static const auto sql = select_profile("alias_key = :key");
+    auto& q = cached(sql);
+    ResetOnExit guard{q};
     q.bind(":key", community::alias_key(alias));
     if (q.executeStep()) {
         return read_profile(q);
@@ -154,10 +176,13 @@ bool CommunityRepository::set_alias(std::int64_t id, std::string_view alias) {
     const auto key = community::alias_key(alias);
     const auto skeleton = community::alias_skeleton(alias);
     // Aliases chosen before skeletons were stored get theirs first (once: afterwards none is missing).
-    SQLite::Statement unfolded(db_, "SELECT id, alias FROM members WHERE alias IS NOT NULL AND alias_skeleton IS NULL");
     std::vector<std::pair<std::int64_t, std::string>> missing;
-    while (unfolded.executeStep()) {
-        missing.emplace_back(unfolded.getColumn(0).getInt64(), unfolded.getColumn(1).getString());
+    {
+        auto& unfolded = cached("SELECT id, alias FROM members WHERE alias IS NOT NULL AND alias_skeleton IS NULL");
+        ResetOnExit guard{unfolded};
+        while (unfolded.executeStep()) {
+            missing.emplace_back(unfolded.getColumn(0).getInt64(), unfolded.getColumn(1).getString());
+        }
     }
     for (const auto& [other, other_alias] : missing) {
         SQLite::Statement fill(db_, "UPDATE members SET alias_skeleton = :skeleton WHERE id = :id");
@@ -165,16 +190,19 @@ bool CommunityRepository::set_alias(std::int64_t id, std::string_view alias) {
         fill.bind(":id", other);
         fill.exec();
     }
-    SQLite::Statement taken(db_,
-                            "SELECT 1 FROM members WHERE (alias_key = :key OR alias_skeleton = :skeleton) AND id <> :id");
-    taken.bind(":key", key);
-    taken.bind(":skeleton", skeleton);
-    taken.bind(":id", id);
-    if (taken.executeStep()) {
-        return false;
+    {
+        auto& taken =
+            cached("SELECT 1 FROM members WHERE (alias_key = :key OR alias_skeleton = :skeleton) AND id <> :id");
+        ResetOnExit guard{taken};
+        taken.bind(":key", key);
+        taken.bind(":skeleton", skeleton);
+        taken.bind(":id", id);
+        if (taken.executeStep()) {
+            return false;
+        }
     }
-    SQLite::Statement q(db_,
-                        "UPDATE members SET alias = :alias, alias_key = :key, alias_skeleton = :skeleton WHERE id = :id");
+    auto& q = cached("UPDATE members SET alias = :alias, alias_key = :key, alias_skeleton = :skeleton WHERE id = :id");
+    ResetOnExit guard{q};
     q.bind(":alias", std::string(alias));
     q.bind(":key", key);
     q.bind(":skeleton", skeleton);
@@ -184,7 +212,11 @@ bool CommunityRepository::set_alias(std::int64_t id, std::string_view alias) {
 }
 
 void CommunityRepository::set_current_room(std::int64_t id, std::string_view room) {
-    update_member(db_, "current_room = :v", id, std::string(room));
+    auto& q = cached("UPDATE members SET current_room = :v WHERE id = :id");
+    ResetOnExit guard{q};
+    q.bind(":v", std::string(room));
+    q.bind(":id", id);
+    q.exec();
 }
 
 void CommunityRepository::set_mode(std::int64_t id, DeliveryMode mode, std::int64_t at_ms) {
@@ -238,7 +270,7 @@ void CommunityRepository::count_post(std::int64_t id) {
 std::int64_t CommunityRepository::import_member(std::string_view key, std::string_view language,
                                                 std::string_view alias, std::int64_t now_s) {
     const bool bsuid = key.find('.') != std::string_view::npos;
-    SQLite::Statement q(db_,
+    auto& q = cached(
                         "INSERT INTO members (member_key, wa_id, user_id, language, first_seen, last_inbound, stage, "
                         "imported) VALUES (:key, :wa, :user, :lang, :now, 0, :stage, 1) "
                         "ON CONFLICT (member_key) DO UPDATE SET language = CASE WHEN members.last_inbound = 0 "
@@ -249,11 +281,16 @@ std::int64_t CommunityRepository::import_member(std::string_view key, std::strin
     q.bind(":lang", std::string(language));
     q.bind(":now", now_s);
     q.bind(":stage", static_cast<int>(Stage::kConsent));
-    q.executeStep();
-    const std::int64_t id = q.getColumn(0).getInt64();
-    // Once the member has written, the language and alias are theirs: a file imported again does not undo them.
-    const bool chose = q.getColumn(1).getInt64() > 0 && !q.getColumn(2).getString().empty();
-    q.reset();
+    std::int64_t id = 0;
+    bool chose = false;
+    {
+        ResetOnExit guard{q};
+        q.executeStep();
+        id = q.getColumn(0).getInt64();
+        // Once the member has written, the language and alias are theirs: a file imported again does not undo
+        // them.
+        chose = q.getColumn(1).getInt64() > 0 && !q.getColumn(2).getString().empty();
+    }
     if (!alias.empty() && !chose && !set_alias(id, alias)) {
         throw std::runtime_error("alias '" + std::string(alias) + "' is already taken by another member");
     }
@@ -291,11 +328,13 @@ bool CommunityRepository::join(std::string_view room, std::int64_t member_id, st
     // A decision kept from before a FORGET ME (or under another of the member's names) still holds.
     Bar kept = Bar::kNone;
     {
-        SQLite::Statement names(db_, "SELECT wa_id, user_id FROM members WHERE id = :id");
+        auto& names = cached("SELECT wa_id, user_id FROM members WHERE id = :id");
+        ResetOnExit guard{names};
         names.bind(":id", member_id);
         if (names.executeStep()) {
-            kept = IdentityRepository(db_).kept_bar(room, names.getColumn(0).getString(),
-                                                    names.getColumn(1).getString());
+            const auto wa_id = names.getColumn(0).getString();
+            const auto user_id = names.getColumn(1).getString();
+            kept = identity().kept_bar(room, wa_id, user_id);
         }
     }
     if (kept == Bar::kBanned || kept == Bar::kRemoved) {
@@ -312,7 +351,7 @@ bool CommunityRepository::join(std::string_view room, std::int64_t member_id, st
         return false;
     }
     // A hold outlives LEAVE and JOIN: `held` stays set until a moderator lifts it.
-    SQLite::Statement q(db_,
+    auto& q = cached(
                         "INSERT INTO room_members (room, member_id, joined_ms, seen_post, state, held) VALUES (:room, "
                         ":id, :now, :seen, CASE WHEN :held THEN 4 ELSE 0 END, :held) ON CONFLICT (room, member_id) DO "
                         "UPDATE SET held = max(held, excluded.held), state = CASE WHEN max(held, excluded.held) = 1 "
@@ -322,7 +361,7 @@ bool CommunityRepository::join(std::string_view room, std::int64_t member_id, st
     q.bind(":now", now_ms);
     q.bind(":seen", seen_post);
     q.bind(":held", kept == Bar::kHeld ? 1 : 0);
-    q.exec();
+    run_once(q);
     if (!m || (m->state != MembershipState::kActive && m->state != MembershipState::kSilenced)) {
         room_events::room(db_, room, "join", now_ms);
     }
@@ -497,7 +536,8 @@ void CommunityRepository::set_post_state(std::int64_t id, PostState state) {
 }
 
 std::int64_t CommunityRepository::last_post_id(std::string_view room) {
-    SQLite::Statement q(db_, "SELECT coalesce(max(id), 0) FROM posts WHERE room = :room");
+    auto& q = cached("SELECT coalesce(max(id), 0) FROM posts WHERE room = :room");
+    ResetOnExit guard{q};
     q.bind(":room", std::string(room));
     q.executeStep();
     return q.getColumn(0).getInt64();

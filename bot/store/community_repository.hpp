@@ -7,14 +7,18 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "bot/rooms/state.hpp"
 
 namespace delvex::store {
+
+class IdentityRepository;
 
 // The plain structs live with the rooms' domain (bot/rooms/state.hpp); the store speaks them as its own.
 using rooms::DeliveryMode;
@@ -31,6 +35,8 @@ using rooms::Stage;
 class CommunityRepository {
 public:
     explicit CommunityRepository(SQLite::Database& db);
+    ~CommunityRepository();
+    CommunityRepository(CommunityRepository&&) noexcept;
 
     std::optional<Profile> profile(std::string_view member_key);
     std::optional<Profile> profile(std::int64_t id);
@@ -113,7 +119,14 @@ private:
     Profile read_profile(SQLite::Statement& q);
     Post read_post(SQLite::Statement& q);
 
+    /// A statement prepared on first use and kept for the repository's life: the calls a members import makes
+    /// once per row (a million rows) would otherwise spend half their time preparing SQL.
+    SQLite::Statement& cached(const std::string& sql);
+    IdentityRepository& identity();
+
     SQLite::Database& db_;
+    std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cached_;
+    std::unique_ptr<IdentityRepository> identity_;
     SQLite::Statement profile_by_key_;
     SQLite::Statement room_members_;
     SQLite::Statement set_seen_;

@@ -4,7 +4,9 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <cctype>
 #include <fstream>
+#include <sstream>
 
 #include "bot/community/csv.hpp"
 #include "bot/store/community_repository.hpp"
@@ -147,6 +149,127 @@ TEST(MembersImport, ImportingAgainKeepsWhatMembersAndModeratorsDecided) {
     EXPECT_EQ(state("254700000005"), store::MembershipState::kBanned);
     EXPECT_EQ(state("254700000007"), store::MembershipState::kBanned);  // the bar kept through FORGET ME
     EXPECT_EQ(repo.membership("east-africa", repo.profile("254700000005")->id)->role, store::RoomRole::kMember);
+}
+
+// Issue 16: French, Spanish and Portuguese spreadsheets write semicolons; numbers are normalised with the
+// room's countries.
+TEST(MembersImport, ASemicolonFileWithBomAndCrlfAndNationalNumbers) {
+    testing::TempDir dir;
+    const auto run = import(dir,
+                            "\xEF\xBB\xBFwa_id;alias;room;language;role\r\n"
+                            "0712 345 678;\"Jean; le mineur\";east-africa;;moderator\r\n"
+                            "+254 712 000 001;Amina;East Africa;sw;\r\n"
+                            "00243812345678;Didier;central-africa;fr;member\r\n"
+                            "081 234 5679;Kanku;central-africa;;\r\n"
+                            "987 654 321;Rosa;latin-america;es;member\r\n");
+    ASSERT_EQ(run.code, 0) << run.output;
+    EXPECT_NE(run.output.find("imported 5 member(s) (5 new"), std::string::npos) << run.output;
+    EXPECT_EQ(run.output.find("712345678"), std::string::npos) << run.output;  // no full number in output
+
+    store::Database db(store::DatabaseOptions{dir.file("m.db"), false});
+    store::CommunityRepository repo(db.sql());
+    const auto jean = repo.profile("254712345678");
+    ASSERT_TRUE(jean);
+    EXPECT_EQ(jean->alias, "Jean; le mineur");
+    EXPECT_EQ(jean->language, "sw");  // guessed from the normalised number (+254)
+    EXPECT_EQ(repo.membership("east-africa", jean->id)->role, store::RoomRole::kModerator);
+    EXPECT_TRUE(repo.profile("254712000001"));
+    EXPECT_TRUE(repo.profile("243812345678"));
+    ASSERT_TRUE(repo.profile("243812345679"));
+    EXPECT_EQ(repo.profile("243812345679")->language, "fr");
+    EXPECT_TRUE(repo.profile("51987654321"));  // Peru: latin-america's first country
+}
+
+/// "Miner baa", "Miner bab", …: aliases hold no runs of digits.
+std::string alias_of(std::size_t i) {
+    std::string letters;
+    for (int k = 0; k < 3; ++k, i /= 26) {
+        letters.insert(letters.begin(), static_cast<char>('a' + i % 26));
+    }
+    return "Miner b" + letters;
+}
+
+std::string rows_of(std::size_t n, const std::string& number_prefix, const std::string& room) {
+    std::string csv = "wa_id,alias,room,language,role\n";
+    for (std::size_t i = 0; i < n; ++i) {
+        csv += number_prefix + std::to_string(100000 + i) + "," + alias_of(i) + "," + room + ",sw,\n";
+    }
+    return csv;
+}
+
+TEST(MembersImport, TwoHundredBadRowsPrintFiftyLinesAndACountPerKind) {
+    testing::TempDir dir;
+    // Congolese national numbers (0812…) in the East Africa room, and one bad role.
+    auto csv = rows_of(200, "0812", "east-africa");
+    csv += "0712345678,Juma,east-africa,sw,boss\n";
+    const auto run = import(dir, csv);
+    EXPECT_EQ(run.code, 1) << run.output;
+    const std::string file = dir.file("members.csv");
+    std::size_t numbered = 0;
+    std::size_t lines = 0;
+    std::istringstream out(run.output);
+    for (std::string line; std::getline(out, line);) {
+        ++lines;
+        numbered += line.starts_with(file + ":") && std::isdigit(static_cast<unsigned char>(line[file.size() + 1]));
+    }
+    EXPECT_EQ(numbered, 50u) << run.output;
+    EXPECT_EQ(lines, 52u) << run.output;
+    EXPECT_NE(run.output.find(file + ":2: wa_id '…0000' is not a valid number of room east-africa's countries"),
+              std::string::npos) << run.output;
+    EXPECT_NE(run.output.find(file + ": and 151 more: 150 \xC3\x97 number not valid for room east-africa; 1 "
+                                     "\xC3\x97 role not member, moderator or admin"),
+              std::string::npos) << run.output;
+    EXPECT_NE(run.output.find(file + ": 201 problem(s); nothing was imported"), std::string::npos) << run.output;
+}
+
+TEST(MembersImport, OneBadRowAtTheEndOfALongFileImportsNothing) {
+    testing::TempDir dir;
+    auto csv = rows_of(300, "0712", "east-africa");
+    csv += "0712999999,Juma,atlantis,sw,\n";
+    const auto run = import(dir, csv);
+    EXPECT_EQ(run.code, 1) << run.output;
+    EXPECT_NE(run.output.find(dir.file("members.csv") + ":302: room 'atlantis'"), std::string::npos) << run.output;
+    store::Database db(store::DatabaseOptions{dir.file("m.db"), false});
+    EXPECT_FALSE(store::CommunityRepository(db.sql()).profile("254712100000"));
+    EXPECT_EQ(db.sql().execAndGet("SELECT COUNT(*) FROM members").getInt(), 0);
+
+    // Without it, all 300 go in, numbers normalised.
+    const auto good = import(dir, rows_of(300, "0712", "east-africa"));
+    ASSERT_EQ(good.code, 0) << good.output;
+    EXPECT_NE(good.output.find("imported 300 member(s) (300 new"), std::string::npos) << good.output;
+    EXPECT_NE(good.output.find("300 number(s) written without a country code read as +254"), std::string::npos)
+        << good.output;
+    EXPECT_TRUE(store::CommunityRepository(db.sql()).profile("254712100299"));
+}
+
+TEST(Csv, TheSeparatorIsTheHeadersCommaOrSemicolon) {
+    auto records = community::parse_csv("\xEF\xBB\xBF\r\na;\"b,c\";d\r\n1;\"2;\"\"3\"\"\";4\r\n");
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].line, 2u);
+    EXPECT_EQ(records[0].fields, (std::vector<std::string>{"a", "b,c", "d"}));
+    EXPECT_EQ(records[1].fields, (std::vector<std::string>{"1", "2;\"3\"", "4"}));
+    // Commas win a tie and a header with neither; a semicolon inside quotes does not count.
+    EXPECT_EQ(community::parse_csv("\"x;y;z\",b\n")[0].fields, (std::vector<std::string>{"x;y;z", "b"}));
+    EXPECT_EQ(community::parse_csv("a\n1;2\n")[1].fields, (std::vector<std::string>{"1;2"}));
+    // Read as a stream, in pieces larger than the reader's buffer.
+    std::string big = "wa_id;alias\n";
+    for (int i = 0; i < 20000; ++i) {
+        big += std::to_string(i) + ";\"alias " + std::to_string(i) + "\"\n";
+    }
+    std::istringstream in(big);
+    community::CsvReader reader(in);
+    community::CsvRecord record;
+    std::size_t n = 0;
+    while (reader.next(record)) {
+        ASSERT_EQ(record.fields.size(), 2u);
+        ASSERT_EQ(record.line, n + 1);
+        ++n;
+    }
+    EXPECT_EQ(n, 20001u);
+    EXPECT_EQ(reader.separator(), ';');
+    EXPECT_EQ(community::csv_field("a;b", ';'), "\"a;b\"");
+    EXPECT_EQ(community::csv_field("say \"hi\"", ','), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(community::csv_field("plain", ','), "plain");
 }
 
 TEST(Csv, QuotesLineBreaksAndErrors) {
