@@ -16,9 +16,10 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ADMIN = ("Programme Admin", "admin password 1")
@@ -50,6 +51,12 @@ class Run:
         self.driver.get(self.base + path)
 
     def text(self):
+        # A click that submits a form navigates while we read: read the new page, not the one that went away.
+        for _ in range(50):
+            try:
+                return self.driver.find_element(By.TAG_NAME, "body").text
+            except (StaleElementReferenceException, NoSuchElementException):
+                time.sleep(0.05)
         return self.driver.find_element(By.TAG_NAME, "body").text
 
     def expect(self, needle, what):
@@ -59,6 +66,12 @@ class Run:
                 return
             time.sleep(0.05)
         raise AssertionError(f"{what}: {needle!r} not on {self.driver.current_url}\n{self.text()[:1500]}")
+
+    def press(self, element):
+        """Clicks a button that submits a form and waits, up to 10 s, until the next page has replaced this one."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
 
     def shot(self, name, full_page=True):
         if not self.shots:
@@ -78,10 +91,10 @@ class Run:
         self.open("/console/login")
         self.fill("name", who[0])
         self.fill("password", password if password is not None else who[1])
-        self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        self.press(self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
 
     def logout(self):
-        self.driver.find_element(By.CSS_SELECTOR, "header form button").click()
+        self.press(self.driver.find_element(By.CSS_SELECTOR, "header form button"))
         self.expect("Log in", "logged out")
 
     def run(self):
@@ -104,26 +117,26 @@ class Run:
         self.step = "a members file with semicolons is checked, previewed and imported"
         self.open("/console/members")
         self.driver.find_element(By.ID, "m-file").send_keys(self.csv_file)
-        self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']").click()
+        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']"))
         self.expect("2 rows read (separator ;)", self.step)
         preview = self.driver.find_element(By.ID, "preview").text
         if "+254712345678" not in preview or "Wanjiru" not in preview:
             raise AssertionError("the preview does not show the normalised number:\n" + preview)
         self.shot("members-import-preview")
-        self.driver.find_element(By.XPATH, "//button[normalize-space()='Import them']").click()
+        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Import them']"))
         self.expect("Imported: 2 new members", self.step)
 
         self.step = "a bad members file is refused with its line numbers"
         self.open("/console/members")
         self.driver.find_element(By.ID, "m-file").send_keys(os.environ["DELVEX_BAD_CSV"])
-        self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']").click()
+        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']"))
         self.expect("line 3", self.step)
         self.shot("members-import-problems")
 
         self.step = "an imported member is found"
         self.open("/console/members")
         self.fill("m-q", "wanj")
-        self.driver.find_element(By.XPATH, "//button[normalize-space()='Find']").click()
+        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Find']"))
         table = self.driver.find_element(By.ID, "members").text
         if "Wanjiru" not in table or "Otieno" in table:
             raise AssertionError("searching 'wanj' did not find just Wanjiru:\n" + table)
@@ -151,7 +164,7 @@ class Run:
         self.expect("Where to buy a retort?", self.step)
         self.shot("moderation")
         row = self.driver.find_element(By.XPATH, "//tr[td[contains(., 'Where to buy a retort?')]]")
-        row.find_element(By.XPATH, ".//button[normalize-space()='Approve']").click()
+        self.press(row.find_element(By.XPATH, ".//button[normalize-space()='Approve']"))
         self.expect("is approved and shared", self.step)
         if "Where to buy a retort?" in self.text().split("Recent moderation")[0]:
             raise AssertionError("the approved post is still in the queue")
@@ -162,7 +175,7 @@ class Run:
         self.driver.execute_script(
             "document.querySelectorAll('input[name=csrf]').forEach(function (e) { e.remove(); });")
         row = self.driver.find_element(By.XPATH, "//tr[td[contains(., 'Gold for sale')]]")
-        row.find_element(By.XPATH, ".//button[normalize-space()='Reject']").click()
+        self.press(row.find_element(By.XPATH, ".//button[normalize-space()='Reject']"))
         self.expect("Form refused", self.step)
         self.shot("csrf-refused")
         self.open("/console/moderation")
@@ -179,7 +192,7 @@ class Run:
             "document.getElementById('f-time').value = '15:00';", os.environ["DELVEX_FORUM_DATE"])
         Select(self.driver.find_element(By.ID, "f-repeat")).select_by_value("monthly")
         self.fill("f-join", "https://meet.example.org/mercury")
-        self.driver.find_element(By.XPATH, "//button[normalize-space()='Schedule']").click()
+        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Schedule']"))
         self.expect("The forum is scheduled", self.step)
         calendar = self.driver.find_element(By.ID, "calendar").text
         if "Mercury-free gold" not in calendar or os.environ["DELVEX_FORUM_DATE"] + " 15:00" not in calendar:

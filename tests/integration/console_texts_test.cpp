@@ -34,7 +34,7 @@ TEST(ConsoleTexts, EveryKeyThePagesUseIsInEnglish) {
     const auto catalog = core::Catalog::load(kDir);
     // t("section.key") and t("section.key", {...}) in bot/console; keys built at run time ("role." + role,
     // "nav." + path, "forums.done_" + done) are checked through their stems below.
-    const std::regex literal(R"re(\bt\("([a-z_]+\.[a-z_]+)")re");
+    const std::regex literal(R"re(\bt\("([a-z_]+\.[a-z_]+)"\s*[,)])re");
     std::size_t seen = 0;
     for (const auto& entry : std::filesystem::directory_iterator(std::string(DELVEX_SOURCE_DIR) + "/bot/console")) {
         std::ifstream in(entry.path());
