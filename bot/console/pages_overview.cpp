@@ -132,7 +132,7 @@ void add_overview_pages(ConsoleHandler& handler) {
                     "</th><th class=\"n\">" + escape(t("overview.certificates")) + "</th><th class=\"n\">" +
                     escape(t("overview.messages")) + "</th></tr></thead><tbody>";
             for (const auto& m : data.months) {
-                char rating[16] = "–";
+                char rating[48] = "–";
                 if (m.ratings > 0) {
                     std::snprintf(rating, sizeof rating, "%.1f (%lld)", m.rating_average, static_cast<long long>(m.ratings));
                 }
