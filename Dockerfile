@@ -14,17 +14,18 @@
 
 FROM debian:12 AS build
 ARG DEBIAN_FRONTEND=noninteractive
-# The same package list as a developer's machine (scripts/deps.sh), installed in a layer of its own.
+# The same package list as a developer's machine (scripts/deps.sh), installed in a layer of its own, with what
+# the tests drive (Chromium and its WebDriver for the console's browser test, zbarimg for QR codes) when they run.
+ARG DELVEX_RUN_TESTS=1
 COPY scripts/deps.sh /tmp/deps.sh
-RUN /tmp/deps.sh && rm -rf /var/lib/apt/lists/*
+RUN if [ "$DELVEX_RUN_TESTS" = 1 ]; then /tmp/deps.sh --tests; else /tmp/deps.sh; fi && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 # .git is not in the build context: pass the commit for `delvex --version` and delvex_build_info
 # (docker build --build-arg DELVEX_GIT_COMMIT=$(git rev-parse --short=12 HEAD) .).
 ARG DELVEX_GIT_COMMIT=unknown
-# 1 (the default): the whole test suite runs here, so an image exists only for a tree whose tests pass.
-# scripts/container-smoke.sh --skip-tests sets 0 to check the image itself quickly.
-ARG DELVEX_RUN_TESTS=1
+# DELVEX_RUN_TESTS (above), 1 by default: the whole test suite runs here, so an image exists only for a tree
+# whose tests pass. scripts/container-smoke.sh --skip-tests sets 0 to check the image itself quickly.
 # 1: take the binary from prebuilt/delvex in the build context instead of compiling (a binary built on a
 # Debian 12 host; scripts/container-smoke.sh --prebuilt uses it to check the image in minutes, not for
 # releases). Implies no tests.
@@ -48,11 +49,12 @@ ARG DEBIAN_FRONTEND=noninteractive
 # for forums, CA certificates for graph.facebook.com, curl for the health check, sqlite3 for the operator's
 # queries of docs/OPERATIONS.md; cairo and the DejaVu fonts draw the Academy's certificate cards.
 # ICU (libicu72) checks that an alias does not imitate another member (Unicode look-alikes); libphonenumber8
-# (with libprotobuf32) normalises the numbers of `delvex members import`.
+# (with libprotobuf32) normalises the numbers of `delvex members import`; libargon2-1 hashes the console's
+# passwords and libqrencode4 draws the rooms' join codes.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libssl3 libsqlite3-0 libspdlog1.10 libfmt9 libdate-tz3 libyaml-cpp0.7 libsimdjson14 zlib1g \
-      libcairo2 libicu72 libphonenumber8 libprotobuf32 fonts-dejavu-core tzdata ca-certificates curl sqlite3 \
+      libcairo2 libicu72 libphonenumber8 libprotobuf32 libargon2-1 libqrencode4 fonts-dejavu-core tzdata ca-certificates curl sqlite3 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 delvex \
  && useradd --system --uid 10001 --gid delvex --home-dir /var/lib/delvex --shell /usr/sbin/nologin delvex \

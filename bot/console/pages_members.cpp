@@ -254,7 +254,7 @@ void add_member_pages(ConsoleHandler& handler) {
                         escape(t("accounts.language")) + "</th><th>" + escape(t("accounts.role")) + "</th></tr></thead><tbody>";
                 for (const auto& row : c.preview) {
                     body += "<tr><td>" + std::to_string(row.line) + "</td><td>" + escape(row.alias) + "</td><td><code>" +
-                            escape(viewer.is_admin() ? "+" + row.wa_id : core::mask_number(row.wa_id)) + "</code></td><td>" +
+                            escape(row.wa_id.empty() ? std::string("–") : viewer.is_admin() ? "+" + row.wa_id : core::mask_number(row.wa_id)) + "</code></td><td>" +
                             escape(room_name(regions, row.room, viewer.lang())) + "</td><td>" + escape(row.language) +
                             "</td><td>" + escape(row.role) + "</td></tr>";
                 }

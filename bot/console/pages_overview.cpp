@@ -120,7 +120,9 @@ void add_overview_pages(ConsoleHandler& handler) {
             body += "<h2>" + escape(t("overview.by_month")) + "</h2><div class=\"grid\"><div class=\"card\"><p>" +
                     escape(t("overview.posts")) + "</p>" + bar_chart(t("overview.posts"), posts_bars) +
                     "</div><div class=\"card\"><p>" + escape(t("overview.messages_by_category")) + "</p>" +
-                    bar_chart(t("overview.messages_by_category"), cost_bars) + "</div></div>";
+                    (cost_bars.empty() ? "<p class=\"muted\">" + escape(t("delivery.none")) + "</p>"
+                                       : bar_chart(t("overview.messages_by_category"), cost_bars)) +
+                    "</div></div>";
             body += "<div class=\"scroll\"><table id=\"months\"><thead><tr><th>" + escape(t("moderation.room")) +
                     "</th><th>" + escape(t("overview.month")) + "</th><th class=\"n\">" + escape(t("overview.members_end")) +
                     "</th><th class=\"n\">" + escape(t("overview.joins")) + "</th><th class=\"n\">" +
