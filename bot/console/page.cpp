@@ -28,11 +28,13 @@ th{background:#efece3;font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 form.inline{display:inline}
 label{display:block;margin:.5rem 0 .2rem;font-weight:600}
+fieldset{border:1px solid #ddd8ca;border-radius:4px;margin:.5rem 0}
+fieldset label{font-weight:400}
 input,select,textarea{font:inherit;padding:.4rem;border:1px solid #9a9486;border-radius:4px;max-width:100%}
 button,.button{font:inherit;padding:.4rem .8rem;border:0;border-radius:4px;background:#24412f;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:#6b665a}
 button.danger{background:#9b2c1f}
-.card input:not([type=hidden]):not([type=number]),.card textarea,.card select{width:100%;max-width:32rem}
+.card input:not([type=hidden]):not([type=number]):not([type=checkbox]),.card textarea,.card select{width:100%;max-width:32rem}
 .card{background:#fff;border:1px solid #ddd8ca;border-radius:6px;padding:1rem;margin:0 0 1rem}
 .error{background:#fbe3df;border:1px solid #d9a79f;padding:.6rem;border-radius:4px}
 .ok{background:#e2f1e4;border:1px solid #a7cfae;padding:.6rem;border-radius:4px}

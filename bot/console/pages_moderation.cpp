@@ -26,6 +26,9 @@ namespace delvex::console {
 namespace bhttp = boost::beast::http;
 namespace {
 
+/// Posts the queue shows at once, oldest first.
+constexpr std::size_t kQueuePage = 50;
+
 std::string status_label(const Texts& t, const moderation::PostInfo& post) {
     switch (post.status) {
         case moderation::PostStatus::kHeld: return t("moderation.held");
@@ -109,7 +112,12 @@ void add_moderation_pages(ConsoleHandler& handler) {
         std::function<http::Response(store::Database&)> job = [viewer, &t, &regions, rooms, room,
                                                                done](store::Database& db) {
             store::ModerationRepository repo(db.sql());
-            const auto queue = repo.queue(rooms, 200);
+            // The oldest kQueuePage: a page stays light on a slow link; deciding them brings the next ones.
+            auto queue = repo.queue(rooms, kQueuePage + 1);
+            const bool more = queue.size() > kQueuePage;
+            if (more) {
+                queue.resize(kQueuePage);
+            }
             const auto log = repo.recent(rooms, 20);
             const auto& lang = viewer.lang();
             std::string body;
@@ -171,6 +179,9 @@ void add_moderation_pages(ConsoleHandler& handler) {
                     body += "</td></tr>";
                 }
                 body += "</tbody></table></div>";
+                if (more) {
+                    body += "<p class=\"muted\">" + escape(t("moderation.more", {{"n", std::to_string(kQueuePage)}})) + "</p>";
+                }
             }
             body += "<h2>" + escape(t("moderation.log_title")) + "</h2>";
             if (log.empty()) {
