@@ -19,7 +19,12 @@
 #include "bot/console/pages.hpp"
 #include "bot/core/crypto.hpp"
 #include "bot/core/mask.hpp"
+#include "bot/events/feature.hpp"
 #include "bot/events/members_import.hpp"
+#include "bot/events/moderation_feature.hpp"
+#include "bot/moderation/protocol.hpp"
+#include "bot/store/job_repository.hpp"
+#include "bot/store/outbox_repository.hpp"
 #include "bot/store/audit_repository.hpp"
 #include "bot/store/console_queries.hpp"
 
@@ -123,6 +128,26 @@ std::string import_form(const Viewer& viewer, const Texts& t) {
            "required><p><button type=\"submit\">" + escape(t("members.check")) + "</button></p></form>";
 }
 
+/// What staff may do to a member in their current room (admins also ban and appoint), the chat commands'
+/// decisions: one select and a button.
+std::string member_actions(const Viewer& viewer, const Texts& t, const store::console::MemberSummary& m) {
+    if (m.room.empty()) {
+        return {};
+    }
+    std::string out = "<form class=\"inline\" method=\"post\" action=\"/console/members/" + std::to_string(m.id) +
+                      "/act\">" + csrf_field(viewer) + "<input type=\"hidden\" name=\"room\" value=\"" +
+                      escape(m.room) + "\"><select name=\"action\" aria-label=\"" + escape(t("forums.change")) + "\">";
+    std::vector<const char*> actions = {"hold", "lift", "remove"};
+    if (viewer.is_admin()) {
+        actions.push_back("ban");
+        actions.push_back(m.moderator ? "demote" : "appoint");
+    }
+    for (const char* a : actions) {
+        out += "<option value=\"" + std::string(a) + "\">" + escape(t(std::string("members.act_") + a)) + "</option>";
+    }
+    return out + "</select> <button class=\"secondary\" type=\"submit\">" + escape(t("members.apply")) + "</button></form>";
+}
+
 std::string mode_name(const Texts& t, const store::console::MemberSummary& m) {
     if (m.stopped) {
         return t("overview.stopped");
@@ -178,11 +203,12 @@ void add_member_pages(ConsoleHandler& handler) {
         const std::string target(r.request.target());
         const auto q = target.find('?');
         const std::string params = q == std::string::npos ? std::string() : target.substr(q + 1);
-        std::function<http::Response(store::Database&)> job = [viewer, &t, &regions, query, form,
-                                                               params](store::Database& db) {
+        const std::string done = r.query("done");
+        std::function<http::Response(store::Database&)> job = [viewer, &t, &regions, query, form, params,
+                                                               done](store::Database& db) {
             const auto found = store::console::search_members(db.sql(), query);
             const auto& lang = viewer.lang();
-            std::string body = form;
+            std::string body = done.empty() ? form : "<p class=\"ok\" role=\"status\">" + escape(done) + "</p>" + form;
             body += "<p>" + escape(t("members.found", {{"n", number(t, found.total)}})) +
                     " · <a href=\"/console/members/export.csv" + (params.empty() ? "" : "?" + escape(params)) + "\">" +
                     escape(t("members.export")) + "</a></p>";
@@ -190,13 +216,14 @@ void add_member_pages(ConsoleHandler& handler) {
                     "</th><th>" + escape(t("members.number")) + "</th><th>" + escape(t("accounts.language")) +
                     "</th><th>" + escape(t("moderation.room")) + "</th><th>" + escape(t("accounts.role")) + "</th><th>" +
                     escape(t("members.receives")) + "</th><th class=\"n\">" + escape(t("overview.posts")) + "</th><th>" +
-                    escape(t("members.last")) + "</th></tr></thead><tbody>";
+                    escape(t("members.last")) + "</th><th>" + escape(t("forums.change")) + "</th></tr></thead><tbody>";
             for (const auto& m : found.rows) {
                 body += "<tr><td>" + escape(m.alias) + "</td><td><code>" + escape(m.number) + "</code></td><td>" +
                         escape(m.language) + "</td><td>" + escape(room_name(regions, m.room, lang)) + "</td><td>" +
                         escape(m.admin ? t("role.admin") : m.moderator ? t("role.moderator") : t("members.member")) +
                         "</td><td>" + escape(mode_name(t, m)) + "</td><td class=\"n\">" + number(t, m.posts) +
-                        "</td><td>" + (m.last_inbound > 0 ? utc_minute(m.last_inbound * 1000) : "–") + "</td></tr>";
+                        "</td><td>" + (m.last_inbound > 0 ? utc_minute(m.last_inbound * 1000) : "–") + "</td><td>" +
+                        member_actions(viewer, t, m) + "</td></tr>";
             }
             body += "</tbody></table></div>";
             const auto page_no = query.offset / kPageSize + 1;
@@ -313,6 +340,45 @@ void add_member_pages(ConsoleHandler& handler) {
             body += "<p><a href=\"/console/members\">" + escape(t("nav.members")) + "</a></p>";
             co_return html(result.imported ? bhttp::status::ok : bhttp::status::unprocessable_entity,
                            page(viewer, t, Section::kMembers, t("members.import"), body));
+        }
+        if (r.rest.ends_with("/act") && r.deps.moderation != nullptr) {
+            // /console/members/{id}/act: the chat command's decision on this member in `room`.
+            std::int64_t member_id = 0;
+            const auto digits = r.rest.substr(1, r.rest.size() - 5);
+            std::from_chars(digits.data(), digits.data() + digits.size(), member_id);
+            const auto action = r.form("action");
+            const auto room = r.form("room");
+            const std::map<std::string, moderation::Verb> verbs = {
+                {"hold", moderation::Verb::kHold},       {"lift", moderation::Verb::kLift},
+                {"remove", moderation::Verb::kRemove},   {"ban", moderation::Verb::kBan},
+                {"appoint", moderation::Verb::kAppoint}, {"demote", moderation::Verb::kUnappoint}};
+            const auto verb = verbs.find(action);
+            const bool admin_only = action == "ban" || action == "appoint" || action == "demote";
+            if (verb == verbs.end() || member_id <= 0 || regions.find(room) == nullptr || (admin_only && !viewer.is_admin())) {
+                co_return forbidden(viewer, t);
+            }
+            auto* moderation = r.deps.moderation;
+            const core::Catalog& member_texts = r.deps.member_texts;
+            const std::string actor = "console:" + viewer.user.name;
+            std::function<std::string(store::Database&)> job = [moderation, &member_texts, member_id, room, action,
+                                                                 v = verb->second, now, actor,
+                                                                 lang = viewer.lang()](store::Database& db) {
+                SQLite::Transaction tx(db.sql());
+                store::OutboxRepository outbox_repo(db.sql());
+                store::JobRepository jobs(db.sql());
+                events::Outbox outbox(outbox_repo, now);
+                events::Context ctx{db.sql(), member_texts, now, outbox, jobs};
+                auto said = moderation->member_from_console(ctx, v, member_id, room, lang, "console-" + core::random_hex(6));
+                store::AuditRepository(db.sql()).record(now, actor, "moderation." + action,
+                                                        "room:" + room + "/member:" + std::to_string(member_id), "");
+                tx.commit();
+                return said;
+            };
+            const auto said = co_await r.deps.writer.run<std::string>(std::move(job));
+            if (r.deps.outbox_written) {
+                r.deps.outbox_written();
+            }
+            co_return see_other("/console/members?done=" + percent_encode(said));
         }
         co_return html(bhttp::status::not_found, page(viewer, t, Section::kMembers, t("error.not_found_title"),
                                                       "<p>" + escape(t("error.not_found")) + "</p>"));

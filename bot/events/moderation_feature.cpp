@@ -146,6 +146,17 @@ std::string Moderation::decide_from_console(Context& ctx, moderation::Verb verb,
     return fx.outcome;
 }
 
+std::string Moderation::member_from_console(Context& ctx, moderation::Verb verb, std::int64_t member_id,
+                                            const std::string& room, const std::string& language, const std::string& ref) {
+    auto& store = repo(ctx);
+    auto unit = store.unit();
+    const auto fx = decider_.console_member(store, verb, member_id, room, language, ref, ctx.now_ms);
+    apply(ctx, store, fx);
+    unit.commit();
+    log_->info("moderation verb={} from=console", moderation::verb_name(verb));
+    return fx.outcome;
+}
+
 void Moderation::apply(Context& ctx, store::ModerationRepository& store, const moderation::Effects& fx) {
     for (const auto& step : fx.steps) {
         switch (step.kind) {

@@ -56,6 +56,11 @@ public:
     std::string decide_from_console(Context& ctx, moderation::Verb verb, std::int64_t post_id,
                                     const std::string& language, const std::string& ref);
 
+    /// REMOVE, HOLD, BAN, LIFT, APPOINT or DEMOTE of a member in a room from the web console (the chat commands'
+    /// decider). Returns what happened, in `language`.
+    std::string member_from_console(Context& ctx, moderation::Verb verb, std::int64_t member_id, const std::string& room,
+                                    const std::string& language, const std::string& ref);
+
     const moderation::Decider& decider() const { return decider_; }
 
 private:

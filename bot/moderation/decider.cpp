@@ -273,6 +273,27 @@ Effects Decider::command(ModerationStore& store, const Person& actor, const Requ
     return std::move(t.fx);
 }
 
+namespace {
+
+/// Decisions from the web console: the answer meant for the deciding person becomes `outcome` instead of a
+/// message (the console person has no key).
+Effects console_outcome(Effects fx) {
+    std::vector<Step> kept;
+    for (auto& step : fx.steps) {
+        if (step.kind == Step::Kind::kMessage && step.to.empty()) {
+            if (const auto* said = std::get_if<core::OutgoingText>(&step.body); said && fx.outcome.empty()) {
+                fx.outcome = said->body;
+            }
+            continue;
+        }
+        kept.push_back(std::move(step));
+    }
+    fx.steps = std::move(kept);
+    return fx;
+}
+
+}  // namespace
+
 Effects Decider::console_decision(ModerationStore& store, Verb verb, std::int64_t post_id, std::string_view language,
                                   std::string_view ref, std::int64_t now_ms) const {
     Person console;  // not a member: no key, so nothing is said to it; an admin, so every room is open
@@ -285,18 +306,25 @@ Effects Decider::console_decision(ModerationStore& store, Verb verb, std::int64_
         return std::move(t.fx);
     }
     decide_post(t, verb, post_id);
-    std::vector<Step> kept;
-    for (auto& step : t.fx.steps) {
-        if (step.kind == Step::Kind::kMessage && step.to.empty()) {
-            if (const auto* said = std::get_if<core::OutgoingText>(&step.body); said && t.fx.outcome.empty()) {
-                t.fx.outcome = said->body;
-            }
-            continue;
-        }
-        kept.push_back(std::move(step));
+    return console_outcome(std::move(t.fx));
+}
+
+Effects Decider::console_member(ModerationStore& store, Verb verb, std::int64_t member_id, std::string_view room,
+                                std::string_view language, std::string_view ref, std::int64_t now_ms) const {
+    Person console;
+    console.admin = true;
+    console.language = std::string(language);
+    Turn t{store, console, std::string(ref), now_ms};
+    t.fx.handled = true;
+    const auto target = store.person(member_id);
+    const bool known_verb = verb == Verb::kRemove || verb == Verb::kHold || verb == Verb::kBan || verb == Verb::kLift ||
+                            verb == Verb::kAppoint || verb == Verb::kUnappoint;
+    if (!target || !known_verb || regions_.find(room) == nullptr) {
+        t.fx.outcome = text(t.lang(), "rooms.mod_unknown_alias", {{"alias", std::to_string(member_id)}});
+        return std::move(t.fx);
     }
-    t.fx.steps = std::move(kept);
-    return std::move(t.fx);
+    apply_member(t, verb, *target, std::string(room));
+    return console_outcome(std::move(t.fx));
 }
 
 void Decider::queue(Turn& t) const {

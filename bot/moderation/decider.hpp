@@ -77,6 +77,12 @@ public:
     Effects console_decision(ModerationStore& store, Verb verb, std::int64_t post_id, std::string_view language,
                              std::string_view ref, std::int64_t now_ms) const;
 
+    /// REMOVE, HOLD, BAN, LIFT, APPOINT or DEMOTE of one member in one room by a person in the web console: the
+    /// same as the chat command (the member is told; the moderation log records it), rights checked by the
+    /// console. `outcome` says what happened, in `language`.
+    Effects console_member(ModerationStore& store, Verb verb, std::int64_t member_id, std::string_view room,
+                           std::string_view language, std::string_view ref, std::int64_t now_ms) const;
+
     /// A post was held on arrival (a new or held member's): its room's moderators are asked.
     Effects held(ModerationStore& store, std::int64_t post_id) const;
 

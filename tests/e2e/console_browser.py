@@ -142,6 +142,13 @@ class Run:
             raise AssertionError("searching 'wanj' did not find just Wanjiru:\n" + table)
         self.shot("members")
 
+        self.step = "a member is removed from the room, as a moderator would in chat"
+        self.open("/console/members?q=baraka")
+        row = self.driver.find_element(By.XPATH, "//table[@id='members']//tr[td[normalize-space()='Baraka']]")
+        Select(row.find_element(By.NAME, "action")).select_by_value("remove")
+        self.press(row.find_element(By.XPATH, ".//button[normalize-space()='Do']"))
+        self.expect("Baraka* is removed from East Africa", self.step)
+
         self.step = "the Academy, delivery, rooms and reports pages open"
         self.open("/console/academy")
         self.expect("Academy", self.step)

@@ -137,6 +137,12 @@ TEST_F(ConsoleBrowser, StaffAndModeratorsWorkThroughTheConsoleInARealBrowser) {
               1);
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM audit_log WHERE action = 'moderation.reject'").getInt(), 0)
         << "the form without its token changed something";
+    // Removed from the room in the console: the chat command's decision, and Baraka is told.
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM room_members rm JOIN members m ON m.id = rm.member_id WHERE m.alias = "
+                            "'Baraka' AND rm.room = 'east-africa' AND rm.state = 0")
+                  .getInt(),
+              0);
+    EXPECT_TRUE(testing::eventually([&] { return count_containing(baraka, "A moderator removed you from East Africa") == 1; }));
     // Imported from the semicolon file, the numbers in the form members write from.
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM members WHERE member_key IN ('254712345678', '254733111222')").getInt(), 2);
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM members WHERE alias IN ('Akinyi', 'Mwangi')").getInt(), 0)

@@ -462,3 +462,44 @@ TEST_F(DeciderTest, AHeldPostAsksEveryModeratorWithTheFileFirstThenTheButtons) {
 
 }  // namespace
 }  // namespace delvex::moderation
+
+namespace delvex::moderation {
+namespace {
+
+TEST_F(DeciderTest, TheConsoleTakesTheSameDecisionsAsChatAndNobodyIsAnsweredInChat) {
+    store_.add_post(60, "east-africa", 2, PostStatus::kHeld, "approve me from the console");
+    store_.add_post(61, "east-africa", 3, PostStatus::kHeld, "reject me from the console");
+    auto fx = decider_.console_decision(store_, Verb::kApprove, 60, "fr", "c1", 1000);
+    EXPECT_EQ(store_.posts[60].status, PostStatus::kRelayed);
+    EXPECT_TRUE(std::any_of(fx.steps.begin(), fx.steps.end(),
+                            [](const Step& s) { return s.kind == Step::Kind::kRelay && s.post == 60; }));
+    EXPECT_NE(fx.outcome.find("60"), std::string::npos) << "said in the console: " << fx.outcome;
+    for (const auto& s : fx.steps) {
+        EXPECT_FALSE(s.kind == Step::Kind::kMessage && s.to.empty()) << "no chat answer to the console person";
+    }
+    fx = decider_.console_decision(store_, Verb::kReject, 61, "en", "c2", 2000);
+    EXPECT_EQ(store_.posts[61].status, PostStatus::kRejected);
+    EXPECT_TRUE(any_contains(texts_to(fx, baraka_.key), "Msimamizi")) << "the author is told, in Swahili";
+    fx = decider_.console_decision(store_, Verb::kReject, 61, "en", "c3", 3000);
+    EXPECT_NE(fx.outcome.find("already handled"), std::string::npos) << fx.outcome;
+    fx = decider_.console_decision(store_, Verb::kBan, 61, "en", "c4", 4000);
+    EXPECT_TRUE(fx.steps.empty()) << "only approve, reject and take down act on a post";
+}
+
+TEST_F(DeciderTest, TheConsoleRemovesAndAppointsMembersAsTheChatCommandsDo) {
+    auto fx = decider_.console_member(store_, Verb::kRemove, baraka_.id, "east-africa", "en", "c1", 1000);
+    EXPECT_NE(fx.outcome.find("Baraka"), std::string::npos) << fx.outcome;
+    EXPECT_FALSE(texts_to(fx, baraka_.key).empty()) << "the member is told";
+    ASSERT_FALSE(store_.records.empty());
+    EXPECT_EQ(store_.records.back().action, "remove");
+    fx = decider_.console_member(store_, Verb::kAppoint, amina_.id, "east-africa", "en", "c2", 2000);
+    EXPECT_EQ(store_.records.back().action, "appoint");
+    EXPECT_TRUE(decider_.moderates(store_, store_.people[amina_.id], "east-africa"));
+    fx = decider_.console_member(store_, Verb::kAppoint, 999, "east-africa", "en", "c3", 3000);
+    EXPECT_TRUE(fx.steps.empty()) << "no such member";
+    fx = decider_.console_member(store_, Verb::kRemove, amina_.id, "atlantis", "en", "c4", 4000);
+    EXPECT_TRUE(fx.steps.empty()) << "no such room";
+}
+
+}  // namespace
+}  // namespace delvex::moderation
