@@ -56,6 +56,13 @@ std::string occurrence_name(std::int64_t ms) {
     return buf;
 }
 
+/// The same instant as forum_series.dtstart_local writes it: "YYYY-MM-DDTHH:MM:SS".
+std::string local_iso(std::int64_t ms) {
+    const std::string basic = occurrence_name(ms);
+    return basic.substr(0, 4) + "-" + basic.substr(4, 2) + "-" + basic.substr(6, 2) + "T" + basic.substr(9, 2) + ":" +
+           basic.substr(11, 2) + ":" + basic.substr(13, 2);
+}
+
 }  // namespace
 
 std::vector<std::string> console_seed_rooms() {
@@ -162,7 +169,7 @@ ConsoleSeedCounts seed_console(SQLite::Database& db, const ConsoleSeedOptions& o
                                    "recorded_ms) VALUES (?, ?, ?, ?, ?)");
         for (std::int64_t s = 1; s <= 6; ++s) {
             const std::int64_t first = start + s * 3600'000 * 10;
-            row(series, s, rooms[static_cast<std::size_t>(s - 1)], occurrence_name(first), start, start);
+            row(series, s, rooms[static_cast<std::size_t>(s - 1)], local_iso(first), start, start);
             for (std::int64_t w = 0; w < 52; ++w) {
                 const std::int64_t at = first + w * 7 * kDayMs;
                 const std::string occ = occurrence_name(at);

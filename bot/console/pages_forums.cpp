@@ -15,6 +15,7 @@
 #include "bot/events/forums_feature.hpp"
 #include "bot/store/audit_repository.hpp"
 #include "bot/store/forum_repository.hpp"
+#include "bot/meetings/protocol.hpp"
 #include "bot/store/forum_work.hpp"
 #include "forums/series.hpp"
 #include "forums/zone.hpp"
@@ -78,6 +79,57 @@ struct Change {
     std::string error{};
 };
 
+/// GET /console/forums/{series}/{occurrence}: who answered, and who came, with a form to mark attendance.
+boost::asio::awaitable<http::Response> rsvp_page(PageRequest& r) {
+    const Viewer viewer = r.viewer;
+    const Texts& t = r.t;
+    std::string occurrence;
+    const auto id = id_of(r.rest, occurrence);
+    const auto original = forums::parse_local_basic(occurrence);
+    if (id <= 0 || !original) {
+        co_return html(bhttp::status::not_found, page(viewer, t, Section::kForums, t("error.not_found_title"),
+                                                      "<p>" + escape(t("error.not_found")) + "</p>"));
+    }
+    const std::string done = r.query("done");
+    const auto& regions = r.deps.regions;
+    std::function<http::Response(store::Database&)> job = [viewer, &t, &regions, id, occurrence, original = *original,
+                                                           done](store::Database& db) {
+        store::ForumRepository repo(db.sql());
+        const auto series = repo.find_series(id);
+        if (!series || !viewer.sees_room(series->room)) {
+            return forbidden(viewer, t);
+        }
+        const auto list = repo.rsvp_list(id, occurrence);
+        std::string body = "<p>" + escape(room_name(regions, series->room, viewer.lang())) + " · " +
+                           escape(local_shown(original)) + " <span class=\"muted\">" + escape(series->tz) + "</span></p>";
+        if (!done.empty()) {
+            body += "<p class=\"ok\" role=\"status\">" + escape(t("forums.attendance_saved")) + "</p>";
+        }
+        if (list.empty()) {
+            body += "<p class=\"card\">" + escape(t("forums.no_answers")) + "</p>";
+        } else {
+            body += "<form method=\"post\" action=\"/console/forums/" + std::to_string(id) + "/" + escape(occurrence) +
+                    "/attendance\">" + csrf_field(viewer) + "<div class=\"scroll\"><table id=\"rsvps\"><thead><tr><th>" +
+                    escape(t("members.alias")) + "</th><th>" + escape(t("forums.answer")) + "</th><th>" +
+                    escape(t("forums.attended")) + "</th></tr></thead><tbody>";
+            for (const auto& row : list) {
+                const std::string answer = row.status == store::RsvpStatus::kAccepted
+                                               ? (row.waitlisted ? t("forums.waitlisted") : t("forums.going"))
+                                           : row.status == store::RsvpStatus::kTentative ? t("forums.maybe")
+                                                                                         : t("forums.declined");
+                body += "<tr><td>" + escape(row.alias.empty() ? t("moderation.forgotten") : row.alias) + "</td><td>" +
+                        escape(answer) + "</td><td><label><input type=\"checkbox\" name=\"came\" value=\"" +
+                        std::to_string(row.member_id) + "\"" + (row.attended ? " checked disabled" : "") + "> " +
+                        escape(t("forums.attended")) + "</label></td></tr>";
+            }
+            body += "</tbody></table></div><p><button type=\"submit\">" + escape(t("forums.save_attendance")) +
+                    "</button></p></form>";
+        }
+        return html(bhttp::status::ok, page(viewer, t, Section::kForums, series->title, body));
+    };
+    co_return co_await read_page(r, std::move(job));
+}
+
 }  // namespace
 
 void add_forum_pages(ConsoleHandler& handler) {
@@ -85,6 +137,9 @@ void add_forum_pages(ConsoleHandler& handler) {
         const Viewer viewer = r.viewer;
         const Texts& t = r.t;
         const auto& regions = r.deps.regions;
+        if (!r.rest.empty()) {
+            co_return co_await rsvp_page(r);
+        }
         const std::string room = r.query("room");
         if (!room.empty() && (regions.find(room) == nullptr || !viewer.sees_room(room))) {
             co_return forbidden(viewer, t);
@@ -159,7 +214,9 @@ void add_forum_pages(ConsoleHandler& handler) {
                     const auto action = "/console/forums/" + std::to_string(row.series.id);
                     body += "<tr><td>" + escape(shown) + " <span class=\"muted\">" + escape(row.series.tz) +
                             "</span></td><td>" + escape(room_name(regions, row.room, lang)) + "</td><td>" +
-                            escape(row.series.title) + "</td><td class=\"n\">" + number(t, row.going) +
+                            "<a href=\"/console/forums/" + std::to_string(row.series.id) + "/" +
+                            forums::format_local_basic(row.occurrence.original) + "\">" + escape(row.series.title) +
+                            "</a></td><td class=\"n\">" + number(t, row.going) +
                             "</td><td class=\"n\">" + number(t, row.maybe) + "</td><td class=\"n\">" +
                             number(t, row.declined) + "</td><td class=\"n\">" + number(t, row.attended) + "</td><td>";
                     body += "<form class=\"inline\" method=\"post\" action=\"" + action + "/cancel\">" +
@@ -251,6 +308,55 @@ void add_forum_pages(ConsoleHandler& handler) {
                 unit.commit();
                 return Change{};
             };
+        } else if (r.rest.ends_with("/attendance")) {
+            // /console/forums/{series}/{occurrence}/attendance: the checked members came (marked by a moderator).
+            std::string rest_of;
+            const auto id = id_of(r.rest.substr(0, r.rest.size() - 11), rest_of);
+            const auto original = forums::parse_local_basic(rest_of);
+            if (id <= 0 || !original) {
+                co_return see_other("/console/forums?error=" + percent_encode(t("error.not_found")));
+            }
+            std::vector<std::int64_t> came;
+            for (const auto& value : r.form_all("came")) {
+                std::int64_t member = 0;
+                std::from_chars(value.data(), value.data() + value.size(), member);
+                if (member > 0) {
+                    came.push_back(member);
+                }
+            }
+            const std::string occurrence = rest_of;
+            const std::string back = "/console/forums/" + std::to_string(id) + "/" + occurrence + "?done=1";
+            std::function<Change(store::Database&)> mark = [forums_feature, id, original = *original, occurrence, came,
+                                                            now, actor, viewer](store::Database& db) -> Change {
+                store::ForumWork unit(db.sql());
+                const auto series = unit.store().find_series(id);
+                if (!series) {
+                    return Change{404, {}};
+                }
+                if (!viewer.sees_room(series->room)) {
+                    return Change{403, {}};
+                }
+                int marked = 0;
+                for (const auto& row : unit.store().rsvp_list(id, occurrence)) {
+                    if (row.attended || std::find(came.begin(), came.end(), row.member_id) == came.end()) {
+                        continue;
+                    }
+                    const meetings::OccurrenceRef ref{id, original};
+                    if (forums_feature->service().record_attendance(unit.store(), now, ref, row.member_key,
+                                                                    meetings::ForumsService::Attendance::kByModerator)) {
+                        ++marked;
+                    }
+                }
+                store::AuditRepository(db.sql()).record(now, actor, "forums.attendance", "forum:" + std::to_string(id),
+                                                        "occurrence=" + occurrence + " marked=" + std::to_string(marked));
+                unit.commit();
+                return Change{};
+            };
+            const auto changed = co_await r.deps.writer.run<Change>(std::move(mark));
+            if (changed.status == 403) {
+                co_return forbidden(viewer, t);
+            }
+            co_return see_other(changed.status == 303 ? back : "/console/forums?error=" + percent_encode(t("error.not_found")));
         } else {
             std::string action;
             const auto id = id_of(r.rest, action);

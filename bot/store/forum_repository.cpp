@@ -282,6 +282,29 @@ std::vector<RsvpRecipient> ForumRepository::reminder_recipients(std::int64_t ser
     return read_recipients(q);
 }
 
+std::vector<RsvpListing> ForumRepository::rsvp_list(std::int64_t series_id, std::string_view occurrence) {
+    SQLite::Statement q(db_,
+                        "SELECT coalesce(m.id, 0), coalesce(m.alias, ''), r.member_key, r.status, r.waitlisted, "
+                        "EXISTS (SELECT 1 FROM forum_attendance a WHERE a.series_id = r.series_id AND a.occurrence = "
+                        "r.occurrence AND a.member_key = r.member_key) "
+                        "FROM forum_rsvps r LEFT JOIN members m ON m.member_key = r.member_key "
+                        "WHERE r.series_id = :s AND r.occurrence = :o ORDER BY r.status, r.waitlisted, r.since_ms");
+    q.bind(":s", series_id);
+    q.bind(":o", std::string(occurrence));
+    std::vector<RsvpListing> out;
+    while (q.executeStep()) {
+        RsvpListing row;
+        row.member_id = q.getColumn(0).getInt64();
+        row.alias = q.getColumn(1).getString();
+        row.member_key = q.getColumn(2).getString();
+        row.status = static_cast<RsvpStatus>(q.getColumn(3).getInt());
+        row.waitlisted = q.getColumn(4).getInt() != 0;
+        row.attended = q.getColumn(5).getInt() != 0;
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
 void ForumRepository::mark_attendance(std::int64_t series_id, std::string_view occurrence,
                                       std::string_view member_key, int source, std::int64_t now_ms) {
     SQLite::Statement q(db_,

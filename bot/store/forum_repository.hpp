@@ -29,6 +29,17 @@ using meetings::RsvpRecipient;
 using meetings::RsvpRow;
 using meetings::RsvpStatus;
 
+/// One answer to an occurrence as the console lists it: the member by id and alias (never the number); the key
+/// is there for the writer to act on and is not shown.
+struct RsvpListing {
+    std::int64_t member_id = 0;
+    std::string alias{};       ///< "" once forgotten
+    std::string member_key{};  ///< not for display
+    RsvpStatus status = RsvpStatus::kAccepted;
+    bool waitlisted = false;
+    bool attended = false;
+};
+
 class ForumRepository final : public meetings::ForumStore {
 public:
     explicit ForumRepository(SQLite::Database& db);
@@ -67,6 +78,9 @@ public:
     void mark_attendance(std::int64_t series_id, std::string_view occurrence, std::string_view member_key,
                          int source, std::int64_t now_ms) override;
     std::int64_t attendance_count(std::int64_t series_id, std::string_view occurrence);
+    /// Everyone who answered the occurrence, Going first, then Maybe, then Can't, each by when they answered,
+    /// with whether they came.
+    std::vector<RsvpListing> rsvp_list(std::int64_t series_id, std::string_view occurrence);
     void save_feedback(std::int64_t series_id, std::string_view occurrence, std::string_view member_key, int rating,
                        std::string_view comment, std::int64_t now_ms) override;
     void add_recap(std::int64_t series_id, std::string_view occurrence, std::string_view member_key,
