@@ -51,7 +51,7 @@ def main():
     form = opener.open(base + "/console/login", timeout=30).read().decode()
     token = re.search(r'name="csrf" value="([0-9a-f]+)"', form).group(1)
     data = urllib.parse.urlencode({"csrf": token, "name": name, "password": password}).encode()
-    landed = opener.open(base + "/console/login", data=data, timeout=30)
+    landed = opener.open(base + "/console/login", data=data, timeout=120)
     if "/console/overview" not in landed.geturl():
         print("login failed: " + landed.geturl(), file=sys.stderr)
         return 1

@@ -22,8 +22,10 @@ PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 DELVEX_LISTEN=127.0.0.1:$PORT "$BUILD"/delvex serve > /tmp/delvex-console-pages.log 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+# Wait until it is ready (a first start on a fresh year of data checkpoints the seeder's WAL and purges what
+# retention no longer keeps), up to five minutes.
+for _ in $(seq 1 1500); do
+  curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
   sleep 0.2
 done
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $RUNS runs a page"
