@@ -47,8 +47,26 @@ class Run:
         self.driver = browser()
         self.step = "start"
 
+    def ready(self):
+        """Waits, up to 10 s, until the page has loaded."""
+        WebDriverWait(self.driver, 10).until(
+            lambda d: d.execute_script("return document.readyState") == "complete")
+
     def open(self, path):
         self.driver.get(self.base + path)
+        self.ready()
+
+    def again(self, action):
+        """Runs an action that may be repeated safely (find, type, choose) until the page lets it: a node read
+        while the page is being replaced is refused by Chromium (stale, or "does not belong to the document")."""
+        for attempt in range(50):
+            try:
+                return action()
+            except (StaleElementReferenceException, NoSuchElementException, WebDriverException):
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
+        return None
 
     def text(self):
         # A click that submits a form navigates while we read: read the new page, not the one that went away.
@@ -72,6 +90,7 @@ class Run:
         page = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
         WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
+        self.ready()
 
     def shot(self, name, full_page=True):
         if not self.shots:
@@ -83,18 +102,20 @@ class Run:
         self.driver.set_window_size(1200, 900)
 
     def fill(self, field_id, value):
-        element = self.driver.find_element(By.ID, field_id)
-        element.clear()
-        element.send_keys(value)
+        def type_it():
+            element = self.driver.find_element(By.ID, field_id)
+            element.clear()
+            element.send_keys(value)
+        self.again(type_it)
 
     def login(self, who, password=None):
         self.open("/console/login")
         self.fill("name", who[0])
         self.fill("password", password if password is not None else who[1])
-        self.press(self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        self.press(self.again(lambda: self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]")))
 
     def logout(self):
-        self.press(self.driver.find_element(By.CSS_SELECTOR, "header form button"))
+        self.press(self.again(lambda: self.driver.find_element(By.CSS_SELECTOR, "header form button")))
         self.expect("Log in", "logged out")
 
     def run(self):
@@ -116,27 +137,27 @@ class Run:
 
         self.step = "a members file with semicolons is checked, previewed and imported"
         self.open("/console/members")
-        self.driver.find_element(By.ID, "m-file").send_keys(self.csv_file)
-        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']"))
+        self.again(lambda: self.driver.find_element(By.ID, "m-file").send_keys(self.csv_file))
+        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']")))
         self.expect("2 rows read (separator ;)", self.step)
         preview = self.driver.find_element(By.ID, "preview").text
         if "+254712345678" not in preview or "Wanjiru" not in preview:
             raise AssertionError("the preview does not show the normalised number:\n" + preview)
         self.shot("members-import-preview")
-        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Import them']"))
+        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Import them']")))
         self.expect("Imported: 2 new members", self.step)
 
         self.step = "a bad members file is refused with its line numbers"
         self.open("/console/members")
-        self.driver.find_element(By.ID, "m-file").send_keys(os.environ["DELVEX_BAD_CSV"])
-        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']"))
+        self.again(lambda: self.driver.find_element(By.ID, "m-file").send_keys(os.environ["DELVEX_BAD_CSV"]))
+        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']")))
         self.expect("line 3", self.step)
         self.shot("members-import-problems")
 
         self.step = "an imported member is found"
         self.open("/console/members")
         self.fill("m-q", "wanj")
-        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Find']"))
+        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Find']")))
         table = self.driver.find_element(By.ID, "members").text
         if "Wanjiru" not in table or "Otieno" in table:
             raise AssertionError("searching 'wanj' did not find just Wanjiru:\n" + table)
@@ -190,7 +211,7 @@ class Run:
 
         self.step = "a forum is scheduled and shows in the calendar"
         self.open("/console/forums")
-        Select(self.driver.find_element(By.ID, "f-room")).select_by_value("east-africa")
+        self.again(lambda: Select(self.driver.find_element(By.ID, "f-room")).select_by_value("east-africa"))
         self.fill("f-title", "Mercury-free gold")
         self.fill("f-agenda", "Retorts and borax: what works")
         # Chromium's date and time inputs take the digits as typed in the page's locale order.
@@ -199,7 +220,7 @@ class Run:
             "document.getElementById('f-time').value = '15:00';", os.environ["DELVEX_FORUM_DATE"])
         Select(self.driver.find_element(By.ID, "f-repeat")).select_by_value("monthly")
         self.fill("f-join", "https://meet.example.org/mercury")
-        self.press(self.driver.find_element(By.XPATH, "//button[normalize-space()='Schedule']"))
+        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Schedule']")))
         self.expect("The forum is scheduled", self.step)
         calendar = self.driver.find_element(By.ID, "calendar").text
         if "Mercury-free gold" not in calendar or os.environ["DELVEX_FORUM_DATE"] + " 15:00" not in calendar:
