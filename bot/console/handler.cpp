@@ -173,9 +173,10 @@ void ConsoleHandler::add(Section section, PageFn get, PageFn post) {
 
 std::optional<http::Response> ConsoleHandler::admit(const http::Request& header) {
     const auto method = header.method();
-    if (method != bhttp::verb::get && method != bhttp::verb::head && method != bhttp::verb::post) {
+    // Pages are read with GET and changed with POST; nothing else (HEAD would need a body-less answer).
+    if (method != bhttp::verb::get && method != bhttp::verb::post) {
         auto res = http::text_response(bhttp::status::method_not_allowed, "use GET or POST\n");
-        res.set(bhttp::field::allow, "GET, HEAD, POST");
+        res.set(bhttp::field::allow, "GET, POST");
         return res;
     }
     return std::nullopt;

@@ -76,6 +76,8 @@ protected:
 
 TEST_F(ConsoleAuth, ALoginSetsAStrictHttpOnlyCookieAndPagesCarryAStrictPolicy) {
     EXPECT_EQ(http_request(harness->port(), "GET", "/console/overview").status, 303) << "not logged in: to the login";
+    EXPECT_EQ(http_request(harness->port(), "HEAD", "/console/login").status, 405);
+    EXPECT_EQ(http_request(harness->port(), "DELETE", "/console/overview").status, 405);
     const auto r = login("amina", "amina+password+1");
     ASSERT_EQ(r.status, 303) << r.body;
     EXPECT_EQ(r.headers.at("Location"), "/console/overview");
