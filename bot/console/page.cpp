@@ -47,6 +47,20 @@ a.link{word-break:break-all}
 @media print{header,nav,form,button{display:none}main{max-width:none}}
 )css";
 
+/// The document up to the open header with the brand: every page starts the same.
+std::string head(const Texts& t, std::string_view title, std::size_t body_size) {
+    std::string out;
+    out.reserve(body_size + 2048);
+    out += "<!doctype html><html lang=\"";
+    out += escape(t.lang());
+    out += "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+           "<title>";
+    append_escaped(out, title);
+    out += " · Delve Exchange</title><link rel=\"stylesheet\" href=\"/console/console.css\"></head><body><header>"
+           "<span class=\"brand\">Delve Exchange</span>";
+    return out;
+}
+
 }  // namespace
 
 const std::vector<Section>& all_sections() {
@@ -99,15 +113,8 @@ bool may_open(const Viewer& viewer, Section section) {
 }
 
 std::string page(const Viewer& viewer, const Texts& t, Section section, std::string_view title, std::string_view body) {
-    std::string out;
-    out.reserve(body.size() + 2048);
-    out += "<!doctype html><html lang=\"";
-    out += escape(t.lang());
-    out += "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-           "<title>";
-    append_escaped(out, title);
-    out += " · Delve Exchange</title><link rel=\"stylesheet\" href=\"/console/console.css\"></head><body><header>"
-           "<span class=\"brand\">Delve Exchange</span><span>";
+    std::string out = head(t, title, body.size());
+    out += "<span>";
     append_escaped(out, viewer.user.name);
     out += " · ";
     append_escaped(out, t("role." + viewer.user.role));
@@ -136,14 +143,8 @@ std::string page(const Viewer& viewer, const Texts& t, Section section, std::str
 }
 
 std::string bare_page(const Texts& t, std::string_view title, std::string_view body) {
-    std::string out;
-    out += "<!doctype html><html lang=\"";
-    out += escape(t.lang());
-    out += "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-           "<title>";
-    append_escaped(out, title);
-    out += " · Delve Exchange</title><link rel=\"stylesheet\" href=\"/console/console.css\"></head><body><header>"
-           "<span class=\"brand\">Delve Exchange</span></header><main><h1>";
+    std::string out = head(t, title, body.size());
+    out += "</header><main><h1>";
     append_escaped(out, title);
     out += "</h1>";
     out += body;
