@@ -39,6 +39,7 @@ const std::set<std::string>& known_keys() {
     static const std::set<std::string> keys = {
         "home",
         "listen",
+        "internal_listen",
         "database",
         "database_durable",
         "io_threads",
@@ -494,6 +495,8 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     std::string listen;
     read(root, "home", cfg.home);
     read(root, "listen", listen);
+    std::string internal_listen;
+    read(root, "internal_listen", internal_listen);
     read(root, "database", cfg.db_path);
     read(root, "database_durable", cfg.db_durable);
     read(root, "io_threads", cfg.io_threads);
@@ -611,6 +614,14 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
 
     if (!listen.empty()) {
         std::tie(cfg.listen_host, cfg.listen_port) = parse_listen("listen (DELVEX_LISTEN)", listen);
+    }
+    if (!internal_listen.empty()) {
+        std::tie(cfg.internal_listen_host, cfg.internal_listen_port) =
+            parse_listen("internal_listen (DELVEX_INTERNAL_LISTEN)", internal_listen);
+        if (cfg.internal_listen_port != 0 && cfg.internal_listen_port == cfg.listen_port &&
+            cfg.internal_listen_host == cfg.listen_host) {
+            fail("internal_listen (DELVEX_INTERNAL_LISTEN)", "must differ from listen (" + listen + ")");
+        }
     }
     if (cfg.db_path.empty()) {
         fail("database (DELVEX_DB)", "must not be empty");

@@ -58,6 +58,10 @@ struct Config {
     std::string home = ".";  ///< where config/ and academy-content/ are found
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 8080;
+    /// A second, private listener for /metrics, /healthz, /readyz and the admin API (`internal_listen`); when
+    /// set, the public listener no longer serves /metrics or /api/. Empty host: off (one listener, as before).
+    std::string internal_listen_host;
+    std::uint16_t internal_listen_port = 0;
     std::string db_path = "delvex.db";
     bool db_durable = true;
     int io_threads = 1;  ///< load_config's default: the cores this process may use (default_io_threads)

@@ -100,6 +100,9 @@ struct Service::Impl {
     std::unique_ptr<Readiness> readiness;  // /readyz; after the writer, which its probes run on
     std::unique_ptr<http::Routes> routes;
     std::unique_ptr<http::Server> server;
+    /// `internal_listen`: /metrics, health and the admin API on a private address (same io thread).
+    std::unique_ptr<http::Routes> internal_routes;
+    std::unique_ptr<http::Server> internal_server;
     std::thread io_thread;
     /// With io_threads > 1: more HTTP servers on the same port (SO_REUSEPORT), each on its own thread.
     /// The main io thread keeps the dispatcher and the Graph client, which want a single thread.
@@ -192,12 +195,27 @@ void Service::start() {
     s.readiness->probe_now();
     s.routes = std::make_unique<http::Routes>(*s.ingestor, s.metrics, s.config.verify_token, s.config.app_secret,
                                               s.clock);
-    s.routes->set_readiness([r = s.readiness.get()] {
+    auto readiness = [r = s.readiness.get()] {
         auto report = r->check();
         return std::make_pair(report.ready, std::move(report.text));
-    });
+    };
+    s.routes->set_readiness(readiness);
+    const bool internal = !s.config.internal_listen_host.empty();
+    if (internal) {
+        // The private listener: metrics, health and the admin API; never webhooks. The public one then keeps
+        // /metrics and /api/ to itself no more, so a proxy passing everything through exposes neither.
+        s.internal_routes = std::make_unique<http::Routes>(*s.ingestor, s.metrics, s.config.verify_token,
+                                                           s.config.app_secret, s.clock);
+        s.internal_routes->set_readiness(readiness);
+        s.internal_routes->serve({.webhook = false, .metrics = true});
+        s.routes->serve({.webhook = true, .metrics = false});
+    }
     for (auto& [prefix, handler] : s.features.routes) {
-        s.routes->mount(prefix, *handler);
+        if (internal && prefix.starts_with("/api/")) {
+            s.internal_routes->mount(prefix, *handler);
+        } else {
+            s.routes->mount(prefix, *handler);
+        }
     }
     http::ServerOptions opts;
     opts.host = s.config.listen_host;
@@ -224,6 +242,17 @@ void Service::start() {
         lane->thread = std::thread([l = lane.get()] { run_io(l->ioc, "delvex-http"); });
         s.lanes.push_back(std::move(lane));
     }
+    if (internal) {
+        http::ServerOptions private_opts = opts;
+        private_opts.host = s.config.internal_listen_host;
+        private_opts.port = s.config.internal_listen_port;
+        private_opts.reuse_port = false;
+        private_opts.max_connections = 64;  // a scraper and an operator's tools, not the public
+        private_opts.shared = std::make_shared<http::SharedLimits>(0, s.config.http.body_budget_bytes);
+        s.internal_server = std::make_unique<http::Server>(s.ioc.get_executor(), private_opts, *s.internal_routes,
+                                                           s.metrics);
+        s.internal_server->start();
+    }
     s.io_thread = std::thread([&s] { run_io(s.ioc, "delvex-io"); });
     on_io(s.ioc, [&s] {
         s.dispatcher->start();
@@ -234,12 +263,23 @@ void Service::start() {
     s.consumer->kick();
     s.scheduler->start();
     s.routes->set_ready(true);
+    if (s.internal_routes) {
+        s.internal_routes->set_ready(true);
+    }
     s.started = true;
     core::logger("app")->info("listening on {}:{} db={}", s.config.listen_host, port(), s.config.db_path);
+    if (internal) {
+        core::logger("app")->info("internal listener (metrics, health, admin API) on {}:{}",
+                                  s.config.internal_listen_host, internal_port());
+    }
 }
 
 std::uint16_t Service::port() const {
     return impl_->server->port();
+}
+
+std::uint16_t Service::internal_port() const {
+    return impl_->internal_server ? impl_->internal_server->port() : 0;
 }
 
 void Service::run_until_signal() {
@@ -259,8 +299,14 @@ void Service::stop() {
     }
     s.stopped = true;
     s.routes->set_ready(false);
+    if (s.internal_routes) {
+        s.internal_routes->set_ready(false);
+    }
     on_io(s.ioc, [&s] {
         s.server->stop();
+        if (s.internal_server) {
+            s.internal_server->stop();
+        }
         s.dispatcher->stop();
         return 0;
     });
@@ -273,7 +319,10 @@ void Service::stop() {
     // Let requests and sends in flight finish (each is bounded by its own timeouts).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
-        bool busy = on_io(s.ioc, [&s] { return s.server->connections() > 0 || s.dispatcher->in_flight() > 0; });
+        bool busy = on_io(s.ioc, [&s] {
+            return s.server->connections() > 0 || (s.internal_server && s.internal_server->connections() > 0) ||
+                   s.dispatcher->in_flight() > 0;
+        });
         for (auto& lane : s.lanes) {
             busy = busy || on_io(lane->ioc, [&lane] { return lane->server->connections() > 0; });
         }

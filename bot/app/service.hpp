@@ -34,6 +34,8 @@ public:
 
     /// The bound HTTP port (after start()).
     std::uint16_t port() const;
+    /// The bound port of the internal listener (`internal_listen`), 0 when there is none.
+    std::uint16_t internal_port() const;
 
     /// Blocks until SIGTERM or SIGINT, then stops gracefully.
     void run_until_signal();

@@ -12,7 +12,42 @@ constexpr std::array<const char*, static_cast<std::size_t>(Outcome::kCount_)> kO
     "too_large",   "header_too_large", "not_found", "error", "overloaded",   "other",
 };
 
+/// A Prometheus label value: backslash, double quote and line feed escaped (exposition format 0.0.4).
+std::string label_value(std::string_view v) {
+    std::string out;
+    out.reserve(v.size());
+    for (const char c : v) {
+        if (c == '\\' || c == '"') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace
+
+void LabelledCounter::add(std::string_view first, std::string_view second, std::uint64_t n) {
+    std::lock_guard lock(mutex_);
+    auto key = std::make_pair(std::string(first), std::string(second));
+    auto it = series_.find(key);
+    if (it == series_.end()) {
+        if (series_.size() >= kMaxSeries) {
+            key = {"other", "other"};
+        }
+        it = series_.try_emplace(std::move(key), 0).first;
+    }
+    it->second += n;
+}
+
+std::map<std::pair<std::string, std::string>, std::uint64_t> LabelledCounter::snapshot() const {
+    std::lock_guard lock(mutex_);
+    return series_;
+}
 
 void Metrics::ingest_latency(double seconds) {
     std::size_t i = 0;
@@ -57,9 +92,26 @@ std::string Metrics::render() const {
     gauge("delvex_http_connections_open", "Open HTTP connections.", connections_open.load());
     counter("delvex_http_connections_evicted_total", "Idle connections closed to make room.",
             connections_evicted.load());
-    counter("delvex_messages_sent_total", "Messages accepted by the Graph API.", messages_sent.load());
-    counter("delvex_send_retries_total", "Sends put back for a later try.", send_retries.load());
-    counter("delvex_messages_failed_total", "Messages failed for good.", messages_failed.load());
+    // Labelled families: one series per pair seen; with none seen yet, one zero series so that a rate()
+    // over the family has something to read from the first scrape.
+    auto family = [&](const char* name, const char* help, const char* first, const char* second,
+                      const LabelledCounter& labelled) {
+        line("# HELP {} {}\n# TYPE {} counter\n", name, help, name);
+        const auto series = labelled.snapshot();
+        if (series.empty()) {
+            line("{}{{{}=\"none\",{}=\"none\"}} 0\n", name, first, second);
+        }
+        for (const auto& [labels, value] : series) {
+            line("{}{{{}=\"{}\",{}=\"{}\"}} {}\n", name, first, label_value(labels.first), second,
+                 label_value(labels.second), value);
+        }
+    };
+    family("delvex_messages_sent_total", "Messages accepted by the Graph API, by purpose and kind.", "purpose",
+           "kind", sent_by);
+    family("delvex_send_retries_total", "Sends put back for a later try, by purpose and Meta's error code.",
+           "purpose", "code", retries_by);
+    family("delvex_messages_failed_total", "Messages failed for good, by purpose and Meta's error code.",
+           "purpose", "code", failed_by);
     gauge("delvex_outbox_queued", "Messages waiting in the outbox.", outbox_queued.load());
     gauge("delvex_sending_halted", "1 while all sending is paused by a halt error (expired token, block).",
           sending_halted.load());

@@ -3,7 +3,11 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace delvex::core {
 
@@ -24,7 +28,25 @@ enum class Outcome : int {
     kCount_,
 };
 
-/// Process-wide counters, rendered as Prometheus text on /metrics. Lock-free; any thread may update.
+/// A counter family with two labels (`delvex_messages_failed_total{purpose,code}`). The label values come
+/// from our code (purposes) or from Meta (error codes), so the number of series is capped: past kMaxSeries,
+/// new pairs are counted under ("other", "other") and never lost. A mutex guards the map; the dispatcher
+/// updates it once per message, which is far below any contention that would matter.
+class LabelledCounter {
+public:
+    static constexpr std::size_t kMaxSeries = 200;
+
+    void add(std::string_view first, std::string_view second, std::uint64_t n = 1);
+    /// Copies under the lock, for rendering and tests.
+    std::map<std::pair<std::string, std::string>, std::uint64_t> snapshot() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::pair<std::string, std::string>, std::uint64_t> series_;
+};
+
+/// Process-wide counters, rendered as Prometheus text on /metrics. Lock-free but for the labelled families;
+/// any thread may update.
 class Metrics {
 public:
     static constexpr std::array<double, 12> kLatencyBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -63,6 +85,15 @@ public:
     std::atomic<std::uint64_t> webhooks_other_number{0};
     std::atomic<std::uint64_t> members_moved{0};
     std::atomic<std::uint64_t> member_moves_refused{0};
+
+    /// By purpose (the outbox row's, e.g. `relay`, `forums.reminder`) and Meta's error code, or `transport`
+    /// (no answer), `payload` (an unreadable row), `media` (the file could not be prepared). The totals above
+    /// count the same messages without labels.
+    LabelledCounter failed_by{};
+    /// Accepted by Graph, by purpose and kind of send (`free_form` or `template`).
+    LabelledCounter sent_by{};
+    /// Put back for a later try, by purpose and Meta's error code (or `transport`).
+    LabelledCounter retries_by{};
 
     /// Prometheus text exposition format 0.0.4.
     std::string render() const;

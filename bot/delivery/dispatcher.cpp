@@ -49,6 +49,11 @@ std::string reason_of(whatsapp::ErrorClass cls, const whatsapp::SendOutcome& out
     return reason;
 }
 
+/// The `code` label of the failure metrics: Meta's error code, or `transport` when no answer came.
+std::string code_label(const whatsapp::SendOutcome& outcome) {
+    return outcome.error ? std::to_string(outcome.error->code) : std::string("transport");
+}
+
 void log_exception(const std::shared_ptr<spdlog::logger>& log, const char* what, std::exception_ptr e) {
     if (!e) {
         return;
@@ -376,6 +381,7 @@ std::optional<core::TimePoint> Dispatcher::plan() {
             it = next;
             ++stats_.failed;
             metrics_.messages_failed.fetch_add(1, std::memory_order_relaxed);
+            metrics_.failed_by.add(row.effective_purpose(), "payload");
             log_->error("outbox row id={} has an unreadable payload; failed", row.id);
             record(Write{Write::Type::kFail, {row.id}, "permanent: unreadable payload", 0, true, {}, {}});
             continue;
@@ -395,6 +401,7 @@ std::optional<core::TimePoint> Dispatcher::plan() {
             } else {
                 ++stats_.failed;
                 metrics_.messages_failed.fetch_add(1, std::memory_order_relaxed);
+                metrics_.failed_by.add(row.effective_purpose(), "media");
                 record(Write{Write::Type::kFail, {row.id}, "permanent: " + verdict.why, 0, true, {}, {}});
             }
             continue;
@@ -479,6 +486,7 @@ asio::awaitable<void> Dispatcher::send(Unit unit) {
         stats_.rows_sent += ids.size();
         stats_.coalesced += ids.size() > 1 ? 1 : 0;
         metrics_.messages_sent.fetch_add(1, std::memory_order_relaxed);
+        metrics_.sent_by.add(unit.rows.front().effective_purpose(), unit.rows.front().kind);
         governor_.recipient_ok(recipient);
         if (log_->should_log(spdlog::level::debug)) {  // redact() allocates: not on every send for nothing
             // Never Meta's message id: a wamid is base64 of a structure that holds the recipient's number.
@@ -522,6 +530,7 @@ void Dispatcher::on_failure(Unit& unit, const whatsapp::SendOutcome& outcome) {
             record(Write{Write::Type::kRetry, {row.id}, reason, next_ms, count, {}, {}});
         }
         metrics_.send_retries.fetch_add(unit.rows.size(), std::memory_order_relaxed);
+        metrics_.retries_by.add(unit.rows.front().effective_purpose(), code_label(outcome), unit.rows.size());
     };
     if (outcome.error && outcome.error->code == kMediaErrorCode && attempts == 0) {
         // Meta refused the media id we uploaded (expired sooner than we counted): the retry uploads it again,
@@ -585,6 +594,7 @@ void Dispatcher::on_failure(Unit& unit, const whatsapp::SendOutcome& outcome) {
     for (const auto& row : unit.rows) {
         ++stats_.failed;
         metrics_.messages_failed.fetch_add(1, std::memory_order_relaxed);
+        metrics_.failed_by.add(row.effective_purpose(), code_label(outcome));
         // The outbox id and the key's first part only: logical keys may carry a member's inbound wamid, which
         // holds their number (docs/WHATSAPP.md).
         const std::string_view kind = std::string_view(row.logical_key).substr(0, row.logical_key.find(':'));

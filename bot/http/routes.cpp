@@ -31,7 +31,7 @@ Routes::Routes(events::Ingestor& ingestor, core::Metrics& metrics, core::Secret 
 boost::asio::awaitable<Response> Routes::handle(Request request, SteadyTime started) {
     const std::string_view target = request.target();
     const std::string_view path = target.substr(0, target.find('?'));
-    if (path == "/webhook") {
+    if (path == "/webhook" && serves_.webhook) {
         if (request.method() == bhttp::verb::post) {
             co_return co_await receive(std::move(request), started);
         }
@@ -60,7 +60,7 @@ boost::asio::awaitable<Response> Routes::handle(Request request, SteadyTime star
         co_return text_response(ready ? bhttp::status::ok : bhttp::status::service_unavailable,
                                 (ready ? "ready\n" : "not ready\n") + detail);
     }
-    if (path == "/metrics" && request.method() == bhttp::verb::get) {
+    if (path == "/metrics" && serves_.metrics && request.method() == bhttp::verb::get) {
         metrics_.request(core::Outcome::kOther);
         co_return text_response(bhttp::status::ok, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     }
@@ -95,7 +95,7 @@ std::optional<Response> Routes::admit(const Request& header) {
         return text_response(bhttp::status::bad_request, "this method takes no body\n");
     }
     const std::string_view target = header.target();
-    if (method == bhttp::verb::post && target.substr(0, target.find('?')) == "/webhook" &&
+    if (serves_.webhook && method == bhttp::verb::post && target.substr(0, target.find('?')) == "/webhook" &&
         !well_formed_signature(header["X-Hub-Signature-256"])) {
         metrics_.request(core::Outcome::kBadSignature);
         return text_response(bhttp::status::unauthorized, "bad signature\n");

@@ -21,7 +21,9 @@ class logger;
 
 namespace delvex::http {
 
-/// The public routes of `delvex serve`: GET/POST /webhook, /healthz, /readyz, /metrics.
+/// The routes of one listener of `delvex serve`: GET/POST /webhook, /healthz, /readyz, /metrics and the mounted
+/// handlers. The public listener has them all; with `internal_listen`, a second Routes serves /metrics and the
+/// admin API privately (serve()).
 /// Thin edges: check, hand to the ingestor, render.
 class Routes final : public Handler {
 public:
@@ -49,6 +51,14 @@ public:
     using ReadinessCheck = std::function<std::pair<bool, std::string>()>;
     void set_readiness(ReadinessCheck check) { readiness_ = std::move(check); }
 
+    /// Which of its own paths this listener answers (the mounted ones are whatever was mounted). The public
+    /// listener drops /metrics when an internal one serves it; the internal listener never takes webhooks.
+    struct Serves {
+        bool webhook = true;
+        bool metrics = true;
+    };
+    void serve(Serves serves) { serves_ = serves; }
+
 private:
     Handler* mounted_for(std::string_view path) const;
     Response verify(const Request& request);
@@ -59,6 +69,7 @@ private:
     core::Secret verify_token_;
     whatsapp::SignatureVerifier signature_;
     std::atomic<bool> ready_{false};
+    Serves serves_{};
     std::vector<std::pair<std::string, Handler*>> mounts_;
     ReadinessCheck readiness_;
     std::shared_ptr<spdlog::logger> log_;

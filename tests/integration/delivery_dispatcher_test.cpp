@@ -201,6 +201,8 @@ TEST(Dispatcher, TimeoutIsRetriedLikeAServerError) {
     rig.enqueue_text("to1", "254700000231", "hello");
     rig.start();
     ASSERT_TRUE(eventually([&] { return rig.row("to1", "254700000231")->attempts == 1; }));
+    using Series = std::map<std::pair<std::string, std::string>, std::uint64_t>;
+    EXPECT_EQ(rig.metrics.retries_by.snapshot(), (Series{{{"to1", "transport"}, 1}}));
     rig.clock.advance(1s);
     rig.dispatcher->kick();
     ASSERT_TRUE(eventually([&] { return rig.row("to1", "254700000231")->status == store::OutboxStatus::kSent; }));
@@ -215,9 +217,16 @@ TEST(Dispatcher, PermanentErrorFailsTheRowWithItsReasonAndNeverTheMember) {
     ASSERT_EQ(failed.size(), 1u);
     EXPECT_NE(failed[0].last_error.find("permanent: 100"), std::string::npos) << failed[0].last_error;
     EXPECT_EQ(rig.metrics.messages_failed.load(), 1u);
+    // Labelled by purpose (here the logical key's first part) and Meta's code, for alerts per cause.
+    using Series = std::map<std::pair<std::string, std::string>, std::uint64_t>;
+    EXPECT_EQ(rig.metrics.failed_by.snapshot(), (Series{{{"bad", "100"}, 1}}));
+    EXPECT_NE(rig.metrics.render().find("delvex_messages_failed_total{purpose=\"bad\",code=\"100\"} 1\n"),
+              std::string::npos);
     // The member is not opted out: the next message to them goes.
     rig.enqueue_text("next", "254700000241", "still here");
     ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == 1; }));
+    ASSERT_TRUE(eventually([&] { return rig.metrics.messages_sent.load() == 1; }));
+    EXPECT_EQ(rig.metrics.sent_by.snapshot(), (Series{{{"next", "text"}, 1}}));
 }
 
 TEST(Dispatcher, HaltPausesAllSendingUntilAProbeGoesThrough) {
@@ -262,6 +271,9 @@ TEST(Dispatcher, HaltAgainOnTheProbeDoublesThePause) {
     rig.clock.advance(60s);
     rig.dispatcher->kick();
     ASSERT_TRUE(eventually([&] { return rig.graph.fake.messages().size() == 1; }));
+    // The fake holds the message as soon as it answers; the dispatcher records the resume when the answer
+    // reaches it, a moment later. The gauge must read 0 once the resume is recorded, not before.
+    ASSERT_TRUE(eventually([&] { return rig.stats().resumes == 1; }));
     EXPECT_EQ(rig.metrics.sending_halted.load(), 0);
 }
 

@@ -69,5 +69,33 @@ TEST(Readiness, HealthzKeepsItsContractAndMetricsCarryBuildAndProcessInfo) {
     EXPECT_NE(metrics.find("\nprocess_resident_memory_bytes "), std::string::npos) << metrics;
 }
 
+TEST(Readiness, AnInternalListenerTakesMetricsAndTheAdminApiOffThePublicPort) {
+    testing::TempDir dir;
+    ServiceHarness h(dir.file("delvex.db"));
+    h.stop_service();
+    h.config().internal_listen_host = "127.0.0.1";
+    h.config().internal_listen_port = 0;
+    h.start_service();
+    const auto internal = h.service().internal_port();
+    ASSERT_NE(internal, 0);
+    ASSERT_NE(internal, h.port());
+
+    // Public: webhooks, health and the feeds as before; no metrics, no admin API.
+    EXPECT_EQ(testing::http_request(h.port(), "GET", "/metrics").status, 404);
+    EXPECT_EQ(testing::http_request(h.port(), "GET", "/api/v1/forums").status, 404);
+    EXPECT_EQ(testing::http_request(h.port(), "GET", "/healthz").status, 200);
+    EXPECT_EQ(h.post_webhook(h.webhook_for(ServiceHarness::text_message("wamid.int1", "254733445501", "hi"))).status,
+              200);
+
+    // Internal: metrics, health, readiness and the admin API (which still wants its token); never webhooks.
+    const auto metrics = testing::http_request(internal, "GET", "/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.body.find("delvex_webhooks_landed_total 1"), std::string::npos) << metrics.body;
+    EXPECT_EQ(testing::http_request(internal, "GET", "/healthz").status, 200);
+    EXPECT_EQ(testing::http_request(internal, "GET", "/readyz").status, 200);
+    EXPECT_EQ(testing::http_request(internal, "GET", "/api/v1/forums").status, 401);
+    EXPECT_EQ(testing::http_request(internal, "POST", "/webhook", "{}").status, 404);
+}
+
 }  // namespace
 }  // namespace delvex

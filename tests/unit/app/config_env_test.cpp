@@ -56,6 +56,7 @@ TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
     const std::map<std::string, Case> cases = {
         {"home", {"/srv/delvex", [](const Config& c) { return c.home == "/srv/delvex"; }}},
         {"listen", {"0.0.0.0:9999", [](const Config& c) { return c.listen_host == "0.0.0.0" && c.listen_port == 9999; }}},
+        {"internal_listen", {"10.0.0.5:9090", [](const Config& c) { return c.internal_listen_host == "10.0.0.5" && c.internal_listen_port == 9090; }}},
         {"database", {"/var/lib/x.db", [](const Config& c) { return c.db_path == "/var/lib/x.db"; }}},
         {"database_durable", {"false", [](const Config& c) { return !c.db_durable; }}},
         {"io_threads", {"7", [](const Config& c) { return c.io_threads == 7; }}},
