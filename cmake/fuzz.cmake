@@ -12,6 +12,7 @@ add_library(delvex_fuzz_edges STATIC
   ${PROJECT_SOURCE_DIR}/bot/whatsapp/wire/envelope.cpp
   ${PROJECT_SOURCE_DIR}/bot/whatsapp/signature.cpp
   ${PROJECT_SOURCE_DIR}/bot/app/config.cpp
+  ${PROJECT_SOURCE_DIR}/bot/whatsapp/proxy.cpp
   ${PROJECT_SOURCE_DIR}/bot/delivery/codec.cpp
   ${PROJECT_SOURCE_DIR}/bot/http/forums_body.cpp)
 delvex_target(delvex_fuzz_edges)

@@ -253,8 +253,13 @@ std::vector<ModuleFunnel> academy_funnel(SQLite::Database& db) {
     for (auto& [key, s] : questions) {
         auto& f = modules[key.first];
         f.module_id = key.first;
-        const auto at = std::find_if(f.steps.begin(), f.steps.end(), [&](const StepReach& r) { return r.step_id == key.second; });
-        if (at == f.steps.end()) f.steps.push_back({key.second, 0});
+        // A named copy, not the structured binding: Clang 14 (the fuzz build) cannot capture a binding.
+        const std::string& step_id = key.second;
+        const auto at =
+            std::find_if(f.steps.begin(), f.steps.end(), [&](const StepReach& r) { return r.step_id == step_id; });
+        if (at == f.steps.end()) {
+            f.steps.push_back({step_id, 0});
+        }
     }
     std::vector<ModuleFunnel> out;
     for (auto& [module, f] : modules) {
