@@ -98,8 +98,8 @@ void ForumsFeature::run_followup(Context& ctx, const store::Job& /*job*/, const 
     for (const auto& r : repo.reminder_recipients(k.series_id, k.occurrence)) {
         // No template for this question (purpose "forums.followup" has none): outside the member's 24 h
         // window they are simply not asked.
-        if (!member_window_open(ctx.db, r.member_key, ctx.now_ms)) {
-            continue;
+        if (!member_window_open(ctx.db, r.member_key, ctx.now_ms) || !rooms_.is_member(ctx.db, row->room, r.member_key)) {
+            continue;  // (nor are those who left the room, or were removed or banned: security review L-2)
         }
         const auto lang = language_or_en(r.language);
         const auto* zone = zone_or(r.tz, series->zone);

@@ -11,6 +11,7 @@
 #include "bot/meetings/zones.hpp"
 #include "bot/store/community_repository.hpp"
 #include "bot/store/forum_work.hpp"
+#include "bot/store/member_limits.hpp"
 #include "bot/store/repositories.hpp"
 
 namespace delvex::events {
@@ -124,6 +125,10 @@ bool CommunityRooms::is_moderator(SQLite::Database& db, std::string_view room, s
     return false;
 }
 
+bool CommunityRooms::is_member(SQLite::Database& db, std::string_view room, std::string_view member_key) {
+    return store::in_room(db, room, member_key);
+}
+
 ForumResult<std::int64_t> ForumsFeature::create_series(SQLite::Database& db, store::JobRepository& jobs,
                                                        std::int64_t now_ms, store::ForumSeriesRow row,
                                                        const std::vector<store::ForumText>& texts) {
@@ -212,6 +217,21 @@ bool ForumsFeature::on_rsvp(Context& ctx, const store::MemberRow& member, const 
     const auto lang = language_or_en(member.language);
     const auto reply_key = "forums.rsvp:" + core::message_ref(message.id);
     store::ForumRepository repo(ctx.db);
+    // Only a member who is in the forum's room now may answer (security review L-2): a banned, removed or
+    // departed member's tap is not counted and does not get the join link. They get one short line a window,
+    // not one per tap: a tap expects an answer, but a flood of taps must not become a flood of ours.
+    if (const auto asked = repo.find_series(answer.occurrence.series_id);
+        asked && !rooms_.is_member(ctx.db, asked->room, member.member_key)) {
+        const std::int64_t every_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(settings_.refused_rsvp_answer_every).count();
+        const auto counted =
+            store::MemberLimits(ctx.db).count(member.id, "rsvp_refused", community::RateLimit{1, every_ms}, ctx.now_ms);
+        if (!counted.refused) {
+            ctx.outbox.text(reply_key, member.member_key,
+                            ctx.catalog.text(lang, "forums.rsvp_not_member", {{"room", rooms_.name(asked->room, lang)}}));
+        }
+        return true;
+    }
     const auto outcome = service_.rsvp(repo, ctx.now_ms, member.member_key, answer);
     if (outcome.closed) {
         ctx.outbox.text(reply_key, member.member_key, ctx.catalog.text(lang, "forums.rsvp_closed"));
@@ -258,6 +278,9 @@ void ForumsFeature::tell_promoted(Context& ctx, store::ForumRepository& repo, co
     const auto texts = repo.texts(row.id);
     store::MemberRepository members(ctx.db);
     for (const auto& next : outcome.promoted) {
+        if (!rooms_.is_member(ctx.db, row.room, next.member_key)) {
+            continue;  // no longer in the room: not told (security review L-2)
+        }
         const auto who = members.find(next.member_key);
         const auto lang = language_or_en(who ? who->language : std::string());
         const auto* zone = outcome.zone;

@@ -49,6 +49,16 @@ public:
     /// Active members who may receive messages.
     virtual std::vector<ForumMember> members(SQLite::Database& db, std::string_view room) = 0;
     virtual bool is_moderator(SQLite::Database& db, std::string_view room, std::string_view member_key) = 0;
+    /// Whether the member is in the room now: among members() (active or held by a moderator; not left,
+    /// removed, banned or stopped). Only they may answer its forums and hear reminders and notices of them.
+    virtual bool is_member(SQLite::Database& db, std::string_view room, std::string_view member_key) {
+        for (const auto& m : members(db, room)) {
+            if (m.member_key == member_key) {
+                return true;
+            }
+        }
+        return false;
+    }
 };
 
 /// The rooms of config/regions.yaml with their members and moderators from the rooms' tables.
@@ -62,6 +72,7 @@ public:
     std::string name(std::string_view room, std::string_view language) const override;
     std::vector<ForumMember> members(SQLite::Database& db, std::string_view room) override;
     bool is_moderator(SQLite::Database& db, std::string_view room, std::string_view member_key) override;
+    bool is_member(SQLite::Database& db, std::string_view room, std::string_view member_key) override;
 
 private:
     const community::Regions& regions_;
@@ -82,6 +93,9 @@ struct ForumsSettings {
     std::string feed_key{};
     /// How many zones the time-zone command offers at most (a WhatsApp list holds 10 rows).
     std::size_t zone_choices = 8;
+    /// An RSVP tap from someone who is not in the forum's room now (left, removed, banned) is not counted and
+    /// is answered at most once per this long (security review L-2): one line, not one per tap.
+    std::chrono::minutes refused_rsvp_answer_every{10};
 };
 
 /// Why an operation was refused; `message` is safe to show to an API client, `problem` names it in the

@@ -92,6 +92,9 @@ void ForumsFeature::run_reminder(Context& ctx, const store::Job& /*job*/, const 
                      std::to_string(k.offset_min) + "m:" + std::to_string(occ.start.time_since_epoch().count());
     std::unordered_map<std::string, std::string> bodies;  // by language and zone
     for (const auto& r : repo.reminder_recipients(k.series_id, k.occurrence)) {
+        if (!rooms_.is_member(ctx.db, row.room, r.member_key)) {
+            continue;  // left, removed or banned since they answered (security review L-2)
+        }
         const auto lang = language_or_en(r.language);
         const auto* zone = zone_or(r.tz, target->series.zone);
         auto& body = bodies[lang + "|" + zone->name()];
@@ -193,6 +196,9 @@ void ForumsFeature::run_notice(Context& ctx, const store::Job& job, const meetin
     std::set<std::string> declined;                // said Can't to the one occurrence of a cancel or a move
     const auto add_answers = [&](const std::string& occ_name) {
         for (const auto& r : repo.answered(k.series_id, occ_name)) {
+            if (!rooms_.is_member(ctx.db, row->room, r.member_key)) {
+                continue;  // left, removed or banned since they answered (security review L-2)
+            }
             if (r.status != store::RsvpStatus::kDeclined) {
                 recipients.try_emplace(r.member_key, Recipient{r.language, r.tz});
             } else if (payload->what != meetings::NoticeWhat::kSeries) {

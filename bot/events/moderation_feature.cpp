@@ -7,6 +7,7 @@
 #include "bot/core/redact.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/events/rooms_util.hpp"
+#include "bot/store/member_limits.hpp"
 
 namespace delvex::events {
 namespace {
@@ -52,6 +53,7 @@ Verb verb_of(Command c) {
 Moderation::Moderation(const community::Regions& regions, const core::Catalog& catalog, ModerationSettings settings)
     : regions_(regions),
       catalog_(catalog),
+      settings_(settings),
       commands_(community::CommandTable::from(catalog)),
       decider_(regions, catalog, settings),
       log_(core::logger("moderation")) {}
@@ -101,8 +103,22 @@ bool Moderation::on_message(Context& ctx, const store::MemberRow& member, const 
     if (!me) {
         return false;
     }
-    auto unit = store.unit();
     const std::string ref = core::message_ref(message.id);
+    if (report) {
+        // A flood of REPORTs is cut per member (security review L-2): each one alerts every moderator of the
+        // room. The first one over the limit is answered, the rest of the window gets no answer.
+        const community::RateLimit limit{settings_.report_limit, settings_.report_window_ms};
+        const auto counted = store::MemberLimits(ctx.db).count(me->id, "report", limit, ctx.now_ms);
+        if (counted.refused) {
+            if (counted.warn) {
+                const auto minutes = community::minutes_left(counted.window, ctx.now_ms, limit);
+                ctx.outbox.text("rooms.report_flood:" + ref, me->key,
+                                catalog_.text(me->language, "rooms.report_flood", {{"minutes", std::to_string(minutes)}}));
+            }
+            return true;
+        }
+    }
+    auto unit = store.unit();
     const auto fx = report ? decider_.report(store, *me, message.context ? message.context->id : std::string(), ref,
                                              ctx.now_ms)
                            : decider_.command(store, *me, request, ref, ctx.now_ms);

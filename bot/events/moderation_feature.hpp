@@ -24,7 +24,8 @@ namespace delvex::events {
 
 /// Settings of moderation (defaults; the lead wires them to the config file):
 ///   auto_hold_reports (3): distinct reports that hide a post until a moderator decides; 0 = never;
-///   queue_size (10): entries QUEUE shows; log_size (10): entries LOG shows.
+///   queue_size (10): entries QUEUE shows; log_size (10): entries LOG shows;
+///   report_limit (10) per report_window_ms (1 h): REPORTs a member may send (security review L-2).
 using ModerationSettings = moderation::Settings;
 
 class Moderation final : public Feature {
@@ -71,6 +72,7 @@ private:
 
     const community::Regions& regions_;
     const core::Catalog& catalog_;
+    ModerationSettings settings_;
     community::CommandTable commands_;
     moderation::Decider decider_;
     RoomsPort rooms_;

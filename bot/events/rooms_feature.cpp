@@ -16,6 +16,7 @@
 #include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
 #include "bot/store/media_repository.hpp"
+#include "bot/store/member_limits.hpp"
 #include "bot/events/chat_hold.hpp"
 #include "bot/events/rooms_util.hpp"
 #include "bot/rooms/protocol.hpp"
@@ -213,6 +214,11 @@ bool Rooms::interactive(Turn& t) {
 
 bool Rooms::command(Turn& t, const community::ParsedCommand& parsed) {
     auto& repo = t.repo;
+    // Every command is answered, so a flood of them is cut per member (security review L-2), with one answer.
+    if (answers(parsed, t.lang()) &&
+        !within_limit(t, "command", settings_.command_limit, settings_.command_window_ms, "rooms.command_flood")) {
+        return true;
+    }
     switch (parsed.command) {
         case Command::kMenu:
             send_menu(t);
@@ -455,6 +461,7 @@ void Rooms::erase(Turn& t) {
     const std::string key = t.me.key;
     const std::string goodbye = text(t.lang(), "rooms.forgotten");
     room_store(t.ctx).forget_reactions(t.me.id);
+    store::MemberLimits(t.ctx.db).forget(t.me.id);
     t.repo.forget(t.me, t.ctx.now_ms);
     store::forget_member_media(t.ctx.db, t.me.id);
     t.repo.log_action(t.me.id, "forget", {}, t.me.id, {}, t.ctx.now_ms);

@@ -39,6 +39,14 @@ struct RoomsSettings {
     /// During onboarding, a message that does not answer the question gets the question again only if
     /// it was not asked this recently.
     std::int64_t reask_after_ms = 2 * 60 * 1000;
+    /// Reactions a member may give per window (each can change the bot's reaction on an author's message, one
+    /// outbound message); more are dropped, and the first dropped one of a window is answered once. 0: no limit.
+    int react_limit = 30;
+    std::int64_t react_window_ms = 10 * 60 * 1000;
+    /// Chat commands (MENU, HELP, MY DATA, ROOMS, JOIN, …, typed or tapped in the menu) a member may send per
+    /// window; each is answered, so more are dropped, with one answer a window. 0: no limit.
+    int command_limit = 20;
+    std::int64_t command_window_ms = 10 * 60 * 1000;
 };
 
 class RoomsGate;
@@ -109,6 +117,11 @@ private:
     void plan_digest(Context& ctx, const std::string& room_id, std::int64_t until_ms = 0);
 
     bool asked_recently(Turn& t) const;
+    /// Counts one action of `kind` ("react", "command") against the member's window (bot/store/member_limits);
+    /// false when over the limit, after saying `refusal` once a window.
+    bool within_limit(Turn& t, std::string_view kind, int max, std::int64_t window_ms, std::string_view refusal);
+    /// Whether a parsed command is one this feature answers (JOIN with an unknown room, a long ALIAS … are posts).
+    bool answers(const community::ParsedCommand& parsed, std::string_view language) const;
     void send_menu(Turn& t);
     void send_rooms(Turn& t, const std::string& body_key);
     void send_languages(Turn& t, const std::string& logical_key);

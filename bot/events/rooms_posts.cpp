@@ -167,9 +167,16 @@ void Rooms::react(Turn& t) {
     // counted for digests and catch-up ("👍 3"); nobody gets a message per reaction. The author's own message
     // carries the bot's one reaction (WhatsApp keeps one per sender): the most given emoji, changed only when
     // that changes, and only inside the author's window (a reaction is not worth a paid template).
+    // Only a member who is in the post's room now counts (security review L-2): a banned, removed or departed
+    // member's reaction is dropped without an answer (they were told when they left or were put out, and an
+    // answer per reaction would turn a flood into as many messages). A flood of reactions is cut per member.
     auto& st = room_store(t.ctx);
     const auto target = st.post_by_wamid(t.msg.reaction_message_id);
-    if (!rooms::reaction_counts(target, t.me.id)) {
+    const auto reactor = target ? st.membership(target->room, t.me.id) : std::nullopt;
+    if (!rooms::reaction_counts(target, t.me.id, reactor)) {
+        return;
+    }
+    if (!within_limit(t, "react", settings_.react_limit, settings_.react_window_ms, "rooms.react_flood")) {
         return;
     }
     st.set_reaction(target->id, t.me.id, t.msg.reaction_emoji, t.ctx.now_ms);

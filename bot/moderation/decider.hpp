@@ -29,6 +29,10 @@ struct Settings {
     std::size_t queue_size = 10;
     /// Entries shown by LOG.
     std::size_t log_size = 10;
+    /// REPORTs a member may send per window (security review L-2); more are dropped, and the first dropped one
+    /// of a window is answered once (bot/events/moderation_feature). 0: no limit.
+    int report_limit = 10;
+    std::int64_t report_window_ms = 60 * 60 * 1000;
 };
 
 /// One thing to do, in order.

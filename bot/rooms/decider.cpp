@@ -277,8 +277,14 @@ std::string reaction_summary(const std::vector<ReactionCount>& counts, std::size
     return out;
 }
 
-bool reaction_counts(const std::optional<Post>& target, std::int64_t reactor_id) {
-    return target && target->author_id != reactor_id && target->state == PostState::kRelayed;
+bool in_room(const std::optional<Membership>& membership) {
+    return membership && (membership->state == MembershipState::kActive || membership->state == MembershipState::kSilenced);
+}
+
+bool reaction_counts(const std::optional<Post>& target, std::int64_t reactor_id,
+                     const std::optional<Membership>& reactor) {
+    return target && target->author_id != reactor_id && target->state == PostState::kRelayed &&
+           in_room(reactor) && reactor->room == target->room;
 }
 
 std::optional<std::string> author_reaction(const std::string& shown, const std::vector<ReactionCount>& counts) {

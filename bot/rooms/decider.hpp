@@ -137,8 +137,14 @@ std::string top_reaction(const std::vector<ReactionCount>& counts);
 /// "👍 3 · ❤️ 1": at most `max` emoji, most given first; "" for none.
 std::string reaction_summary(const std::vector<ReactionCount>& counts, std::size_t max = 3);
 
-/// Whether a member's reaction counts: on a relayed post of someone else.
-bool reaction_counts(const std::optional<Post>& target, std::int64_t reactor_id);
+/// Whether a membership lets its member take part in its room now: active, or held by a moderator (who still
+/// reads the room). Left, removed and banned members do not.
+bool in_room(const std::optional<Membership>& membership);
+
+/// Whether a member's reaction counts: on a relayed post of someone else, by a member who is in the post's
+/// room now (`reactor`: their membership there). A banned, removed or departed member's reaction is dropped.
+bool reaction_counts(const std::optional<Post>& target, std::int64_t reactor_id,
+                     const std::optional<Membership>& reactor);
 
 /// The bot's one reaction on the author's own message shows the room's most given emoji. Returns the emoji to
 /// set ("" removes it) when it differs from what is shown, or nullopt when nothing is to be sent.

@@ -18,7 +18,7 @@ namespace {
 
 // Numbered migrations: index + 1 is the user_version after applying it. Append only; never edit a
 // migration that has shipped.
-constexpr std::array<std::string_view, 20> kMigrations = {
+constexpr std::array<std::string_view, 21> kMigrations = {
     // 1: inbox (every webhook update, deduped), quarantine, members, outbox.
     R"sql(
 CREATE TABLE inbox (
@@ -860,6 +860,18 @@ CREATE TABLE delivery_halts (
     event   TEXT    NOT NULL,
     reason  TEXT    NOT NULL DEFAULT ''
 );
+)sql",
+    // 21 (security review L-2: per-member rate limits): each member's fixed window for reactions, reports and
+    // chat commands (kind "react", "report", "command"): when it started and how many it counted. Kept here
+    // so that a restart does not reset a flood's window; FORGET ME deletes the member's rows.
+    R"sql(
+CREATE TABLE member_limits (
+    member_id  INTEGER NOT NULL,
+    kind       TEXT    NOT NULL,
+    start_ms   INTEGER NOT NULL,
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (member_id, kind)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -433,4 +433,14 @@ void ForumRepository::forget_member(std::string_view member_key) {
     }
 }
 
+bool in_room(SQLite::Database& db, std::string_view room, std::string_view member_key) {
+    SQLite::Statement q(db,
+                        "SELECT EXISTS (SELECT 1 FROM room_members r JOIN members m ON m.id = r.member_id "
+                        "WHERE r.room = :room AND m.member_key = :key AND r.state IN (0, 4) AND m.stopped = 0 "
+                        "AND m.stage = 4)");
+    q.bind(":room", std::string(room));
+    q.bind(":key", std::string(member_key));
+    return q.executeStep() && q.getColumn(0).getInt() != 0;
+}
+
 }  // namespace delvex::store

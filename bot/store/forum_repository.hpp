@@ -108,4 +108,8 @@ private:
     SQLite::Statement save_rsvp_;
 };
 
+/// Whether the member (by key) is in the room now as the rooms see it: active or held by a moderator, not left,
+/// removed or banned, onboarded and not stopped (security review L-2: who may answer a forum and hear of it).
+bool in_room(SQLite::Database& db, std::string_view room, std::string_view member_key);
+
 }  // namespace delvex::store

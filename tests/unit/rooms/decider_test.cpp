@@ -296,11 +296,27 @@ TEST(RoomsDecider, TheAuthorsMessageCarriesTheMostGivenReaction) {
 
     Post p = text_post(1, "Amina", "hi");
     p.author_id = 1;
-    EXPECT_TRUE(reaction_counts(p, 2));
-    EXPECT_FALSE(reaction_counts(p, 1));  // one's own post
+    p.room = "east_africa";
+    Membership in;
+    in.room = p.room;
+    EXPECT_TRUE(reaction_counts(p, 2, in));
+    EXPECT_FALSE(reaction_counts(p, 1, in));  // one's own post
+    // Only a member who is in the post's room now (security review L-2): held members still read it.
+    for (const auto state : {MembershipState::kLeft, MembershipState::kRemoved, MembershipState::kBanned}) {
+        Membership out = in;
+        out.state = state;
+        EXPECT_FALSE(reaction_counts(p, 2, out));
+    }
+    Membership held = in;
+    held.state = MembershipState::kSilenced;
+    EXPECT_TRUE(reaction_counts(p, 2, held));
+    EXPECT_FALSE(reaction_counts(p, 2, std::nullopt));
+    Membership elsewhere = in;
+    elsewhere.room = p.room + "-other";
+    EXPECT_FALSE(reaction_counts(p, 2, elsewhere));
     p.state = PostState::kHeld;
-    EXPECT_FALSE(reaction_counts(p, 2));
-    EXPECT_FALSE(reaction_counts(std::nullopt, 2));
+    EXPECT_FALSE(reaction_counts(p, 2, in));
+    EXPECT_FALSE(reaction_counts(std::nullopt, 2, in));
 }
 
 TEST(RoomsDecider, OnlyTheAuthorCanTakeOutOrEditTheirPost) {
