@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <set>
 #include <thread>
@@ -376,10 +377,10 @@ TEST(BackupLanded, UnderSteadyWebhooksEveryWebhookAnsweredBeforeTheBackupIsInItO
         const auto target = dir.file("copy-" + std::to_string(round) + ".db");
         const auto run = run_delvex("backup --db '" + live + "' --to '" + target + "'");
         ASSERT_EQ(run.code, 0) << run.output;
+        std::cout << run.output;  // how many came from the landing folder (it varies with the importer's pace)
     }
     stop = true;
     sender.join();
-    h.allow_refusals();  // welcomes to members whose window the fake was not told of in time are not the point
     for (int round = 0; round < 3; ++round) {
         const auto target = dir.file("copy-" + std::to_string(round) + ".db");
         auto db = open_db(target);
