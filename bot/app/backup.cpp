@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "bot/store/media_repository.hpp"
+
 namespace delvex::app {
 namespace {
 
@@ -55,7 +57,7 @@ void remove_partial(const std::string& partial) {
 
 }  // namespace
 
-BackupReport backup_database(const std::string& source, const std::string& target) {
+BackupReport backup_database(const std::string& source, const std::string& target, const BackupOptions& options) {
     std::error_code ec;
     if (!fs::is_regular_file(source, ec)) {
         fail("no database file at " + source);
@@ -72,8 +74,15 @@ BackupReport backup_database(const std::string& source, const std::string& targe
     }
 
     const std::string partial = target + ".partial";
+    const std::string media_dir = target + ".media";
+    const std::string media_partial = media_dir + ".partial";
     BackupReport report;
+    report.media = options.media;
     try {
+        // Before the snapshot: whatever the service imports and deletes from now on stays readable through
+        // these, so each landed record is in the snapshot or in them.
+        const auto landing =
+            HeldLanding::open(options.landing_dir.empty() ? source + "-landing" : options.landing_dir);
         create_private(partial);
         {
             // Read-only and without our Database wrapper: a backup must never create, migrate or write the
@@ -110,23 +119,37 @@ BackupReport backup_database(const std::string& source, const std::string& targe
             if (mode != "delete") {
                 fail("the copy stayed in journal mode " + mode);
             }
+            report.landed = import_held_landing(to, landing);
             const std::string check = to.execAndGet("PRAGMA integrity_check").getString();
             if (check != "ok") {
                 fail("the copy failed its integrity check: " + check);
             }
             report.schema_version = to.execAndGet("PRAGMA user_version").getInt();
+            if (options.media) {
+                // The files the copy names, as of its snapshot (a file deleted since is counted missing).
+                report.media_files = copy_media_files(store::MediaRepository(to).paths(), media_partial);
+            }
         }
         sync_path(partial, O_RDONLY);
+        if (options.media) {
+            install_media_folder(media_partial, media_dir);
+        }
         fs::rename(partial, target);
         sync_path(target_dir.string(), O_RDONLY | O_DIRECTORY);
+        if (!options.media) {
+            fs::remove_all(media_dir, ec);  // an older backup's files: they do not go with this one
+        }
     } catch (const SQLite::Exception& e) {
         remove_partial(partial);
+        fs::remove_all(media_partial, ec);
         fail(std::string("SQLite: ") + e.what());
     } catch (const fs::filesystem_error& e) {
         remove_partial(partial);
+        fs::remove_all(media_partial, ec);
         fail(e.what());
     } catch (...) {
         remove_partial(partial);
+        fs::remove_all(media_partial, ec);
         throw;
     }
     report.bytes = fs::file_size(target, ec);
@@ -134,7 +157,8 @@ BackupReport backup_database(const std::string& source, const std::string& targe
 }
 
 int run_backup(const EnvLookup& env, const std::optional<std::string>& config_file,
-               const std::optional<std::string>& db, const std::string& to, std::ostream& out, std::ostream& err) {
+               const std::optional<std::string>& db, const std::string& to, bool media, std::ostream& out,
+               std::ostream& err) {
     std::string source;
     if (db) {
         source = *db;
@@ -146,9 +170,26 @@ int run_backup(const EnvLookup& env, const std::optional<std::string>& config_fi
         return 2;
     }
     try {
-        const auto report = backup_database(source, to);
+        BackupOptions options;
+        options.media = media;
+        const auto report = backup_database(source, to, options);
         out << "backup: " << source << " -> " << to << ": " << report.pages << " pages, " << report.bytes
-            << " bytes, schema version " << report.schema_version << ", integrity ok\n";
+            << " bytes, schema version " << report.schema_version << ", integrity ok; landed, not yet imported: "
+            << report.landed.stored << " updates taken in (" << report.landed.duplicates << " already in, "
+            << report.landed.quarantined << " quarantined bodies) from " << report.landed.segments << " segments";
+        if (report.landed.damaged > 0) {
+            out << ", " << report.landed.damaged << " with a damaged record (the rest of each left out)";
+        }
+        if (report.media) {
+            out << "; media: " << report.media_files.files << " files, " << report.media_files.bytes << " bytes -> "
+                << to << ".media";
+            if (report.media_files.missing > 0) {
+                out << " (" << report.media_files.missing << " named but gone since)";
+            }
+        } else {
+            out << "; media not copied (--no-media)";
+        }
+        out << '\n';
         return 0;
     } catch (const std::exception& e) {
         err << "delvex backup: " << e.what() << '\n';

@@ -100,6 +100,8 @@ int main(int argc, char** argv) {
     std::string backup_to;
     auto* backup = cli.add_subcommand("backup", "Copy the live database (online, consistent) into FILE");
     backup->add_option("--to", backup_to, "Backup file (written as FILE.partial, then renamed)")->required();
+    bool backup_no_media = false;
+    backup->add_flag("--no-media", backup_no_media, "Do not copy members' stored files into FILE.media/");
 
     auto* members = cli.add_subcommand("members", "Bring in members of the existing WhatsApp groups");
     members->require_subcommand(1);
@@ -212,7 +214,7 @@ int main(int argc, char** argv) {
             return events::run_forums_cancel(db.sql(), feature, forum, now_ms, std::cout, std::cerr);
         }
         if (backup->parsed()) {
-            return app::run_backup(env, std::nullopt, std::nullopt, backup_to, std::cout, std::cerr);
+            return app::run_backup(env, std::nullopt, std::nullopt, backup_to, !backup_no_media, std::cout, std::cerr);
         }
         if (outbox_failed->parsed()) {
             return app::run_outbox_failed(env, failed_limit, std::cout, std::cerr);

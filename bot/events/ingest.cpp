@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "bot/core/log.hpp"
+#include "bot/store/landing_import.hpp"
 
 namespace delvex::events {
 namespace {
@@ -217,9 +218,8 @@ void Ingestor::import(store::Database& db) {
     std::vector<Step> steps;
     std::vector<std::uint64_t> damaged;
     std::string error;
-    std::size_t stored = 0;
-    std::size_t duplicates = 0;
-    std::size_t quarantined = 0;
+    store::LandedImportCounts counts;
+    const std::size_t& stored = counts.stored;
     const auto segments = log_.segments();
     auto log = core::logger("events");
     try {
@@ -270,17 +270,7 @@ void Ingestor::import(store::Database& db) {
                 continue;
             }
             for (const auto& batch : read.batches) {
-                for (const auto& record : batch.records) {
-                    if (repo_->insert(record, batch.received_ms)) {
-                        ++stored;
-                    } else {
-                        ++duplicates;
-                    }
-                }
-                if (batch.quarantine_reason) {
-                    repo_->quarantine(*batch.quarantine_reason, batch.raw_body, batch.received_ms);
-                    ++quarantined;
-                }
+                store::import_landed(*repo_, db.sql(), batch, counts);
             }
             taken += read.batches.size();
             bool finished = segment.sealed && read.at_end;
@@ -348,8 +338,8 @@ void Ingestor::import(store::Database& db) {
     if (error.empty()) {
         // Counted before the log's backlog drops, so that whoever waits for the import to finish sees them.
         metrics_.events_stored.fetch_add(stored, std::memory_order_relaxed);
-        metrics_.events_duplicate.fetch_add(duplicates, std::memory_order_relaxed);
-        metrics_.quarantined.fetch_add(quarantined, std::memory_order_relaxed);
+        metrics_.events_duplicate.fetch_add(counts.duplicates, std::memory_order_relaxed);
+        metrics_.quarantined.fetch_add(counts.quarantined, std::memory_order_relaxed);
         metrics_.inbox_backlog.fetch_add(static_cast<std::int64_t>(stored), std::memory_order_relaxed);
         forget_.clear();
         for (const auto& step : steps) {

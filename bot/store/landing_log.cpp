@@ -206,11 +206,11 @@ LandingLog::LandingLog(Options options) : options_(std::move(options)) {
     }
     for (const auto& entry : fs::directory_iterator(options_.dir)) {
         const std::string name = entry.path().filename().string();
-        std::uint64_t id = 0;
-        const auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), id);
-        if (err != std::errc() || std::string_view(end) != ".log" || id == 0) {
+        const auto parsed = segment_id(name);
+        if (!parsed) {
             continue;
         }
+        const std::uint64_t id = *parsed;
         try {
             check_segment(dir_fd_, options_.dir, name);
         } catch (...) {
@@ -415,8 +415,6 @@ std::vector<LandingLog::SegmentView> LandingLog::segments() const {
 
 LandingLog::ReadResult LandingLog::read(std::uint64_t id, std::uint64_t offset, std::uint64_t limit,
                                         std::size_t max_batches) const {
-    ReadResult result;
-    result.next_offset = offset;
     const std::string path = path_of(id);
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -426,7 +424,23 @@ LandingLog::ReadResult LandingLog::read(std::uint64_t id, std::uint64_t offset, 
         int fd;
         ~Closer() { ::close(fd); }
     } closer{fd};
+    return read_file(fd, offset, limit, max_batches);
+}
 
+std::optional<std::uint64_t> LandingLog::segment_id(std::string_view name) {
+    std::uint64_t id = 0;
+    const auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), id);
+    if (err != std::errc() || std::string_view(end, static_cast<std::size_t>(name.data() + name.size() - end)) != ".log" ||
+        id == 0) {
+        return std::nullopt;
+    }
+    return id;
+}
+
+LandingLog::ReadResult LandingLog::read_file(int fd, std::uint64_t offset, std::uint64_t limit,
+                                             std::size_t max_batches) {
+    ReadResult result;
+    result.next_offset = offset;
     std::string chunk;
     const std::uint64_t want = std::min<std::uint64_t>(limit > offset ? limit - offset : 0, kReadChunk);
     // A file shorter than its readable end (cut by hand, or a recovered tail) ends where it ends.

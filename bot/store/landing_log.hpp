@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/store/repositories.hpp"
@@ -137,6 +138,13 @@ public:
     std::vector<SegmentView> segments() const;
     /// Whole records of segment `id` from `offset`, at most `max_batches` of them and none past `limit`.
     ReadResult read(std::uint64_t id, std::uint64_t offset, std::uint64_t limit, std::size_t max_batches) const;
+    /// The same from a segment file opened by someone else (read-only: `delvex backup` reads a live
+    /// service's segments this way, without the folder's lock). A record cut short at `limit` ends the read
+    /// (at_end); one that fails its checks is reported in `damage`.
+    static ReadResult read_file(int fd, std::uint64_t offset, std::uint64_t limit, std::size_t max_batches);
+    /// The segment number a file in the folder stands for ("00000000000000000042.log" -> 42); nullopt for
+    /// any other name.
+    static std::optional<std::uint64_t> segment_id(std::string_view file_name);
     /// The importer has committed everything before `offset` of segment `id`.
     void imported(std::uint64_t id, std::uint64_t offset);
     /// Deletes a sealed segment the importer is done with.
