@@ -55,6 +55,11 @@ void remove_partial(const std::string& partial) {
     }
 }
 
+/// "1 segment", "3 segments": the report line is read by people.
+std::string counted(std::uint64_t n, const char* noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 }  // namespace
 
 BackupReport backup_database(const std::string& source, const std::string& target, const BackupOptions& options) {
@@ -176,12 +181,12 @@ int run_backup(const EnvLookup& env, const std::optional<std::string>& config_fi
         out << "backup: " << source << " -> " << to << ": " << report.pages << " pages, " << report.bytes
             << " bytes, schema version " << report.schema_version << ", integrity ok; landed, not yet imported: "
             << report.landed.stored << " updates taken in (" << report.landed.duplicates << " already in, "
-            << report.landed.quarantined << " quarantined bodies) from " << report.landed.segments << " segments";
+            << report.landed.quarantined << " quarantined bodies) from " << counted(report.landed.segments, "segment");
         if (report.landed.damaged > 0) {
             out << ", " << report.landed.damaged << " with a damaged record (the rest of each left out)";
         }
         if (report.media) {
-            out << "; media: " << report.media_files.files << " files, " << report.media_files.bytes << " bytes -> "
+            out << "; media: " << counted(report.media_files.files, "file") << ", " << report.media_files.bytes << " bytes -> "
                 << to << ".media";
             if (report.media_files.missing > 0) {
                 out << " (" << report.media_files.missing << " named but gone since)";

@@ -571,7 +571,7 @@ TEST_F(BackupMedia, StoredFilesComeAlongOwnerOnlyAndTheRestoredServiceSendsThemF
     const auto copy = dir.file("backup.db");
     const auto run = run_delvex("backup --db '" + db + "' --to '" + copy + "'");
     ASSERT_EQ(run.code, 0) << run.output;
-    EXPECT_NE(run.output.find("media: 1 files, " + std::to_string(bytes.size()) + " bytes"), std::string::npos)
+    EXPECT_NE(run.output.find("media: 1 file, " + std::to_string(bytes.size()) + " bytes"), std::string::npos)
         << run.output;
     const auto copied = copy + ".media/" + sha.substr(0, 2) + "/" + sha;
     EXPECT_EQ(read_all(copied), bytes);
