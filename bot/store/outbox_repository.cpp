@@ -233,8 +233,13 @@ void OutboxRepository::mark_failed(std::int64_t id, std::string_view error, std:
 }
 
 void OutboxRepository::hold(std::int64_t id, std::string_view reason, std::int64_t now_ms) {
+    // The goodbye after FORGET ME is never held: its member will not write again under that record, so it
+    // would wait forever with their number. It fails like a goodbye Meta refused, number and text dropped.
     SQLite::Statement q(db_,
-                        "UPDATE outbox SET status = 5, last_error = :reason, claimed = 0, updated_ms = :now "
+                        "UPDATE outbox SET status = CASE WHEN purpose = 'erasure' THEN 4 ELSE 5 END, "
+                        "last_error = :reason, claimed = 0, updated_ms = :now, "
+                        "recipient = CASE WHEN purpose = 'erasure' THEN 'erased:' || id ELSE recipient END, "
+                        "payload = CASE WHEN purpose = 'erasure' THEN '' ELSE payload END "
                         "WHERE id = :id AND status = 0");
     q.bind(":reason", std::string(reason));
     q.bind(":now", now_ms);

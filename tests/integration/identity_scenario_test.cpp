@@ -357,5 +357,30 @@ TEST_F(IdentityScenario, AfterForgetMeNoMessageIdOfTheMemberOrKeyBuiltFromOneIsL
     EXPECT_TRUE(found_baraka);
 }
 
+// Security review §12.4: the goodbye after FORGET ME is the last row that names the member. When Meta refuses it
+// (here: the window found closed, so the message is held for a next message that will never come from this
+// member), it must keep the number no more than a goodbye that went.
+TEST_F(IdentityScenario, AGoodbyeMetaRefusesKeepsNoTraceOfTheNumber) {
+    onboard(amina, "en", "east-africa", "Zawadi");
+    onboard(baraka, "en", "east-africa", "Baraka");
+    say(amina, "forget me");
+    harness->fake().fail_next(whatsapp::FakeFault::kWindowClosed);
+    choose(amina, "rooms:forget:yes", "Yes, erase");
+    settle();
+    harness->stop_service();
+    {
+        SQLite::Database db(dir.file("identity.db"), SQLite::OPEN_READWRITE);
+        EXPECT_EQ(db.execAndGet("SELECT count(*) FROM outbox WHERE purpose = 'erasure'").getInt(), 1)
+            << "the goodbye was queued";
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    std::ifstream in(dir.file("identity.db"), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(bytes.empty());
+    for (const auto& form : testing::encoded_forms(amina.wa_id)) {
+        EXPECT_EQ(bytes.find(form), std::string::npos) << "found " << form;
+    }
+}
+
 }  // namespace
 }  // namespace delvex

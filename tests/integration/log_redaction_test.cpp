@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bot/whatsapp/fake_graph_support.hpp"
+#include "tests/integration/delivery_rig.hpp"
 #include "tests/support/harness.hpp"
 
 namespace delvex {
@@ -81,6 +82,43 @@ TEST(LogRedaction, NoNumberInAnyEncodingEvenInsideMessageIds) {
         for (const auto& form : testing::encoded_forms(number)) {
             EXPECT_EQ(log.find(form), std::string::npos) << number << " leaked as " << form << " into:\n" << log;
         }
+    }
+}
+
+TEST(LogRedaction, AMessageFailedWarnLineCarriesNothingOfAKeyBuiltFromAMessageId) {
+    // Security review §12.3: a `message failed` warn line is forced for a row whose logical key holds a
+    // member's message id as Meta mints it (base64 of a structure holding the number), as keys did before they
+    // became refs. The line names the row and its kind, never the key, so no form of the number reaches it.
+    std::ostringstream captured;
+    spdlog::drop_all();
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("delvex", sink));
+    spdlog::set_level(spdlog::level::trace);
+    const std::string number = "254711223377";
+    {
+        delivery::DeliverySettings settings;
+        settings.governor.inbound_share = 0;
+        testing::DeliveryRig rig({}, settings);
+        const std::string key = "rooms.react:" + whatsapp::fake::mint_wamid(number, 42);
+        core::OutgoingMessage m;
+        m.to = core::Recipient::phone(number);
+        core::ReplyButtons buttons;
+        buttons.body = "Choose";
+        buttons.buttons = {{"yes", "A title far over twenty characters"}, {"no", "No"}};  // refused: permanent
+        m.body = buttons;
+        rig.enqueue(key, m);
+        rig.start();
+        ASSERT_TRUE(testing::eventually([&] {
+            const auto row = rig.row(key, number);
+            return row && row->status == store::OutboxStatus::kFailed;
+        }));
+    }
+    spdlog::drop_all();
+    spdlog::set_default_logger(spdlog::stdout_color_mt("restored"));
+    const std::string log = captured.str();
+    ASSERT_NE(log.find("message failed"), std::string::npos) << "the warn line was forced:\n" << log;
+    for (const auto& form : testing::encoded_forms(number)) {
+        EXPECT_EQ(log.find(form), std::string::npos) << number << " leaked as " << form << " into:\n" << log;
     }
 }
 
