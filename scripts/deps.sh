@@ -75,8 +75,11 @@ if [ ${#missing[@]} -gt 0 ] || [ "$need_boost" -eq 1 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Boost.URL: Boost 1.81 (Debian 12) compiles it from its headers; newer releases ship it as a library.
-if [ ! -e /usr/include/boost/url/src.hpp ] && ! installed libboost-url-dev; then
+# Boost.URL: Boost 1.81 (Debian 12) compiles it from its headers (boost/url/src.hpp); newer releases ship it
+# as a library, and from 1.83 (Debian 13) src.hpp is still there but is only an #error ("discontinued").
+boost_url_src=/usr/include/boost/url/src.hpp
+if ! installed libboost-url-dev &&
+   { [ ! -e "$boost_url_src" ] || grep -q discontinued "$boost_url_src"; }; then
   $SUDO apt-get update -qq
   echo "delvex: installing libboost-url-dev" >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libboost-url-dev >/dev/null

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 

@@ -140,15 +140,23 @@ bool ForumsFeature::on_flow(Context& ctx, const store::MemberRow& member, const 
     const bool keyword = is_text && (word == "forum" || word == "forums" ||
                                      word == lower_ascii(ctx.catalog.text(lang, "forums.keyword")));
     auto& repo = message_repo(ctx.db);
-    auto draft = repo.draft(member.member_key);
-    if (draft && ctx.now_ms - draft->updated_ms > kDraftLifetimeMs) {
-        repo.delete_draft(member.member_key);
-        draft.reset();
+    // The stored draft, read into plain locals where it is known to be there: GCC 14 (Debian 13) at -O2 reads
+    // an optional that may have been reset() as "maybe uninitialized" at every later use (a false positive).
+    bool draft = false;
+    auto step = FlowStep::kNone;
+    std::string draft_data;
+    if (auto stored = repo.draft(member.member_key)) {
+        if (ctx.now_ms - stored->updated_ms > kDraftLifetimeMs) {
+            repo.delete_draft(member.member_key);
+        } else {
+            draft = true;
+            step = meetings::parse_step(stored->step);
+            draft_data = std::move(stored->data);
+        }
     }
     if (!flow_reply && !keyword && !(draft && is_text)) {
         return false;
     }
-    const auto step = draft ? meetings::parse_step(draft->step) : FlowStep::kNone;
     if (!flow_reply && !keyword && !meetings::step_takes_text(step)) {
         // Text is an answer only where the flow asked a question in words; elsewhere (menus, buttons, a
         // recap) the moderator has moved on: the draft ends and the message goes on as usual.
@@ -166,7 +174,7 @@ bool ForumsFeature::on_flow(Context& ctx, const store::MemberRow& member, const 
     }
     Flow flow{ctx, member, message, store::ForumRepository(ctx.db), lang, std::move(rooms), step, {}};
     if (draft) {
-        flow.data = meetings::FlowDraft::decode(draft->data);
+        flow.data = meetings::FlowDraft::decode(draft_data);
     }
     if (keyword) {
         flow.data = {};

@@ -8,7 +8,7 @@
 namespace delvex::http {
 
 std::string query_param(std::string_view target, std::string_view name) {
-    const auto parsed = boost::urls::parse_origin_form(boost::urls::string_view(target.data(), target.size()));
+    const auto parsed = boost::urls::parse_origin_form(target);
     if (!parsed) {
         return {};  // not a valid request target (a bad escape such as %zz): no parameters at all
     }
@@ -16,7 +16,7 @@ std::string query_param(std::string_view target, std::string_view name) {
     boost::urls::encoding_opts opts;
     opts.space_as_plus = true;
     const auto params = parsed->params(opts);
-    const auto it = params.find(boost::urls::string_view(name.data(), name.size()));
+    const auto it = params.find(name);
     if (it == params.end()) {
         return {};
     }
@@ -26,8 +26,9 @@ std::string query_param(std::string_view target, std::string_view name) {
 
 }  // namespace delvex::http
 
-// Boost.URL's compiled part: Boost 1.81 (Debian 12) can build it from its headers, once in the program; where
-// the headers no longer offer that, CMakeLists.txt links the library (libboost-url-dev) instead.
-#if __has_include(<boost/url/src.hpp>)
+// Boost.URL's compiled part: Boost 1.81 (Debian 12) can build it from its headers, once in the program, and
+// CMakeLists.txt asks for that when the library is not installed. From Boost 1.83 (Debian 13) src.hpp is an
+// #error and CMakeLists.txt links the library (libboost-url-dev) instead.
+#if defined(DELVEX_BOOST_URL_FROM_HEADERS)
 #include <boost/url/src.hpp>  // NOLINT(misc-include-cleaner)
 #endif
