@@ -1,5 +1,7 @@
 #include "bot/store/db_reader.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 
 namespace delvex::store {
@@ -34,6 +36,26 @@ bool RateLimit::take(std::chrono::steady_clock::time_point now) {
     }
     tokens_ -= 1.0;
     return true;
+}
+
+TimeLimit::TimeLimit(store::Database& db, std::chrono::milliseconds limit)
+    : db_(db), deadline_(std::chrono::steady_clock::now() + limit) {
+    // Checked every 1,000 virtual-machine steps: often enough for a limit in milliseconds, seldom enough that
+    // reading the clock costs little.
+    sqlite3_progress_handler(db_.sql().getHandle(), 1000, &TimeLimit::check, this);
+}
+
+TimeLimit::~TimeLimit() {
+    sqlite3_progress_handler(db_.sql().getHandle(), 0, nullptr, nullptr);
+}
+
+int TimeLimit::check(void* self) {
+    auto* limit = static_cast<TimeLimit*>(self);
+    if (std::chrono::steady_clock::now() >= limit->deadline_) {
+        limit->expired_ = true;
+        return 1;  // non-zero: SQLite stops the statement with SQLITE_INTERRUPT
+    }
+    return 0;
 }
 
 DbReader::DbReader(DbReaderOptions options)

@@ -40,26 +40,66 @@ struct DbReaderOptions {
     double per_second = 100;       ///< lookups started per second, sustained
     double burst = 200;            ///< lookups that may start at once after a quiet spell
     std::size_t max_waiting = 64;  ///< lookups queued or running at once
+    /// The longest a lookup's SQL may run; past it SQLite is interrupted and the caller answers "busy"
+    /// as for a refusal, so one slow lookup cannot hold the reader (and everyone queued behind it).
+    std::chrono::milliseconds time_limit{2000};
+};
+
+/// Interrupts SQLite on `db` once `limit` has passed, while it lives (a progress handler checked every few
+/// thousand virtual-machine steps). expired() tells an interruption from another SQLite error.
+class TimeLimit {
+public:
+    TimeLimit(store::Database& db, std::chrono::milliseconds limit);
+    ~TimeLimit();
+    TimeLimit(const TimeLimit&) = delete;
+    TimeLimit& operator=(const TimeLimit&) = delete;
+
+    bool expired() const { return expired_; }
+
+private:
+    static int check(void* self);
+
+    store::Database& db_;
+    std::chrono::steady_clock::time_point deadline_;
+    bool expired_ = false;
 };
 
 class DbReader {
 public:
     explicit DbReader(DbReaderOptions options);
 
-    /// Runs `job` on the reader's thread and connection, or returns nullopt at once when the rate or the queue
-    /// is full (the caller answers 503 with Retry-After). An exception thrown by the job is rethrown.
+    /// Runs `job` on the reader's thread and connection, or returns nullopt when the rate or the queue is
+    /// full (at once) or when its SQL ran past the time limit (the caller answers 503 with Retry-After). Any
+    /// other exception thrown by the job is rethrown.
     template <typename R>
     boost::asio::awaitable<std::optional<R>> try_run(std::function<R(store::Database&)> job) {
         if (!admit()) {
             co_return std::nullopt;
         }
         Leave leave{waiting_};
-        R result = co_await thread_.run<R>(std::move(job));
-        co_return std::optional<R>(std::move(result));
+        std::function<std::optional<R>(store::Database&)> limited =
+            [limit = options_.time_limit, job = std::move(job)](store::Database& db) -> std::optional<R> {
+            TimeLimit guard(db, limit);
+            try {
+                return std::optional<R>(job(db));
+            } catch (...) {
+                if (guard.expired()) {
+                    return std::nullopt;
+                }
+                throw;
+            }
+        };
+        std::optional<R> result = co_await thread_.run<std::optional<R>>(std::move(limited));
+        if (!result) {
+            timed_out_.fetch_add(1);
+        }
+        co_return result;
     }
 
     /// Lookups refused so far (rate or queue).
     std::uint64_t refused() const { return refused_.load(); }
+    /// Lookups whose SQL ran past the time limit and was interrupted.
+    std::uint64_t timed_out() const { return timed_out_.load(); }
 
     void stop() { thread_.stop(); }
 
@@ -77,6 +117,7 @@ private:
     RateLimit rate_;
     std::atomic<std::size_t> waiting_{0};
     std::atomic<std::uint64_t> refused_{0};
+    std::atomic<std::uint64_t> timed_out_{0};
     DbWriter thread_;  // the same one-thread runner as the writer, over a read-only connection
 };
 
