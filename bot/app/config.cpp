@@ -80,6 +80,9 @@ const std::set<std::string>& known_keys() {
         "rooms.flood_posts",
         "rooms.flood_window_minutes",
         "rooms.auto_hold_reports",
+        "rooms.reaction_limit",
+        "rooms.command_limit",
+        "rooms.report_limit",
         "forums.reminder_minutes",
         "forums.announce_hours",
         "academy.nudge_after_days",
@@ -531,6 +534,9 @@ Config load_config(const std::optional<std::string>& file, const EnvLookup& env,
     read_bounded(root, "rooms.flood_posts", cfg.rooms.flood_posts, 1, 1000);
     read_positive(root, "rooms.flood_window_minutes", cfg.rooms.flood_window, 24 * 60);
     read_bounded(root, "rooms.auto_hold_reports", cfg.rooms.auto_hold_reports, 0, 1000);
+    read_bounded(root, "rooms.reaction_limit", cfg.rooms.reaction_limit, 0, 10000);
+    read_bounded(root, "rooms.command_limit", cfg.rooms.command_limit, 0, 10000);
+    read_bounded(root, "rooms.report_limit", cfg.rooms.report_limit, 0, 10000);
     {
         std::vector<long long> minutes;
         for (const auto m : cfg.forums.reminders) {

@@ -38,6 +38,9 @@ struct RoomsConfig {
     int flood_posts = 10;                     ///< posts a member may make per flood window
     std::chrono::minutes flood_window{10};
     int auto_hold_reports = 3;                ///< distinct reports that hide a post until a moderator decides; 0 = never
+    int reaction_limit = 30;                  ///< reactions a member may give per 10 minutes; 0 = no limit
+    int command_limit = 20;                   ///< chat commands a member may send per 10 minutes; 0 = no limit
+    int report_limit = 10;                    ///< REPORTs a member may send per hour; 0 = no limit
 };
 
 /// The forums' rhythm (`forums:` in the file).

@@ -38,6 +38,8 @@ FeatureSet make_features(const FeatureDeps& deps) {
     room_settings.digest_hour = deps.config.rooms.digest_hour;
     room_settings.flood_posts = deps.config.rooms.flood_posts;
     room_settings.flood_window_ms = std::chrono::milliseconds(deps.config.rooms.flood_window).count();
+    room_settings.react_limit = deps.config.rooms.reaction_limit;
+    room_settings.command_limit = deps.config.rooms.command_limit;
     auto rooms = std::make_unique<events::Rooms>(community::Regions::load(deps.config.home + "/config/regions.yaml"),
                                                  deps.catalog, room_settings);
     // Order matters for messages: the rooms gate (STOP/START, onboarding) first, then features with a flow
@@ -99,6 +101,7 @@ FeatureSet make_features(const FeatureDeps& deps) {
     // Moderation: REPORT, the moderators' commands and buttons, alerts about held posts (before the rooms relay).
     events::ModerationSettings moderation_settings;
     moderation_settings.auto_hold_reports = deps.config.rooms.auto_hold_reports;
+    moderation_settings.report_limit = deps.config.rooms.report_limit;
     auto moderation = std::make_unique<events::Moderation>(rooms->regions(), deps.catalog, moderation_settings);
     moderation->set_rooms({[r = rooms.get()](events::Context& ctx, std::int64_t post) { r->relay_post(ctx, post); },
                            [r = rooms.get()](events::Context& ctx, const store::Post& post, const std::string& key,

@@ -22,7 +22,7 @@ class logger;
 
 namespace delvex::events {
 
-/// Settings of moderation (defaults; the lead wires them to the config file):
+/// Settings of moderation (defaults; bot/app/features.cpp sets them from the config file's `rooms:` keys):
 ///   auto_hold_reports (3): distinct reports that hide a post until a moderator decides; 0 = never;
 ///   queue_size (10): entries QUEUE shows; log_size (10): entries LOG shows;
 ///   report_limit (10) per report_window_ms (1 h): REPORTs a member may send (security review L-2).

@@ -1,10 +1,24 @@
 #include "bot/store/outbox_repository.hpp"
 
 #include "bot/core/message_ref.hpp"
+#include "bot/store/database.hpp"
 #include "bot/store/statement.hpp"
 
 namespace delvex::store {
 namespace {
+
+/// Runs an update that ends with `RETURNING purpose = 'erasure'`. When it dropped the number from a FORGET ME
+/// goodbye, the WAL still holds the goodbye as it was queued (with the number), perhaps written after the
+/// truncation the erasure asked for: ask for another one.
+void scrubbed_goodbye(SQLite::Statement& update) {
+    bool erasure = false;
+    while (update.executeStep()) {
+        erasure = erasure || update.getColumn(0).getInt() != 0;
+    }
+    if (erasure) {
+        request_wal_truncate();
+    }
+}
 
 constexpr const char* kColumns =
     "o.id, o.logical_key, o.recipient, o.kind, o.payload, o.encoding, o.purpose, o.status, o.attempts, "
@@ -87,7 +101,7 @@ OutboxRepository::OutboxRepository(SQLite::Database& db)
             "wamid = CASE WHEN purpose = 'erasure' THEN :ref ELSE :wamid END, "
             "recipient = CASE WHEN purpose = 'erasure' THEN 'erased:' || id ELSE recipient END, "
             "payload = CASE WHEN purpose = 'erasure' THEN '' ELSE payload END "
-            "WHERE id = :id AND status IN (0, 1)"),
+            "WHERE id = :id AND status IN (0, 1) RETURNING purpose = 'erasure'"),
       reschedule_(db,
                   "UPDATE outbox SET next_attempt_ms = :next, last_error = :error, attempts = attempts + :inc, "
                   "claimed = 0, updated_ms = :now WHERE id = :id AND status = 0"),
@@ -98,7 +112,8 @@ OutboxRepository::OutboxRepository(SQLite::Database& db)
               "updated_ms = :now, "
               // A goodbye that cannot be sent keeps the number no longer than one that was.
               "recipient = CASE WHEN purpose = 'erasure' THEN 'erased:' || id ELSE recipient END, "
-              "payload = CASE WHEN purpose = 'erasure' THEN '' ELSE payload END WHERE id = :id"),
+              "payload = CASE WHEN purpose = 'erasure' THEN '' ELSE payload END WHERE id = :id "
+              "RETURNING purpose = 'erasure'"),
       status_(db,
               "UPDATE outbox SET status = max(status, :status), updated_ms = :now "
               "WHERE wamid IN (:wamid, :ref) AND status IN (1, 2, 3)"),
@@ -197,7 +212,7 @@ void OutboxRepository::mark_sent(const std::vector<std::int64_t>& ids, std::stri
         sent_.bind(":ref", core::message_ref(wamid));
         sent_.bind(":now", now_ms);
         sent_.bind(":id", id);
-        sent_.exec();
+        scrubbed_goodbye(sent_);
     }
     apply_parked(wamid, now_ms);
 }
@@ -229,7 +244,7 @@ void OutboxRepository::mark_failed(std::int64_t id, std::string_view error, std:
     failed_.bind(":error", std::string(error));
     failed_.bind(":now", now_ms);
     failed_.bind(":id", id);
-    failed_.exec();
+    scrubbed_goodbye(failed_);
 }
 
 void OutboxRepository::hold(std::int64_t id, std::string_view reason, std::int64_t now_ms) {
@@ -240,11 +255,11 @@ void OutboxRepository::hold(std::int64_t id, std::string_view reason, std::int64
                         "last_error = :reason, claimed = 0, updated_ms = :now, "
                         "recipient = CASE WHEN purpose = 'erasure' THEN 'erased:' || id ELSE recipient END, "
                         "payload = CASE WHEN purpose = 'erasure' THEN '' ELSE payload END "
-                        "WHERE id = :id AND status = 0");
+                        "WHERE id = :id AND status = 0 RETURNING purpose = 'erasure'");
     q.bind(":reason", std::string(reason));
     q.bind(":now", now_ms);
     q.bind(":id", id);
-    q.exec();
+    scrubbed_goodbye(q);
 }
 
 void OutboxRepository::rewrite(std::int64_t id, std::string_view kind, std::string_view payload,

@@ -82,6 +82,9 @@ TEST(ConfigEnv, EverySettingOfTheFileIsReachableFromTheEnvironmentByTheRule) {
         {"rooms.digest_hour", {"7", [](const Config& c) { return c.rooms.digest_hour == 7; }}},
         {"rooms.flood_posts", {"4", [](const Config& c) { return c.rooms.flood_posts == 4; }}},
         {"rooms.auto_hold_reports", {"0", [](const Config& c) { return c.rooms.auto_hold_reports == 0; }}},
+        {"rooms.reaction_limit", {"0", [](const Config& c) { return c.rooms.reaction_limit == 0; }}},
+        {"rooms.command_limit", {"50", [](const Config& c) { return c.rooms.command_limit == 50; }}},
+        {"rooms.report_limit", {"3", [](const Config& c) { return c.rooms.report_limit == 3; }}},
         {"rooms.flood_window_minutes", {"15", [](const Config& c) { return c.rooms.flood_window.count() == 15; }}},
         {"forums.reminder_minutes",
          {"30, 2880", [](const Config& c) {
@@ -153,6 +156,7 @@ TEST(ConfigEnv, TheRhythmOfRoomsForumsAndTheAcademyIsSetInTheFileAndChecked) {
         {{{"DELVEX_ROOMS_DIGEST_HOUR", "24"}}, "rooms.digest_hour"},
         {{{"DELVEX_ROOMS_FLOOD_POSTS", "0"}}, "rooms.flood_posts"},
         {{{"DELVEX_ROOMS_AUTO_HOLD_REPORTS", "-1"}}, "rooms.auto_hold_reports"},
+        {{{"DELVEX_ROOMS_REACTION_LIMIT", "-1"}}, "rooms.reaction_limit"},
         {{{"DELVEX_FORUMS_REMINDER_MINUTES", "60, soon"}}, "forums.reminder_minutes: 'soon' is not a whole number"},
         {{{"DELVEX_FORUMS_REMINDER_MINUTES", "60,60"}}, "forums.reminder_minutes: names the same time twice"},
         {{{"DELVEX_ACADEMY_REVIEW_DAYS", "7, 2"}}, "academy.review_days: must grow"},
