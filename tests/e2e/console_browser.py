@@ -85,10 +85,23 @@ class Run:
             time.sleep(0.05)
         raise AssertionError(f"{what}: {needle!r} not on {self.driver.current_url}\n{self.text()[:1500]}")
 
-    def press(self, element):
-        """Clicks a button that submits a form and waits, up to 10 s, until the next page has replaced this one."""
-        page = self.driver.find_element(By.TAG_NAME, "html")
-        element.click()
+    def press(self, find):
+        """Clicks the button that `find()` returns (looked up afresh each try) and waits, up to 10 s, until the
+        next page has replaced this one. Chromium refuses a click on a node that is stale or "does not belong to
+        the document": such a click never reached the page, so it is tried again with a fresh lookup. Any other
+        error is raised: a click that may have been made is never repeated."""
+        for attempt in range(50):
+            page = self.again(lambda: self.driver.find_element(By.TAG_NAME, "html"))
+            element = self.again(find)
+            try:
+                element.click()
+                break
+            except StaleElementReferenceException:
+                pass
+            except WebDriverException as e:
+                if "does not belong to the document" not in str(e) or attempt == 49:
+                    raise
+            time.sleep(0.1)
         WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
         self.ready()
 
@@ -112,10 +125,10 @@ class Run:
         self.open("/console/login")
         self.fill("name", who[0])
         self.fill("password", password if password is not None else who[1])
-        self.press(self.again(lambda: self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]")))
+        self.press(lambda: self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
 
     def logout(self):
-        self.press(self.again(lambda: self.driver.find_element(By.CSS_SELECTOR, "header form button")))
+        self.press(lambda: self.driver.find_element(By.CSS_SELECTOR, "header form button"))
         self.expect("Log in", "logged out")
 
     def run(self):
@@ -138,26 +151,26 @@ class Run:
         self.step = "a members file with semicolons is checked, previewed and imported"
         self.open("/console/members")
         self.again(lambda: self.driver.find_element(By.ID, "m-file").send_keys(self.csv_file))
-        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']")))
+        self.press(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']"))
         self.expect("2 rows read (separator ;)", self.step)
         preview = self.driver.find_element(By.ID, "preview").text
         if "+254712345678" not in preview or "Wanjiru" not in preview:
             raise AssertionError("the preview does not show the normalised number:\n" + preview)
         self.shot("members-import-preview")
-        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Import them']")))
+        self.press(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Import them']"))
         self.expect("Imported: 2 new members", self.step)
 
         self.step = "a bad members file is refused with its line numbers"
         self.open("/console/members")
         self.again(lambda: self.driver.find_element(By.ID, "m-file").send_keys(os.environ["DELVEX_BAD_CSV"]))
-        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']")))
+        self.press(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']"))
         self.expect("line 3", self.step)
         self.shot("members-import-problems")
 
         self.step = "an imported member is found"
         self.open("/console/members")
         self.fill("m-q", "wanj")
-        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Find']")))
+        self.press(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Find']"))
         table = self.driver.find_element(By.ID, "members").text
         if "Wanjiru" not in table or "Otieno" in table:
             raise AssertionError("searching 'wanj' did not find just Wanjiru:\n" + table)
@@ -165,9 +178,11 @@ class Run:
 
         self.step = "a member is removed from the room, as a moderator would in chat"
         self.open("/console/members?q=baraka")
-        row = self.driver.find_element(By.XPATH, "//table[@id='members']//tr[td[normalize-space()='Baraka']]")
-        Select(row.find_element(By.NAME, "action")).select_by_value("remove")
-        self.press(row.find_element(By.XPATH, ".//button[normalize-space()='Do']"))
+        def remove_baraka():
+            row = self.driver.find_element(By.XPATH, "//table[@id='members']//tr[td[normalize-space()='Baraka']]")
+            Select(row.find_element(By.NAME, "action")).select_by_value("remove")
+            return row.find_element(By.XPATH, ".//button[normalize-space()='Do']")
+        self.press(remove_baraka)
         self.expect("Baraka* is removed from East Africa", self.step)
 
         self.step = "the Academy, delivery, rooms and reports pages open"
@@ -191,8 +206,8 @@ class Run:
         self.open("/console/moderation")
         self.expect("Where to buy a retort?", self.step)
         self.shot("moderation")
-        row = self.driver.find_element(By.XPATH, "//tr[td[contains(., 'Where to buy a retort?')]]")
-        self.press(row.find_element(By.XPATH, ".//button[normalize-space()='Approve']"))
+        self.press(lambda: self.driver.find_element(
+            By.XPATH, "//tr[td[contains(., 'Where to buy a retort?')]]//button[normalize-space()='Approve']"))
         self.expect("is approved and shared", self.step)
         if "Where to buy a retort?" in self.text().split("Recent moderation")[0]:
             raise AssertionError("the approved post is still in the queue")
@@ -202,8 +217,8 @@ class Run:
         self.expect("Gold for sale", self.step)
         self.driver.execute_script(
             "document.querySelectorAll('input[name=csrf]').forEach(function (e) { e.remove(); });")
-        row = self.driver.find_element(By.XPATH, "//tr[td[contains(., 'Gold for sale')]]")
-        self.press(row.find_element(By.XPATH, ".//button[normalize-space()='Reject']"))
+        self.press(lambda: self.driver.find_element(
+            By.XPATH, "//tr[td[contains(., 'Gold for sale')]]//button[normalize-space()='Reject']"))
         self.expect("Form refused", self.step)
         self.shot("csrf-refused")
         self.open("/console/moderation")
@@ -220,7 +235,7 @@ class Run:
             "document.getElementById('f-time').value = '15:00';", os.environ["DELVEX_FORUM_DATE"])
         Select(self.driver.find_element(By.ID, "f-repeat")).select_by_value("monthly")
         self.fill("f-join", "https://meet.example.org/mercury")
-        self.press(self.again(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Schedule']")))
+        self.press(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Schedule']"))
         self.expect("The forum is scheduled", self.step)
         calendar = self.driver.find_element(By.ID, "calendar").text
         if "Mercury-free gold" not in calendar or os.environ["DELVEX_FORUM_DATE"] + " 15:00" not in calendar:
