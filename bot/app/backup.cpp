@@ -24,18 +24,6 @@ namespace fs = std::filesystem;
     throw std::runtime_error(what);
 }
 
-void sync_path(const std::string& path, int flags) {
-    const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-    if (fd < 0) {
-        fail("cannot open " + path + " to sync it: " + std::strerror(errno));
-    }
-    const int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) {
-        fail("cannot sync " + path + ": " + std::strerror(errno));
-    }
-}
-
 /// A file created for us alone (0600, whatever the umask), empty; an older leftover is replaced.
 void create_private(const std::string& path) {
     std::error_code ec;

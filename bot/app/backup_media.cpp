@@ -30,15 +30,7 @@ void private_dir(const std::string& path) {
 }
 
 void sync_dir(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        fail("cannot open " + path + " to sync it: " + std::strerror(errno));
-    }
-    const int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) {
-        fail("cannot sync " + path + ": " + std::strerror(errno));
-    }
+    sync_path(path, O_RDONLY | O_DIRECTORY);
 }
 
 /// A name the media folder uses (hex digits only): nothing in a stored path can lead outside the copy.
@@ -171,6 +163,18 @@ void install_media_folder(const std::string& partial_dir, const std::string& fin
     }
     const auto parent = fs::absolute(final_dir, ec).parent_path().string();
     sync_dir(parent);
+}
+
+void sync_path(const std::string& path, int flags) {
+    const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd < 0) {
+        throw std::runtime_error("cannot open " + path + " to sync it: " + std::strerror(errno));
+    }
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) {
+        throw std::runtime_error("cannot sync " + path + ": " + std::strerror(errno));
+    }
 }
 
 }  // namespace delvex::app

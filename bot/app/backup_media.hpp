@@ -25,4 +25,8 @@ MediaCopyReport copy_media_files(const std::vector<std::string>& paths, const st
 /// then the old one is deleted): `final_dir` is always a whole backup's media, old or new.
 void install_media_folder(const std::string& partial_dir, const std::string& final_dir);
 
+/// fsync of a file (`flags` O_RDONLY) or a folder (O_RDONLY | O_DIRECTORY), for the backup's files and names.
+/// Throws std::runtime_error naming the path.
+void sync_path(const std::string& path, int flags);
+
 }  // namespace delvex::app
