@@ -42,6 +42,7 @@ FeatureSet make_features(const FeatureDeps& deps) {
     room_settings.command_limit = deps.config.rooms.command_limit;
     auto rooms = std::make_unique<events::Rooms>(community::Regions::load(deps.config.home + "/config/regions.yaml"),
                                                  deps.catalog, room_settings);
+    rooms->set_on_forget_files(deps.forget_files);
     // Order matters for messages: the rooms gate (STOP/START, onboarding) first, then features with a flow
     // in progress (forums, academy), and the rooms relay last, which takes whatever is left.
     set.order.push_back(&rooms->gate());

@@ -3,6 +3,7 @@
 // The composition of the domain features (rooms, forums, academy): which exist, in which order they see
 // messages, and which HTTP routes they add. The one place a new feature is wired in.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -46,6 +47,9 @@ struct FeatureDeps {
     const core::Clock& clock;
     store::DbWriter& writer;
     store::DbReader& reader;  ///< public lookups
+    /// What FORGET ME does to files outside the database, given every form of the member's number and ids
+    /// (the service masks them in the webhooks it keeps raw); empty: nothing.
+    std::function<void(const std::vector<std::string>& forms)> forget_files;
 };
 
 /// Builds every feature from the config (loading regions, Academy content, …). Throws with a clear

@@ -157,7 +157,17 @@ void Service::start() {
         [c = s.consumer.get()](bool committed) { c->settle(committed); });
     // Public lookups (.ics feeds, certificate checks) read on their own thread and read-only connection.
     s.public_reader = std::make_unique<store::DbReader>(store::DbReaderOptions{s.config.db_path});
-    s.features = make_features(FeatureDeps{s.config, s.catalog, s.clock, *s.writer, *s.public_reader});
+    // FORGET ME reaches the raw webhooks: masked in the segments set aside for an operator, and the segments
+    // being written are closed, so that the importer deletes them (with the member's webhooks) at once.
+    auto forget_files = [landing = s.landing.get(), ingestor = s.ingestor.get()](const std::vector<std::string>& forms) {
+        const auto closed = landing->roll();
+        ingestor->kick();
+        const auto masked = landing->redact_set_aside(forms);  // throws when a file cannot be rewritten
+        core::logger("app")->info("erasure in the landing log: set_aside_masked={} segments_closed={}", masked,
+                                  closed);
+    };
+    s.features = make_features(
+        FeatureDeps{s.config, s.catalog, s.clock, *s.writer, *s.public_reader, std::move(forget_files)});
     for (auto* feature : s.features.pointers()) {
         s.consumer->add_feature(feature);
     }
@@ -165,10 +175,15 @@ void Service::start() {
                                                       s.features.pointers());
     // Retention (docs/OPERATIONS.md): at start and then daily, what is no longer kept is deleted.
     s.scheduler->every("retention purge", std::chrono::hours(24),
-                       [policy = s.config.retention, landing = s.landing.get()](store::Database& database, std::int64_t now_ms) {
+                       [policy = s.config.retention, landing = s.landing.get(),
+                        ingestor = s.ingestor.get()](store::Database& database, std::int64_t now_ms) {
                            const auto n = store::purge_expired(database.sql(), policy, now_ms);
                            const auto aside = landing->purge_set_aside(std::filesystem::file_time_type::clock::now() -
                                                                        std::chrono::hours(24) * policy.set_aside_days);
+                           // Imported webhooks wait in the segment being written until it closes: at a quiet
+                           // time that could be weeks, longer than the inbox keeps their payloads.
+                           landing->roll();
+                           ingestor->kick();
                            core::logger("app")->info(
                                "retention purge: inbox_deleted={} outbox_cleared={} quarantine_deleted={} "
                                "parked_deleted={} set_aside_deleted={}",
@@ -220,9 +235,14 @@ void Service::start() {
     http::ServerOptions opts;
     opts.host = s.config.listen_host;
     opts.port = s.config.listen_port;
-    // The connection cap is the process's: each io thread's server gets its share.
+    // The connection cap is the process's: each io thread's server gets its share, the shares adding up to the
+    // cap exactly (50 over 4 threads: 13, 13, 12, 12; rounding every share up would allow 52).
     const auto lanes = static_cast<std::size_t>(std::max(1, s.config.io_threads));
-    opts.max_connections = std::max<std::size_t>(1, (s.config.http.max_connections + lanes - 1) / lanes);
+    const auto cap = static_cast<std::size_t>(s.config.http.max_connections);
+    const auto share = [&](std::size_t lane) {
+        return std::max<std::size_t>(1, cap / lanes + (lane < cap % lanes ? 1 : 0));
+    };
+    opts.max_connections = share(0);
     opts.shared = std::make_shared<http::SharedLimits>(s.config.http.max_connections_per_address,
                                                        s.config.http.body_budget_bytes);
     opts.header_timeout = s.config.http.header_timeout;
@@ -237,6 +257,7 @@ void Service::start() {
     opts.port = s.server->port();
     for (int i = 1; i < s.config.io_threads; ++i) {
         auto lane = std::make_unique<Impl::Lane>();
+        opts.max_connections = share(static_cast<std::size_t>(i));
         lane->server = std::make_unique<http::Server>(lane->ioc.get_executor(), opts, *s.routes, s.metrics);
         lane->server->start();
         lane->thread = std::thread([l = lane.get()] { run_io(l->ioc, "delvex-http"); });

@@ -12,6 +12,7 @@
 #include "bot/community/welcome.hpp"
 #include "bot/core/log.hpp"
 #include "bot/core/message_ref.hpp"
+#include "bot/core/number_forms.hpp"
 #include "bot/core/redact.hpp"
 #include "bot/core/window.hpp"
 #include "bot/delivery/codec.hpp"
@@ -460,11 +461,27 @@ void Rooms::erase(Turn& t) {
     }
     const std::string key = t.me.key;
     const std::string goodbye = text(t.lang(), "rooms.forgotten");
+    // Every form of their number and ids, taken before the rows that hold them are erased.
+    auto forms = core::number_forms(t.me.wa_id);
+    for (const std::string& id : {t.me.key, t.me.user_id}) {
+        if (!id.empty() && std::find(forms.begin(), forms.end(), id) == forms.end()) {
+            forms.push_back(id);
+        }
+    }
     room_store(t.ctx).forget_reactions(t.me.id);
     store::MemberLimits(t.ctx.db).forget(t.me.id);
     t.repo.forget(t.me, t.ctx.now_ms);
     store::forget_member_media(t.ctx.db, t.me.id);
     t.repo.log_action(t.me.id, "forget", {}, t.me.id, {}, t.ctx.now_ms);
+    if (forget_files_) {
+        try {
+            forget_files_(forms);
+        } catch (const std::exception& e) {
+            // The database is erased all the same; the operator is told which file still names them.
+            log_->error("member id={} erased, but a kept webhook file could not be masked: {}; delete it by hand",
+                        t.me.id, e.what());
+        }
+    }
     // Sent to the number one last time; the outbox empties the row once it is sent.
     t.ctx.outbox.text("rooms.forgotten:" + std::to_string(t.me.id), key, goodbye, "erasure");
     log_->info("member erased their data id={}", t.me.id);

@@ -72,6 +72,12 @@ public:
     // ---- what moderation (bot/events/moderation_feature) uses of the rooms ----
     /// Who is told of a post held on arrival (the moderation feature asks the room's moderators).
     void set_on_held(std::function<void(Context&, std::int64_t post_id)> on_held) { on_held_ = std::move(on_held); }
+    /// FORGET ME reaches past the database: called, after the database part, with every form in which the
+    /// member's number and ids can sit in a file (core::number_forms, their BSUID), to mask them in the raw
+    /// webhooks the service keeps (set-aside landing segments). A failure is logged, never undoes the rest.
+    void set_on_forget_files(std::function<void(const std::vector<std::string>& forms)> scrub) {
+        forget_files_ = std::move(scrub);
+    }
     /// A post a moderator approved goes to its room (live members now, the others by digest).
     void relay_post(Context& ctx, std::int64_t post_id);
     /// Queues one member's copy of a post: a text, a place, or the file with `header` as its caption (or,
@@ -145,6 +151,7 @@ private:
     const SQLite::Database* repo_db_ = nullptr;
     std::shared_ptr<spdlog::logger> log_;
     std::function<void(Context&, std::int64_t)> on_held_;
+    std::function<void(const std::vector<std::string>&)> forget_files_;
 };
 
 }  // namespace delvex::events

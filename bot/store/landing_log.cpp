@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "bot/core/number_forms.hpp"
+
 namespace delvex::store {
 namespace {
 
@@ -119,8 +121,12 @@ struct LandingLog::Segment {
     std::atomic<std::uint64_t> end{0};
     std::atomic<std::uint64_t> imported{0};
     std::atomic<bool> sealed{false};
-    /// Set aside by the importer (damaged or unreadable): its writer moves to a new segment at once.
+    /// Set aside by the importer (damaged or unreadable), or closed by roll(): its writer moves to a new
+    /// segment at its next append.
     std::atomic<bool> abandoned{false};
+    /// Held by the writer from its look at `abandoned` to the end of its write, and by roll(): a segment
+    /// roll() seals takes no append after it.
+    std::mutex append_mu;
     bool set_aside = false;  // under the log's mutex
 };
 
@@ -292,6 +298,23 @@ void LandingLog::Lane::open_segment() {
     segment_ = std::move(segment);
 }
 
+std::unique_lock<std::mutex> LandingLog::Lane::take_segment() {
+    for (;;) {
+        if (segment_ && (size_ >= log_.options_.segment_bytes || file_->failed())) {
+            seal();
+        }
+        if (!segment_) {
+            open_segment();
+        }
+        std::unique_lock hold(segment_->append_mu);
+        if (!segment_->abandoned.load(std::memory_order_acquire)) {
+            return hold;
+        }
+        hold.unlock();
+        seal();
+    }
+}
+
 void LandingLog::Lane::seal() {
     if (segment_) {
         segment_->sealed.store(true, std::memory_order_release);
@@ -301,13 +324,6 @@ void LandingLog::Lane::seal() {
 }
 
 std::uint64_t LandingLog::Lane::append(std::span<const LandedBatch* const> batches) {
-    if (segment_ && (size_ >= log_.options_.segment_bytes || file_->failed() ||
-                     segment_->abandoned.load(std::memory_order_acquire))) {
-        seal();
-    }
-    if (!segment_) {
-        open_segment();
-    }
     buffer_.clear();
     for (const LandedBatch* batch : batches) {
         const std::size_t start = buffer_.size();
@@ -325,12 +341,14 @@ std::uint64_t LandingLog::Lane::append(std::span<const LandedBatch* const> batch
         std::memcpy(buffer_.data() + start, &length, 4);
         std::memcpy(buffer_.data() + start + 4, &sum, 4);
     }
+    std::unique_lock hold = take_segment();
     try {
         write_all(file_->fd(), buffer_);
     } catch (...) {
         // Nothing of this append is acknowledged: cut it off, so that the next append does not land behind
         // half a record; if even that fails, this segment takes no more.
         if (::ftruncate(file_->fd(), static_cast<off_t>(size_)) != 0) {
+            hold.unlock();  // before seal() lets go of the segment, which owns the mutex
             seal();
         }
         throw;
@@ -529,6 +547,91 @@ std::size_t LandingLog::purge_set_aside(std::filesystem::file_time_type cutoff) 
         remove(id);
     }
     return old.size();
+}
+
+std::size_t LandingLog::redact_set_aside(const std::vector<std::string>& forms) {
+    std::size_t longest = 0;
+    for (const auto& form : forms) {
+        longest = std::max(longest, form.size());
+    }
+    if (longest == 0) {
+        return 0;
+    }
+    std::vector<std::uint64_t> aside;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [id, segment] : segments_) {
+            if (segment->set_aside) {
+                aside.push_back(id);
+            }
+        }
+    }
+    std::size_t changed = 0;
+    std::string window;
+    for (const auto id : aside) {
+        const std::string path = path_of(id);
+        const int fd = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ENOENT) {
+                continue;  // purged meanwhile
+            }
+            fail("landing log: cannot open " + path + " to erase a member from it");
+        }
+        struct Closer {
+            int fd;
+            ~Closer() { ::close(fd); }
+        } closer{fd};
+        // In windows of kReadChunk that overlap by one form's length, so that a form across two windows is
+        // seen whole in the first; masking it twice is the same as once.
+        bool masked_any = false;
+        for (std::uint64_t start = 0;; start += kReadChunk) {
+            const bool whole = read_at(fd, start, kReadChunk + longest - 1, window);
+            const std::string before = window;
+            if (core::mask_forms(window, forms) > 0) {
+                masked_any = true;
+                for (std::size_t i = 0; i < window.size();) {
+                    if (window[i] == before[i]) {
+                        ++i;
+                        continue;
+                    }
+                    std::size_t end = i;
+                    while (end < window.size() && window[end] != before[end]) {
+                        ++end;
+                    }
+                    if (::pwrite(fd, window.data() + i, end - i, static_cast<off_t>(start + i)) !=
+                        static_cast<ssize_t>(end - i)) {
+                        fail("landing log: cannot rewrite " + path);
+                    }
+                    i = end;
+                }
+            }
+            if (!whole) {
+                break;
+            }
+        }
+        if (masked_any) {
+            if (::fdatasync(fd) != 0) {
+                fail("landing log: cannot sync " + path);
+            }
+            ++changed;
+        }
+    }
+    return changed;
+}
+
+std::size_t LandingLog::roll() {
+    std::lock_guard lock(mutex_);
+    std::size_t closed = 0;
+    for (const auto& [id, segment] : segments_) {
+        if (segment->set_aside || segment->sealed.load(std::memory_order_acquire)) {
+            continue;
+        }
+        std::lock_guard hold(segment->append_mu);
+        segment->abandoned.store(true, std::memory_order_release);
+        segment->sealed.store(true, std::memory_order_release);
+        ++closed;
+    }
+    return closed;
 }
 
 void LandingLog::set_aside(std::uint64_t id) {

@@ -98,6 +98,8 @@ public:
         explicit Lane(LandingLog& log) : log_(log) {}
         void open_segment();
         void seal();
+        /// The segment this append goes to, held against roll() until the write is done.
+        std::unique_lock<std::mutex> take_segment();
 
         LandingLog& log_;
         std::shared_ptr<Segment> segment_;
@@ -154,6 +156,20 @@ public:
     /// Deletes the segments set aside whose file was last written before `cutoff` (retention: they hold raw
     /// webhooks, numbers included). Returns how many. Any thread.
     std::size_t purge_set_aside(std::filesystem::file_time_type cutoff);
+    /// FORGET ME: overwrites, in every segment set aside, each occurrence of any of `forms` (a member's number
+    /// in its plain and encoded forms, core::number_forms, or their BSUID) with '*' of the same length, and
+    /// syncs the file. Only set-aside segments: their records are imported up to the damage and never read
+    /// again, so no checksum an import relies on changes; a live segment's records are imported within
+    /// moments and erased with the rest. Returns how many files were changed. Any thread; throws when a file
+    /// cannot be rewritten.
+    std::size_t redact_set_aside(const std::vector<std::string>& forms);
+
+    /// Closes every segment being written: each writer moves to a new one at its next append, and the importer
+    /// deletes the closed ones once it has read them to their end. Imported webhooks stay in a segment's file
+    /// until then, which at a quiet time can be long; FORGET ME and the daily retention run roll, so that raw
+    /// webhooks are not kept longer than the inbox keeps them. Returns how many were closed. Any thread; the
+    /// importer must be kicked afterwards.
+    std::size_t roll();
 
     /// Whether some landed record is not imported yet. Any thread.
     bool backlog() const;

@@ -336,7 +336,7 @@ TEST(AcademyBench, DISABLED_AllFeaturesApplyTenThousandAnswers) {
         const auto path = dir.file("round" + std::to_string(round) + ".db");
         fs::copy_file(seed_path, path);
         store::Database db(store::DatabaseOptions{path, false});
-        auto set = app::make_features(app::FeatureDeps{config, catalog, clock, writer, reader});
+        auto set = app::make_features(app::FeatureDeps{config, catalog, clock, writer, reader, {}});
         const auto features = set.pointers();
         store::MemberRepository members(db.sql());
         store::OutboxRepository outbox_repo(db.sql());

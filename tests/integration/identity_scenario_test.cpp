@@ -382,5 +382,74 @@ TEST_F(IdentityScenario, AGoodbyeMetaRefusesKeepsNoTraceOfTheNumber) {
     }
 }
 
+// Security review §12.4: FORGET ME reaches the raw webhooks too. A segment set aside as damaged keeps raw
+// webhooks for an operator; the member's number and ids in it are masked in place (the rest stays for the
+// operator). The segment being written holds the member's imported webhooks until it closes: it is closed and
+// deleted at once.
+TEST_F(IdentityScenario, ForgetMeLeavesNoFormOfTheNumberInTheLandingFolder) {
+    onboard(amina, "en", "east-africa", "Zawadi");
+    onboard(baraka, "en", "east-africa", "Baraka");
+    const std::string landing = dir.file("identity.db-landing");
+    const auto files_with = [&](const std::string& wa_id) {
+        std::vector<std::string> out;
+        for (const auto& entry : std::filesystem::directory_iterator(landing)) {
+            std::ifstream in(entry.path(), std::ios::binary);
+            const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            for (const auto& form : testing::encoded_forms(wa_id)) {
+                if (bytes.find(form) != std::string::npos) {
+                    out.push_back(entry.path().filename().string() + " has " + form);
+                    break;
+                }
+            }
+        }
+        return out;
+    };
+    ASSERT_FALSE(files_with(amina.wa_id).empty()) << "her onboarding webhooks wait in the segment being written";
+
+    // A disk flips a byte in Amina's webhook before it is imported (another connection holds SQLite's write
+    // lock meanwhile): the importer stops at it and sets the segment aside, Baraka's webhook after it too.
+    std::uint64_t serial = 700;
+    auto post = [&](const Member& who, const std::string& text) {
+        auto m = testing::ServiceHarness::text_message(whatsapp::fake::mint_wamid(who.wa_id, ++serial), who.wa_id,
+                                                       text, who.name);
+        m.timestamp = core::to_unix(clock.now());
+        ASSERT_EQ(harness->post_webhook(harness->webhook_for(m)).status, 200);
+    };
+    std::filesystem::path damaged;
+    {
+        SQLite::Database other(dir.file("identity.db"), SQLite::OPEN_READWRITE, 10000);
+        other.exec("BEGIN IMMEDIATE");
+        post(amina, "Shaft three is flooding");
+        post(baraka, "On our way with the pump");
+        for (const auto& entry : std::filesystem::directory_iterator(landing)) {
+            std::fstream f(entry.path(), std::ios::in | std::ios::out | std::ios::binary);
+            const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+            if (const auto at = bytes.find("Shaft three"); at != std::string::npos) {
+                f.seekp(static_cast<std::streamoff>(at));
+                f.put('X');
+                damaged = entry.path();
+            }
+        }
+        other.exec("ROLLBACK");
+    }
+    ASSERT_FALSE(damaged.empty());
+    // Both landed and neither is imported: the backlog ends only when the importer sets the segment aside.
+    ASSERT_TRUE(testing::eventually([&] { return !harness->service().importing(); }, 20s))
+        << "the importer sets the damaged segment aside";
+    ASSERT_TRUE(std::filesystem::exists(damaged));
+    const auto size_before = std::filesystem::file_size(damaged);
+
+    forget(amina);
+    EXPECT_TRUE(testing::eventually([&] { return files_with(amina.wa_id).empty(); }, 10s))
+        << ::testing::PrintToString(files_with(amina.wa_id));
+    // The damaged segment is still there for the operator, the same size, with what it held of others.
+    ASSERT_TRUE(std::filesystem::exists(damaged));
+    EXPECT_EQ(std::filesystem::file_size(damaged), size_before);
+    std::ifstream in(damaged, std::ios::binary);
+    const std::string kept((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(kept.find("On our way with the pump"), std::string::npos);
+    EXPECT_NE(kept.find(baraka.wa_id), std::string::npos) << "the scan does see a number that is still there";
+}
+
 }  // namespace
 }  // namespace delvex

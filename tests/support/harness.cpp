@@ -17,7 +17,7 @@
 #include <sstream>
 
 #include "bot/app/fake_templates.hpp"
-#include "bot/core/crypto.hpp"
+#include "bot/core/number_forms.hpp"
 #include "bot/whatsapp/signature.hpp"
 #include "bot/whatsapp/wire/inbound.hpp"
 
@@ -143,26 +143,7 @@ ServiceHarness::ServiceHarness(const std::string& db_path, whatsapp::FakeGraphOp
     start_service();
 }
 
-std::vector<std::string> encoded_forms(const std::string& digits) {
-    std::vector<std::string> out{digits, "+" + digits};
-    for (std::size_t align = 0; align < 3; ++align) {
-        const std::string padded = std::string(align, '\0') + digits;
-        const std::string b64 = core::base64(padded);
-        // Groups of 4 characters encode 3 bytes: skip the group holding the padding bytes, and the last group
-        // if it holds fewer than 3 bytes of the number.
-        const std::size_t first = align == 0 ? 0 : 4;
-        const std::size_t last = 4 * (padded.size() / 3);
-        if (last > first + 4) {
-            std::string form = b64.substr(first, last - first);
-            out.push_back(form);
-            for (char& c : form) {
-                c = c == '+' ? '-' : c == '/' ? '_' : c;
-            }
-            out.push_back(form);
-        }
-    }
-    return out;
-}
+std::vector<std::string> encoded_forms(const std::string& digits) { return core::number_forms(digits); }
 
 std::string describe_refusals(const whatsapp::FakeGraph& fake) {
     std::string out;

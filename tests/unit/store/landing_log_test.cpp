@@ -12,7 +12,12 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <system_error>
+#include <thread>
+
+#include "bot/core/number_forms.hpp"
+#include "bot/whatsapp/fake_graph_support.hpp"
 
 #include "tests/support/harness.hpp"
 
@@ -370,6 +375,127 @@ TEST_F(LandingLogTest, OnlyTheServicesOwnFilesAreImportedAtStart) {
             EXPECT_NE(std::string(e.what()).find("belongs to uid 65534"), std::string::npos) << e.what();
         }
     }
+}
+
+// A webhook from `wa_id` as the landing log keeps it: its number plain, and inside a message id as Meta mints it.
+LandedBatch from_member(const std::string& wa_id, int i, std::size_t filler = 0) {
+    LandedBatch b;
+    b.received_ms = 1'800'000'000'000 + i;
+    const std::string wamid = whatsapp::fake::mint_wamid(wa_id, 500 + i);
+    b.records.push_back(InboxRecord{1, "m:" + wamid, wa_id, "1065", 1'800'000'000 + i,
+                                    std::string(filler, ' ') + R"({"from":")" + wa_id + R"(","id":")" + wamid +
+                                        R"(","text":{"body":"hello"}})"});
+    return b;
+}
+
+std::string contents(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool holds_any(const std::string& bytes, const std::string& wa_id) {
+    for (const auto& form : testing::encoded_forms(wa_id)) {
+        if (bytes.find(form) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+TEST_F(LandingLogTest, ForgettingAMemberMasksEveryFormOfTheirNumberInSetAsideSegmentsOnly) {
+    const std::string amina = "254700000001";
+    const std::string baraka = "255711222333";
+    LandingLog log({dir, false});
+    auto lane = log.lane();
+    // Her records around the reader's 1 MiB windows: one of them straddles the first window's end.
+    std::vector<LandedBatch> batches{from_member(amina, 1), from_member(baraka, 2)};
+    for (int i = 0; i < 40; ++i) {
+        batches.push_back(from_member(i % 2 == 0 ? amina : baraka, 10 + i, 52'000 + 97 * i));
+    }
+    append(*lane, batches);
+    const auto aside = segment_files(dir).at(0);
+    log.set_aside(log.segments().at(0).id);
+    append(*lane, {from_member(amina, 99)});  // the live segment
+    const auto live = segment_files(dir).at(1);
+    const std::string live_before = contents(live);
+    const auto size_before = fs::file_size(aside);
+    ASSERT_GT(size_before, 2U << 20);
+    ASSERT_TRUE(holds_any(contents(aside), amina));
+
+    EXPECT_EQ(log.redact_set_aside(core::number_forms(amina)), 1u);
+    const std::string after = contents(aside);
+    EXPECT_FALSE(holds_any(after, amina));
+    EXPECT_EQ(fs::file_size(aside), size_before) << "masked in place";
+    EXPECT_TRUE(holds_any(after, baraka)) << "what it holds of others is kept for the operator";
+    EXPECT_EQ(contents(live), live_before) << "a live segment's checksums must stay true";
+    // Nothing more to mask: the file is not rewritten again.
+    EXPECT_EQ(log.redact_set_aside(core::number_forms(amina)), 0u);
+    EXPECT_EQ(log.redact_set_aside({}), 0u);
+}
+
+TEST_F(LandingLogTest, RollClosesTheSegmentsBeingWrittenAndTheImporterCanDeleteThem) {
+    LandingLog log({dir, false});
+    auto lane = log.lane();
+    append(*lane, {message(1)});
+    const auto first = log.segments().at(0);
+    EXPECT_FALSE(first.sealed);
+    EXPECT_EQ(log.roll(), 1u);
+    EXPECT_TRUE(log.segments().at(0).sealed);
+    EXPECT_EQ(log.roll(), 0u) << "already closed";
+    append(*lane, {message(2)});
+    const auto segments = log.segments();
+    ASSERT_EQ(segments.size(), 2u);
+    EXPECT_EQ(segments[0].id, first.id);
+    EXPECT_EQ(segments[0].readable_end, first.readable_end) << "nothing lands in a closed segment";
+    EXPECT_FALSE(segments[1].sealed);
+    log.remove(first.id);
+    EXPECT_EQ(segment_files(dir).size(), 1u);
+}
+
+// The importer deletes a closed segment once it has read it to its end: an append that raced the roll into it
+// would be acknowledged and lost. A writer appends while another thread rolls and "imports" (reads sealed
+// segments to their end, then deletes them); every record appended must be read exactly once.
+TEST_F(LandingLogTest, NoAppendIsLostToARollThatRacesIt) {
+    LandingLog log({dir, false});
+    constexpr int kBatches = 3000;
+    std::atomic<bool> done{false};
+    std::thread writer([&] {
+        auto lane = log.lane();
+        for (int i = 0; i < kBatches; ++i) {
+            // Large records: a write long enough for a roll to fall inside it.
+            append(*lane, {from_member("254700000001", i, 16 << 10)});
+        }
+        done = true;
+    });
+    std::set<std::string> seen;
+    int duplicates = 0;
+    const auto import = [&](bool all) {
+        for (const auto& segment : log.segments()) {
+            if (!segment.sealed && !all) {
+                continue;
+            }
+            for (std::uint64_t offset = 0; offset < segment.readable_end;) {
+                const auto read = log.read(segment.id, offset, segment.readable_end, 1U << 20);
+                for (const auto& b : read.batches) {
+                    duplicates += seen.insert(b.records.at(0).dedupe_key).second ? 0 : 1;
+                }
+                ASSERT_TRUE(read.damage.empty()) << read.damage;
+                ASSERT_GT(read.next_offset, offset);
+                offset = read.next_offset;
+            }
+            if (segment.sealed) {
+                log.remove(segment.id);
+            }
+        }
+    };
+    while (!done) {
+        log.roll();
+        import(false);
+    }
+    writer.join();
+    import(true);
+    EXPECT_EQ(seen.size(), static_cast<std::size_t>(kBatches));
+    EXPECT_EQ(duplicates, 0);
 }
 
 }  // namespace
