@@ -673,6 +673,16 @@ Effects Decider::report(ModerationStore& store, const Person& reporter, std::str
         say("rooms.report_how", text(reporter.language, "rooms.report_no_quote"));
         return fx;
     }
+    // Only someone in the post's room now counts toward hiding it (security review L-2): a member banned,
+    // removed or gone from it could otherwise hide posts of a room they are no longer part of. Silence, as for a
+    // refused reaction: an answer per report would be one more message to send per flood.
+    const auto seats = store.seats(reporter.id);
+    const bool seated = std::any_of(seats.begin(), seats.end(), [&](const Seat& s) {
+        return s.room == target->room && (s.standing == Standing::kActive || s.standing == Standing::kHeld);
+    });
+    if (!seated && !reporter.admin) {
+        return fx;
+    }
     if (store.add_report(target->id, reporter.id, now_ms)) {
         store.record(Record{reporter.id, "report", target->room, target->id, target->author_id, {}, now_ms});
         auto post = *target;

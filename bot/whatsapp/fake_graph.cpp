@@ -94,6 +94,9 @@ Reply fault_reply(FakeFault fault, int retry_after_seconds) {
         case FakeFault::kPairLimit:
             return graph_error(http::status::bad_request, 131056, 0,
                                "(#131056) (Business Account, Consumer Account) pair rate limit hit");
+        case FakeFault::kUndeliverable:
+            return graph_error(http::status::bad_request, 131026, 0, "(#131026) Message Undeliverable.",
+                               "Message failed to send because of an unknown error.");
         case FakeFault::kTimeout: {
             Reply r;
             r.no_answer = true;

@@ -33,6 +33,9 @@ enum class FakeFault {
     kTokenExpired,  ///< HTTP 401, code 190, subcode 463
     kThrottle,      ///< HTTP 429 + Retry-After, code 130429
     kPairLimit,     ///< HTTP 400, code 131056
+    /// HTTP 400, code 131026 "Message Undeliverable" (not a WhatsApp number, terms not accepted, an old
+    /// client; Meta's error codes reference, Cloud API). Never retried: the message fails for good.
+    kUndeliverable,
 };
 
 struct FakeGraphOptions {

@@ -357,21 +357,23 @@ TEST_F(IdentityScenario, AfterForgetMeNoMessageIdOfTheMemberOrKeyBuiltFromOneIsL
     EXPECT_TRUE(found_baraka);
 }
 
-// Security review §12.4: the goodbye after FORGET ME is the last row that names the member. When Meta refuses it
-// (here: the window found closed, so the message is held for a next message that will never come from this
-// member), it must keep the number no more than a goodbye that went.
-TEST_F(IdentityScenario, AGoodbyeMetaRefusesKeepsNoTraceOfTheNumber) {
+// Security review §12.4: the goodbye after FORGET ME is the last row that names the member. When Meta refuses it,
+// it must keep the number no more than a goodbye that went: held because the window is found closed (a next
+// message will never come from this member), or failed for good (131026, undeliverable).
+class GoodbyeRefused : public IdentityScenario, public ::testing::WithParamInterface<whatsapp::FakeFault> {};
+
+TEST_P(GoodbyeRefused, AGoodbyeMetaRefusesKeepsNoTraceOfTheNumber) {
     onboard(amina, "en", "east-africa", "Zawadi");
     onboard(baraka, "en", "east-africa", "Baraka");
     say(amina, "forget me");
-    harness->fake().fail_next(whatsapp::FakeFault::kWindowClosed);
+    harness->fake().fail_next(GetParam());
     choose(amina, "rooms:forget:yes", "Yes, erase");
     settle();
     harness->stop_service();
     {
         SQLite::Database db(dir.file("identity.db"), SQLite::OPEN_READWRITE);
-        EXPECT_EQ(db.execAndGet("SELECT count(*) FROM outbox WHERE purpose = 'erasure'").getInt(), 1)
-            << "the goodbye was queued";
+        EXPECT_EQ(db.execAndGet("SELECT count(*) FROM outbox WHERE purpose = 'erasure' AND status = 4").getInt(), 1)
+            << "the goodbye was queued, refused and ended";
         db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     }
     std::ifstream in(dir.file("identity.db"), std::ios::binary);
@@ -381,6 +383,13 @@ TEST_F(IdentityScenario, AGoodbyeMetaRefusesKeepsNoTraceOfTheNumber) {
         EXPECT_EQ(bytes.find(form), std::string::npos) << "found " << form;
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(IdentityScenario, GoodbyeRefused,
+                         ::testing::Values(whatsapp::FakeFault::kWindowClosed, whatsapp::FakeFault::kUndeliverable),
+                         [](const ::testing::TestParamInfo<whatsapp::FakeFault>& param) {
+                             return param.param == whatsapp::FakeFault::kWindowClosed ? std::string("WindowClosed")
+                                                                                     : std::string("Undeliverable");
+                         });
 
 // Security review §12.4: FORGET ME reaches the raw webhooks too. A segment set aside as damaged keeps raw
 // webhooks for an operator; the member's number and ids in it are masked in place (the rest stays for the

@@ -367,6 +367,27 @@ TEST_F(DeciderTest, ThreeDistinctReportsHideAPostUntilAModeratorKeepsOrTakesItDo
     EXPECT_TRUE(any_contains(texts_to(typed(mod_, Verb::kQueue, ""), mod_.key), "Nothing waits"));
 }
 
+// Security review L-2: reports from people no longer in the room (banned, removed, left) do not count toward
+// hiding a post, nor alert anyone; a member a moderator holds is still in the room and counts.
+TEST_F(DeciderTest, OnlyReportsFromPeopleInThePostsRoomCountTowardHidingIt) {
+    store_.add_post(41, "east-africa", 2, PostStatus::kRelayed, "meeting at the pit on Friday");
+    store_.seat_of[3].at(0).standing = Standing::kBanned;
+    store_.seat_of[4].at(0).standing = Standing::kLeft;
+    store_.seat_of[5].at(0).standing = Standing::kRemoved;
+    for (const std::int64_t outsider : {3, 4, 5}) {
+        const auto fx = decider_.report(store_, store_.people[outsider], "wamid.copy41", "x" + std::to_string(outsider),
+                                        outsider);
+        EXPECT_TRUE(fx.handled);
+        EXPECT_TRUE(fx.steps.empty()) << "no alert, no answer";
+    }
+    EXPECT_EQ(store_.posts[41].status, PostStatus::kRelayed);
+    EXPECT_TRUE(store_.reports[41].empty());
+    store_.seat_of[3].at(0).standing = Standing::kHeld;
+    const auto fx = decider_.report(store_, store_.people[3], "wamid.copy41", "held", 10);
+    EXPECT_TRUE(any_contains(texts_to(fx, mod_.key), "*Amina*")) << "a held member is in the room";
+    EXPECT_EQ(store_.reports[41].size(), 1u);
+}
+
 TEST_F(DeciderTest, TakeDownHidesAPostCancelsUnsentCopiesAndTellsTheAuthor) {
     store_.add_post(50, "east-africa", 3, PostStatus::kRelayed, "buy mercury cheap");
     const auto fx = typed(mod_, Verb::kTakeDown, "#50");
