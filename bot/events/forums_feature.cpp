@@ -232,7 +232,10 @@ bool ForumsFeature::on_rsvp(Context& ctx, const store::MemberRow& member, const 
         }
         return true;
     }
-    const auto outcome = service_.rsvp(repo, ctx.now_ms, member.member_key, answer);
+    const auto outcome =
+        service_.rsvp(repo, ctx.now_ms, member.member_key, answer, [&](std::string_view room, std::string_view key) {
+            return rooms_.is_member(ctx.db, room, key);
+        });
     if (outcome.closed) {
         ctx.outbox.text(reply_key, member.member_key, ctx.catalog.text(lang, "forums.rsvp_closed"));
         return true;

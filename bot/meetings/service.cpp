@@ -418,7 +418,7 @@ std::vector<SeriesView> ForumsService::list(ForumStore& store, std::string_view 
 }
 
 RsvpOutcome ForumsService::rsvp(ForumStore& store, std::int64_t now_ms, std::string_view member_key,
-                                const RsvpButton& answer) const {
+                                const RsvpButton& answer, const InRoom& in_room) const {
     RsvpOutcome out;
     const auto row = store.find_series(answer.occurrence.series_id);
     std::optional<forums::Series> series;
@@ -452,15 +452,17 @@ RsvpOutcome ForumsService::rsvp(ForumStore& store, std::int64_t now_ms, std::str
     const bool freed =
         prev && prev->status == RsvpStatus::kAccepted && !prev->waitlisted && status != RsvpStatus::kAccepted;
     if (freed && row->capacity > 0) {
-        while (store.seated(row->id, occ_name) < row->capacity) {
-            auto next = store.first_waitlisted(row->id, occ_name);
-            if (!next) {
+        for (auto& next : store.waitlist(row->id, occ_name)) {
+            if (store.seated(row->id, occ_name) >= row->capacity) {
                 break;
             }
-            next->waitlisted = false;
-            next->updated_ms = now_ms;
-            store.save_rsvp(*next);
-            out.promoted.push_back(std::move(*next));
+            if (in_room && !in_room(row->room, next.member_key)) {
+                continue;  // left, removed or banned since (security review L-2): the seat goes to the next
+            }
+            next.waitlisted = false;
+            next.updated_ms = now_ms;
+            store.save_rsvp(next);
+            out.promoted.push_back(std::move(next));
         }
     }
     return out;

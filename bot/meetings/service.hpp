@@ -9,8 +9,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/meetings/errors.hpp"
@@ -103,10 +105,13 @@ public:
     std::vector<SeriesView> list(ForumStore& store, std::string_view room, bool include_cancelled,
                                  std::int64_t now_ms) const;
 
+    /// Whether a member is in a room now (active, or held by a moderator).
+    using InRoom = std::function<bool(std::string_view room, std::string_view member_key)>;
     /// A member's answer to an invitation: stored with the waitlist rule (a Going beyond capacity waits; a
-    /// seat freed by a change goes to the first waiting).
-    RsvpOutcome rsvp(ForumStore& store, std::int64_t now_ms, std::string_view member_key,
-                     const RsvpButton& answer) const;
+    /// seat freed by a change goes to the first waiting who is still in the room, when `in_room` is given;
+    /// one who is not keeps their place on the list, should they come back).
+    RsvpOutcome rsvp(ForumStore& store, std::int64_t now_ms, std::string_view member_key, const RsvpButton& answer,
+                     const InRoom& in_room = {}) const;
 
     /// Who marked a member present.
     enum class Attendance : int { kByModerator = 1, kSelf = 2 };

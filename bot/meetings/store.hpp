@@ -53,8 +53,8 @@ public:
     virtual void save_rsvp(const RsvpRow& row) = 0;
     /// Going and holding a seat (not waitlisted).
     virtual std::int64_t seated(std::int64_t series_id, std::string_view occurrence) = 0;
-    /// The first waitlisted member (earliest since_ms).
-    virtual std::optional<RsvpRow> first_waitlisted(std::int64_t series_id, std::string_view occurrence) = 0;
+    /// The waitlisted members, earliest since_ms first.
+    virtual std::vector<RsvpRow> waitlist(std::int64_t series_id, std::string_view occurrence) = 0;
     /// Records that a member came (source 1: marked by a moderator, 2: said so themselves); once per occurrence.
     virtual void mark_attendance(std::int64_t series_id, std::string_view occurrence, std::string_view member_key,
                                  int source, std::int64_t now_ms) = 0;

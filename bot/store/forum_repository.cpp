@@ -233,16 +233,17 @@ std::int64_t ForumRepository::count_status(std::int64_t series_id, std::string_v
     return q.getColumn(0).getInt64();
 }
 
-std::optional<RsvpRow> ForumRepository::first_waitlisted(std::int64_t series_id, std::string_view occurrence) {
+std::vector<RsvpRow> ForumRepository::waitlist(std::int64_t series_id, std::string_view occurrence) {
     SQLite::Statement q(db_, std::string("SELECT ") + kRsvpColumns +
                                  " FROM forum_rsvps WHERE series_id = :s AND occurrence = :o AND status = 1 AND "
-                                 "waitlisted = 1 ORDER BY since_ms, rowid LIMIT 1");
+                                 "waitlisted = 1 ORDER BY since_ms, rowid");
     q.bind(":s", series_id);
     q.bind(":o", std::string(occurrence));
-    if (q.executeStep()) {
-        return read_rsvp(q);
+    std::vector<RsvpRow> out;
+    while (q.executeStep()) {
+        out.push_back(read_rsvp(q));
     }
-    return std::nullopt;
+    return out;
 }
 
 namespace {

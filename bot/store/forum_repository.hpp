@@ -69,7 +69,7 @@ public:
     std::int64_t seated(std::int64_t series_id, std::string_view occurrence) override;
     std::int64_t count_status(std::int64_t series_id, std::string_view occurrence, RsvpStatus status);
     /// The first waitlisted member (earliest since_ms).
-    std::optional<RsvpRow> first_waitlisted(std::int64_t series_id, std::string_view occurrence) override;
+    std::vector<RsvpRow> waitlist(std::int64_t series_id, std::string_view occurrence) override;
     /// Everyone who answered the occurrence (Going, waitlisted, Maybe, Can't): told when it is cancelled.
     std::vector<RsvpRecipient> answered(std::int64_t series_id, std::string_view occurrence);
     /// Seated Going plus Maybe: who gets reminders.

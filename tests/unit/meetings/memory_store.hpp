@@ -117,15 +117,17 @@ public:
                    !r.waitlisted;
         });
     }
-    std::optional<RsvpRow> first_waitlisted(std::int64_t series_id, std::string_view occurrence) override {
-        std::optional<RsvpRow> best;
+    std::vector<RsvpRow> waitlist(std::int64_t series_id, std::string_view occurrence) override {
+        std::vector<RsvpRow> out;
         for (const auto& r : rsvps) {
             if (r.series_id == series_id && r.occurrence == occurrence && r.waitlisted &&
-                (!best || r.since_ms < best->since_ms)) {
-                best = r;
+                r.status == RsvpStatus::kAccepted) {
+                out.push_back(r);
             }
         }
-        return best;
+        std::stable_sort(out.begin(), out.end(),
+                         [](const RsvpRow& a, const RsvpRow& b) { return a.since_ms < b.since_ms; });
+        return out;
     }
     void mark_attendance(std::int64_t series_id, std::string_view occurrence, std::string_view member_key, int source,
                          std::int64_t /*now_ms*/) override {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "bot/meetings/pattern.hpp"
 #include "bot/meetings/service.hpp"
 #include "bot/meetings/zones.hpp"
@@ -129,6 +131,28 @@ TEST_F(ForumDecider, RsvpWaitlistAndPromotion) {
     const OccurrenceRef not_one{id, forums::parse_local_basic("20270108T150000").value()};
     EXPECT_TRUE(service.rsvp(store, kNow, "amina", {not_one, RsvpStatus::kAccepted}).closed);
     EXPECT_TRUE(service.rsvp(store, kNow + 40 * kDay, "amina", {jan, RsvpStatus::kAccepted}).closed) << "over";
+}
+
+// Security review L-2: a seat freed goes to the first waiting who is still in the room; one who left keeps their
+// place on the list but is passed over.
+TEST_F(ForumDecider, AFreedSeatSkipsWhoeverIsNoLongerInTheRoom) {
+    auto row = monthly();
+    row.capacity = 1;
+    const auto id = *service.create_series(store, jobs, kNow, row, {});
+    const OccurrenceRef jan{id, forums::parse_local_basic("20270107T150000").value()};
+    std::set<std::string> gone{"baraka"};
+    const ForumsService::InRoom in_room = [&](std::string_view room, std::string_view key) {
+        EXPECT_EQ(room, row.room);
+        return gone.count(std::string(key)) == 0;
+    };
+    service.rsvp(store, kNow, "amina", {jan, RsvpStatus::kAccepted}, in_room);
+    EXPECT_TRUE(service.rsvp(store, kNow + 1000, "baraka", {jan, RsvpStatus::kAccepted}, in_room).saved.waitlisted);
+    EXPECT_TRUE(service.rsvp(store, kNow + 2000, "chloe", {jan, RsvpStatus::kAccepted}, in_room).saved.waitlisted);
+    const auto change = service.rsvp(store, kNow + 3000, "amina", {jan, RsvpStatus::kDeclined}, in_room);
+    ASSERT_EQ(change.promoted.size(), 1u);
+    EXPECT_EQ(change.promoted[0].member_key, "chloe");
+    EXPECT_TRUE(store.rsvp(id, "20270107T150000", "baraka")->waitlisted) << "keeps their place, not the seat";
+    EXPECT_EQ(store.seated(id, "20270107T150000"), 1);
 }
 
 TEST_F(ForumDecider, AttendanceAndFeedbackOnlyForRealOccurrences) {
