@@ -19,7 +19,6 @@ from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ADMIN = ("Programme Admin", "admin password 1")
@@ -47,6 +46,23 @@ class Run:
         self.driver = browser()
         self.step = "start"
 
+    @staticmethod
+    def replaced(error):
+        """Whether Chromium refused to read a node because its page has been replaced: a stale reference, or the
+        "does not belong to the document" error it gives for a node of a document that just went away."""
+        return isinstance(error, StaleElementReferenceException) or (
+            isinstance(error, WebDriverException) and "does not belong to the document" in str(error))
+
+    def gone(self, page):
+        """Whether `page` (the html element of the page we were on) has been replaced by the next one."""
+        try:
+            page.is_enabled()
+            return False
+        except WebDriverException as e:
+            if self.replaced(e):
+                return True
+            raise
+
     def ready(self):
         """Waits, up to 10 s, until the page has loaded."""
         WebDriverWait(self.driver, 10).until(
@@ -73,7 +89,11 @@ class Run:
         for _ in range(50):
             try:
                 return self.driver.find_element(By.TAG_NAME, "body").text
-            except (StaleElementReferenceException, NoSuchElementException):
+            except NoSuchElementException:
+                time.sleep(0.05)
+            except WebDriverException as e:
+                if not self.replaced(e):
+                    raise
                 time.sleep(0.05)
         return self.driver.find_element(By.TAG_NAME, "body").text
 
@@ -96,13 +116,12 @@ class Run:
             try:
                 element.click()
                 break
-            except StaleElementReferenceException:
-                pass
             except WebDriverException as e:
-                if "does not belong to the document" not in str(e) or attempt == 49:
+                if not self.replaced(e) or attempt == 49:
                     raise
             time.sleep(0.1)
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(page))
+        # Selenium's staleness_of knows only the stale reference, not Chromium's other way of saying the same.
+        WebDriverWait(self.driver, 10).until(lambda d: self.gone(page))
         self.ready()
 
     def shot(self, name, full_page=True):
@@ -153,7 +172,7 @@ class Run:
         self.again(lambda: self.driver.find_element(By.ID, "m-file").send_keys(self.csv_file))
         self.press(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Check the file']"))
         self.expect("2 rows read (separator ;)", self.step)
-        preview = self.driver.find_element(By.ID, "preview").text
+        preview = self.again(lambda: self.driver.find_element(By.ID, "preview").text)
         if "+254712345678" not in preview or "Wanjiru" not in preview:
             raise AssertionError("the preview does not show the normalised number:\n" + preview)
         self.shot("members-import-preview")
@@ -171,7 +190,7 @@ class Run:
         self.open("/console/members")
         self.fill("m-q", "wanj")
         self.press(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Find']"))
-        table = self.driver.find_element(By.ID, "members").text
+        table = self.again(lambda: self.driver.find_element(By.ID, "members").text)
         if "Wanjiru" not in table or "Otieno" in table:
             raise AssertionError("searching 'wanj' did not find just Wanjiru:\n" + table)
         self.shot("members")
@@ -237,7 +256,7 @@ class Run:
         self.fill("f-join", "https://meet.example.org/mercury")
         self.press(lambda: self.driver.find_element(By.XPATH, "//button[normalize-space()='Schedule']"))
         self.expect("The forum is scheduled", self.step)
-        calendar = self.driver.find_element(By.ID, "calendar").text
+        calendar = self.again(lambda: self.driver.find_element(By.ID, "calendar").text)
         if "Mercury-free gold" not in calendar or os.environ["DELVEX_FORUM_DATE"] + " 15:00" not in calendar:
             raise AssertionError("the new forum is not in the calendar:\n" + calendar)
         self.shot("forums")
